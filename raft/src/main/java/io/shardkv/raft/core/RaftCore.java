@@ -1,0 +1,1000 @@
+package io.shardkv.raft.core;
+
+import io.shardkv.raft.core.Message.AppendEntries;
+import io.shardkv.raft.core.Message.AppendResponse;
+import io.shardkv.raft.core.Message.Heartbeat;
+import io.shardkv.raft.core.Message.HeartbeatResponse;
+import io.shardkv.raft.core.Message.InstallSnapshot;
+import io.shardkv.raft.core.Message.SnapshotAck;
+import io.shardkv.raft.core.Message.TimeoutNow;
+import io.shardkv.raft.core.Message.VoteRequest;
+import io.shardkv.raft.core.Message.VoteResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Raft node as a pure, single-threaded state machine: no I/O, no threads, no clock and no
+ * randomness but the injected {@link Random}. Time advances only through {@link #tick()}; input
+ * arrives through {@link #step(Message)}, {@link #propose(byte[])}, {@link #readIndex(long)} and
+ * {@link #transferLeadership(int)}; everything the caller must do comes out as a {@link Ready},
+ * acknowledged with {@link #advance(Ready)}. No input may be given between {@link #ready()} and
+ * {@link #advance(Ready)}.
+ *
+ * <p>Section references are to Ongaro and Ousterhout, "In Search of an Understandable Consensus
+ * Algorithm" (§, Figure) and Ongaro's dissertation "Consensus: Bridging Theory and Practice"
+ * (dissertation §).
+ */
+public final class RaftCore {
+
+    /** "No node": no vote cast, no leader known. Node ids are never 0. */
+    public static final int NONE = 0;
+
+    /** Returned by {@link #propose(byte[])} when this node cannot accept a proposal. */
+    public static final long REJECTED = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftCore.class);
+
+    private enum Campaign { PRE_VOTE, ELECTION, TRANSFER }
+
+    private final RaftConfig config;
+    private final int id;
+    private final Random random;
+    private final RaftLog raftLog;
+    private final List<Integer> voters;
+
+    private long term;
+    private int vote;
+    private int leader = NONE;
+    private Role role = Role.FOLLOWER;
+
+    private int electionElapsed;
+    private int heartbeatElapsed;
+    private int randomizedElectionTimeout;
+
+    /** Leader only: one entry per voter, in voter order, including this node. */
+    private final Map<Integer, Progress> progress = new LinkedHashMap<>();
+    /** Candidates only: the answers received in the current campaign. */
+    private final Map<Integer, Boolean> votes = new LinkedHashMap<>();
+    private int leadTransferee = NONE;
+    private final ReadIndexQueue reads = new ReadIndexQueue();
+    private final SnapshotReceiver snapshotReceiver = new SnapshotReceiver();
+
+    /** New entries wait here to be broadcast once per Ready, so proposals batch into messages. */
+    private boolean appendBroadcastPending;
+    private boolean readBroadcastPending;
+
+    private List<Message> messagesBeforePersist = new ArrayList<>();
+    private List<Message> messages = new ArrayList<>();
+    private List<ReadState> readStates = new ArrayList<>();
+    private HardState persistedHardState;
+    private SoftState reportedSoftState;
+    private Ready outstanding;
+
+    public RaftCore(RaftConfig config, DurableState durable, Random random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.random = Objects.requireNonNull(random, "random");
+        this.id = config.id();
+        this.voters = config.voters();
+        HardState hs = durable.hardState();
+        this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit());
+        if (hs.term() < raftLog.lastTerm()) {
+            throw new IllegalArgumentException("durable term " + hs.term() + " is below the last log term "
+                    + raftLog.lastTerm());
+        }
+        if (hs.vote() != NONE && !voters.contains(hs.vote())) {
+            throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of " + voters);
+        }
+        this.term = hs.term();
+        this.vote = hs.vote();
+        this.persistedHardState = hs;
+        resetRandomizedElectionTimeout();
+        this.reportedSoftState = softState();
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public int id() {
+        return id;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader of the current term as far as this node knows, or {@link #NONE}. */
+    public int leader() {
+        return leader;
+    }
+
+    public int votedFor() {
+        return vote;
+    }
+
+    public long commitIndex() {
+        return raftLog.committed();
+    }
+
+    public long appliedIndex() {
+        return raftLog.applied();
+    }
+
+    public long firstLogIndex() {
+        return raftLog.firstIndex();
+    }
+
+    public long lastLogIndex() {
+        return raftLog.lastIndex();
+    }
+
+    public long lastLogTerm() {
+        return raftLog.lastTerm();
+    }
+
+    /** Term of the entry at {@code index}, or -1 if it is compacted or beyond the end of the log. */
+    public long logTermAt(long index) {
+        return raftLog.termAt(index);
+    }
+
+    /** The latest snapshot this node holds, or null. */
+    public Snapshot snapshot() {
+        return raftLog.snapshot();
+    }
+
+    public SoftState softState() {
+        return new SoftState(term, role, leader);
+    }
+
+    public HardState hardState() {
+        return new HardState(term, vote, raftLog.committed());
+    }
+
+    public RaftConfig config() {
+        return config;
+    }
+
+    /** Leader's view of a follower, for tests and diagnostics (null on non-leaders). */
+    Progress progress(int peer) {
+        return progress.get(peer);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** Advances logical time by one tick: drives election timeouts and leader heartbeats. */
+    public void tick() {
+        checkNoOutstandingReady();
+        if (role == Role.LEADER) {
+            tickLeader();
+        } else {
+            tickElection();
+        }
+    }
+
+    /**
+     * Proposes a command. Returns the index it will occupy if committed, or {@link #REJECTED} when
+     * this node is not the leader or a leadership transfer is under way. Being proposed promises
+     * nothing: the entry may still be lost if leadership changes before it commits.
+     */
+    public long propose(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        checkNoOutstandingReady();
+        if (role != Role.LEADER || leadTransferee != NONE) {
+            return REJECTED;
+        }
+        long index = raftLog.lastIndex() + 1;
+        raftLog.append(Entry.command(index, term, data));
+        appendBroadcastPending = true;
+        return index;
+    }
+
+    /**
+     * Asks for a linearizable read point (dissertation §6.4). Returns false if this node is not the
+     * leader. Otherwise a {@link ReadState} carrying {@code context} appears in a later Ready once a
+     * quorum has confirmed this node's leadership — unless leadership is lost first, which the
+     * caller sees as a change of {@link SoftState}.
+     */
+    public boolean readIndex(long context) {
+        checkNoOutstandingReady();
+        if (role != Role.LEADER) {
+            return false;
+        }
+        if (!committedInCurrentTerm()) {
+            reads.awaitCommit(context);
+        } else {
+            enqueueRead(context);
+        }
+        return true;
+    }
+
+    /**
+     * Hands leadership to {@code target} (dissertation §3.10): once it holds the whole log it is told
+     * to campaign at once; proposals are refused meanwhile. Abandoned after an election timeout.
+     * Returns false if this node is not the leader.
+     */
+    public boolean transferLeadership(int target) {
+        checkNoOutstandingReady();
+        if (!voters.contains(target)) {
+            throw new IllegalArgumentException("transfer target " + target + " is not a voter of " + voters);
+        }
+        if (role != Role.LEADER) {
+            return false;
+        }
+        if (target == id || target == leadTransferee) {
+            return true;
+        }
+        leadTransferee = target;
+        electionElapsed = 0;
+        LOG.info("node {} term {}: transferring leadership to {}", id, term, target);
+        Progress pr = progress.get(target);
+        if (pr.match == raftLog.lastIndex()) {
+            sendTimeoutNow(target);
+        } else {
+            sendAppend(target, true);
+        }
+        return true;
+    }
+
+    /**
+     * Discards the log up to {@code index}, which the state machine has captured in {@code data}
+     * (Raft §7). The caller has already made the snapshot durable.
+     */
+    public void compact(long index, byte[] data) {
+        Objects.requireNonNull(data, "data");
+        checkNoOutstandingReady();
+        if (index > raftLog.applied()) {
+            throw new IllegalArgumentException("cannot snapshot at " + index + ": applied only up to "
+                    + raftLog.applied());
+        }
+        if (index <= raftLog.snapshotIndex()) {
+            throw new IllegalArgumentException("cannot snapshot at " + index + ": already compacted up to "
+                    + raftLog.snapshotIndex());
+        }
+        raftLog.compact(new Snapshot(new SnapshotMeta(index, raftLog.termAt(index), voters), data));
+    }
+
+    /** Handles one message from a peer. */
+    public void step(Message m) {
+        checkNoOutstandingReady();
+        if (m.to() != id) {
+            throw new IllegalArgumentException("message for node " + m.to() + " delivered to node " + id + ": " + m);
+        }
+        if (m.from() == id || !voters.contains(m.from())) {
+            LOG.debug("node {} term {}: ignoring message from non-member {}", id, term, m.from());
+            return;
+        }
+        if (m.term() > term) {
+            if (!acceptHigherTerm(m)) {
+                return;
+            }
+        } else if (m.term() < term) {
+            answerLowerTerm(m);
+            return;
+        }
+        if (m instanceof VoteRequest vr) {
+            handleVoteRequest(vr);
+            return;
+        }
+        switch (role) {
+            case LEADER -> stepLeader(m);
+            case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
+            case FOLLOWER -> stepFollower(m);
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    public boolean hasReady() {
+        return appendBroadcastPending || readBroadcastPending
+                || !messages.isEmpty() || !messagesBeforePersist.isEmpty() || !readStates.isEmpty()
+                || raftLog.hasUnstableEntries() || raftLog.unstableSnapshot() != null
+                || raftLog.hasEntriesToApply()
+                || hardStateChanged() || !softState().equals(reportedSoftState);
+    }
+
+    /** Collects what the caller must do. Must be followed by {@link #advance(Ready)} before any input. */
+    public Ready ready() {
+        checkNoOutstandingReady();
+        flushBroadcasts();
+        SoftState soft = softState();
+        SoftState softChange = soft.equals(reportedSoftState) ? null : soft;
+        if (softChange != null) {
+            LOG.info("node {} term {}: {} (leader {})", id, term, role, leader);
+        }
+        reportedSoftState = soft;
+        HardState hard = hardState();
+        HardState hardChange = hard.equals(persistedHardState) ? null : hard;
+        List<Message> early = messagesBeforePersist;
+        List<Message> late = messages;
+        if (hardChange != null && (hard.term() != persistedHardState.term() || hard.vote() != persistedHardState.vote())) {
+            // A term or vote change must be durable before anything leaves this node.
+            late = new ArrayList<>(early);
+            late.addAll(messages);
+            early = List.of();
+        }
+        Ready rd = new Ready(
+                softChange,
+                hardChange,
+                raftLog.hasUnstableEntries() ? raftLog.unstableEntries() : List.of(),
+                raftLog.unstableSnapshot(),
+                List.copyOf(early),
+                List.copyOf(late),
+                raftLog.hasEntriesToApply() ? raftLog.entriesToApply(config.maxApplyBytesPerReady()) : List.of(),
+                List.copyOf(readStates));
+        messagesBeforePersist = new ArrayList<>();
+        messages = new ArrayList<>();
+        readStates = new ArrayList<>();
+        outstanding = rd;
+        return rd;
+    }
+
+    /** Acknowledges that {@code rd} was handled as {@link Ready} describes. */
+    public void advance(Ready rd) {
+        if (rd != outstanding) {
+            throw new IllegalStateException("advance() must be given the Ready last returned by ready()");
+        }
+        outstanding = null;
+        if (rd.snapshot() != null) {
+            raftLog.snapshotStable();
+            raftLog.appliedTo(rd.snapshot().index());
+        }
+        if (!rd.entries().isEmpty()) {
+            Entry last = rd.entries().get(rd.entries().size() - 1);
+            raftLog.stableTo(last.index(), last.term());
+        }
+        if (rd.hardState() != null) {
+            persistedHardState = rd.hardState();
+        }
+        if (!rd.committedEntries().isEmpty()) {
+            raftLog.appliedTo(rd.committedEntries().get(rd.committedEntries().size() - 1).index());
+        }
+        if (role == Role.LEADER && progress.get(id).maybeUpdate(raftLog.stableIndex())) {
+            // The leader's own entries count toward a quorum only once they are durable here.
+            maybeCommit();
+        }
+    }
+
+    private void checkNoOutstandingReady() {
+        if (outstanding != null) {
+            throw new IllegalStateException("node " + id + ": input given between ready() and advance()");
+        }
+    }
+
+    private boolean hardStateChanged() {
+        return persistedHardState.term() != term || persistedHardState.vote() != vote
+                || persistedHardState.commit() != raftLog.committed();
+    }
+
+    private void flushBroadcasts() {
+        if (role != Role.LEADER) {
+            appendBroadcastPending = false;
+            readBroadcastPending = false;
+            return;
+        }
+        if (appendBroadcastPending) {
+            appendBroadcastPending = false;
+            for (int peer : voters) {
+                if (peer != id) {
+                    sendAppends(peer);
+                }
+            }
+        }
+        if (readBroadcastPending) {
+            readBroadcastPending = false;
+            broadcastHeartbeat();
+        }
+    }
+
+    // ---------------------------------------------------------------- roles and terms
+
+    private void tickElection() {
+        electionElapsed++;
+        if (promotable() && electionElapsed >= randomizedElectionTimeout) {
+            electionElapsed = 0;
+            campaign(config.preVote() ? Campaign.PRE_VOTE : Campaign.ELECTION);
+        }
+    }
+
+    private void tickLeader() {
+        heartbeatElapsed++;
+        electionElapsed++;
+        if (electionElapsed >= config.electionTicks()) {
+            electionElapsed = 0;
+            if (config.checkQuorum() && !quorumRecentlyActive()) {
+                // dissertation §6.2: a leader that cannot reach a quorum steps down, so clients
+                // stuck with it fail over instead of waiting forever.
+                LOG.warn("node {} term {}: stepping down, no quorum heard within an election timeout", id, term);
+                becomeFollower(term, NONE);
+                return;
+            }
+            if (leadTransferee != NONE) {
+                LOG.info("node {} term {}: leadership transfer to {} timed out", id, term, leadTransferee);
+                leadTransferee = NONE;
+            }
+        }
+        if (heartbeatElapsed >= config.heartbeatTicks()) {
+            heartbeatElapsed = 0;
+            retransmitStalledReplication();
+            broadcastHeartbeat();
+        }
+    }
+
+    private boolean quorumRecentlyActive() {
+        int active = 0;
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            if (e.getKey() == id || e.getValue().recentActive) {
+                active++;
+            }
+            if (e.getKey() != id) {
+                e.getValue().recentActive = false;
+            }
+        }
+        return active >= Quorum.majority(voters.size());
+    }
+
+    private boolean promotable() {
+        return voters.contains(id);
+    }
+
+    private void resetRandomizedElectionTimeout() {
+        randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+    }
+
+    private void reset(long newTerm) {
+        if (term != newTerm) {
+            term = newTerm;
+            vote = NONE;
+        }
+        leader = NONE;
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        resetRandomizedElectionTimeout();
+        leadTransferee = NONE;
+        votes.clear();
+        progress.clear();
+        reads.clear();
+        appendBroadcastPending = false;
+        readBroadcastPending = false;
+    }
+
+    private void becomeFollower(long newTerm, int newLeader) {
+        reset(newTerm);
+        role = Role.FOLLOWER;
+        leader = newLeader;
+    }
+
+    private void becomePreCandidate() {
+        // PreVote leaves term and vote alone: only a real election may change them.
+        votes.clear();
+        progress.clear();
+        reads.clear();
+        leader = NONE;
+        role = Role.PRE_CANDIDATE;
+        resetRandomizedElectionTimeout();
+    }
+
+    private void becomeCandidate() {
+        reset(term + 1);
+        vote = id;
+        role = Role.CANDIDATE;
+    }
+
+    private void becomeLeader() {
+        reset(term);
+        role = Role.LEADER;
+        leader = id;
+        long next = raftLog.lastIndex() + 1;
+        for (int peer : voters) {
+            Progress pr = new Progress(next, config.maxInflightMessages());
+            // Treat everyone as heard from, so CheckQuorum gives them a full timeout to answer.
+            pr.recentActive = true;
+            progress.put(peer, pr);
+        }
+        progress.get(id).match = raftLog.stableIndex();
+        // §8 / Figure 8: a leader commits entries of earlier terms only by committing one of its own.
+        raftLog.append(Entry.noop(next, term));
+        appendBroadcastPending = true;
+        LOG.info("node {} became leader at term {} (last index {})", id, term, raftLog.lastIndex());
+    }
+
+    private void campaign(Campaign kind) {
+        long voteTerm;
+        if (kind == Campaign.PRE_VOTE) {
+            becomePreCandidate();
+            voteTerm = term + 1;
+        } else {
+            becomeCandidate();
+            voteTerm = term;
+        }
+        votes.put(id, true);
+        if (tallyVotes()) {
+            return;
+        }
+        for (int peer : voters) {
+            if (peer != id) {
+                send(new VoteRequest(id, peer, voteTerm, raftLog.lastIndex(), raftLog.lastTerm(),
+                        kind == Campaign.PRE_VOTE, kind == Campaign.TRANSFER));
+            }
+        }
+    }
+
+    /** Acts on the votes so far; returns true if the campaign is decided. */
+    private boolean tallyVotes() {
+        int granted = 0;
+        int rejected = 0;
+        for (boolean g : votes.values()) {
+            if (g) {
+                granted++;
+            } else {
+                rejected++;
+            }
+        }
+        int quorum = Quorum.majority(voters.size());
+        if (granted >= quorum) {
+            if (role == Role.PRE_CANDIDATE) {
+                campaign(Campaign.ELECTION);
+            } else {
+                becomeLeader();
+            }
+            return true;
+        }
+        if (rejected >= quorum) {
+            becomeFollower(term, NONE);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Figure 2: on seeing a higher term, adopt it and become a follower. Returns false if the
+     * message must be dropped instead.
+     */
+    private boolean acceptHigherTerm(Message m) {
+        if (m instanceof VoteRequest vr) {
+            boolean inLease = config.checkQuorum() && leader != NONE && electionElapsed < config.electionTicks();
+            if (inLease && !vr.transfer()) {
+                // dissertation §4.2.3: a node that heard from a leader within the minimum election
+                // timeout ignores vote requests, so a disruptive node cannot depose a healthy leader.
+                LOG.debug("node {} term {}: ignoring vote request from {} at term {} within lease",
+                        id, term, vr.from(), vr.term());
+                return false;
+            }
+            if (vr.preVote()) {
+                return true;
+            }
+        }
+        if (m instanceof VoteResponse resp && resp.preVote() && resp.granted()) {
+            // A granted PreVote echoes the term we would campaign in; we move to it only by campaigning.
+            return true;
+        }
+        boolean fromLeader = m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
+        becomeFollower(m.term(), fromLeader ? m.from() : NONE);
+        return true;
+    }
+
+    private void answerLowerTerm(Message m) {
+        if ((config.checkQuorum() || config.preVote()) && (m instanceof AppendEntries || m instanceof Heartbeat)) {
+            // A stale leader that we will never answer normally would keep its role forever under
+            // CheckQuorum/PreVote; telling it our term makes it step down.
+            send(AppendResponse.accept(id, m.from(), term, 0));
+        } else if (m instanceof VoteRequest vr && vr.preVote()) {
+            send(new VoteResponse(id, m.from(), term, true, false));
+        }
+    }
+
+    private void handleVoteRequest(VoteRequest vr) {
+        boolean canVote = vote == vr.from()
+                || (vote == NONE && leader == NONE)
+                || (vr.preVote() && vr.term() > term);
+        // §5.4.1 election restriction: only a candidate whose log is at least as up to date as ours.
+        if (canVote && raftLog.isUpToDate(vr.lastIndex(), vr.lastTerm())) {
+            send(new VoteResponse(id, vr.from(), vr.preVote() ? vr.term() : term, vr.preVote(), true));
+            if (!vr.preVote()) {
+                electionElapsed = 0;
+                vote = vr.from();
+            }
+        } else {
+            send(new VoteResponse(id, vr.from(), term, vr.preVote(), false));
+        }
+    }
+
+    private void stepCandidate(Message m) {
+        if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
+            // §5.2: a candidate that hears from a leader of its term returns to follower.
+            becomeFollower(m.term(), m.from());
+            stepFollower(m);
+        } else if (m instanceof VoteResponse resp) {
+            if (resp.preVote() != (role == Role.PRE_CANDIDATE)) {
+                return;
+            }
+            votes.putIfAbsent(resp.from(), resp.granted());
+            tallyVotes();
+        }
+    }
+
+    private void stepFollower(Message m) {
+        if (m instanceof AppendEntries ae) {
+            heardFromLeader(ae.from());
+            handleAppendEntries(ae);
+        } else if (m instanceof Heartbeat hb) {
+            heardFromLeader(hb.from());
+            handleHeartbeat(hb);
+        } else if (m instanceof InstallSnapshot is) {
+            heardFromLeader(is.from());
+            handleInstallSnapshot(is);
+        } else if (m instanceof TimeoutNow && promotable()) {
+            LOG.info("node {} term {}: campaigning at once on leadership transfer from {}", id, term, m.from());
+            campaign(Campaign.TRANSFER);
+        }
+    }
+
+    private void heardFromLeader(int from) {
+        electionElapsed = 0;
+        leader = from;
+    }
+
+    // ---------------------------------------------------------------- follower side of replication
+
+    private void handleAppendEntries(AppendEntries ae) {
+        if (ae.prevIndex() < raftLog.committed()) {
+            send(AppendResponse.accept(id, ae.from(), term, raftLog.committed()));
+            return;
+        }
+        long lastNew = raftLog.maybeAppend(ae.prevIndex(), ae.prevTerm(), ae.commit(), ae.entries());
+        if (lastNew >= 0) {
+            send(AppendResponse.accept(id, ae.from(), term, lastNew));
+            return;
+        }
+        // §5.3 fast backtracking: point the leader at our last entry that could still match, so
+        // it skips a whole conflicting term per round trip.
+        long hintIndex = raftLog.findConflictByTerm(Math.min(ae.prevIndex(), raftLog.lastIndex()), ae.prevTerm());
+        send(new AppendResponse(id, ae.from(), term, true, ae.prevIndex(), hintIndex, raftLog.termAt(hintIndex)));
+    }
+
+    private void handleHeartbeat(Heartbeat hb) {
+        raftLog.commitTo(hb.commit());
+        send(new HeartbeatResponse(id, hb.from(), term, hb.readSeq()));
+    }
+
+    private void handleInstallSnapshot(InstallSnapshot is) {
+        SnapshotMeta meta = is.meta();
+        if (meta.index() <= raftLog.committed()) {
+            snapshotReceiver.reset();
+            send(AppendResponse.accept(id, is.from(), term, raftLog.committed()));
+            return;
+        }
+        if (is.offset() == 0) {
+            if (is.totalBytes() < 0 || is.totalBytes() > config.maxSnapshotBytes()) {
+                LOG.error("node {} term {}: refusing snapshot of {} bytes from {} (limit {})",
+                        id, term, is.totalBytes(), is.from(), config.maxSnapshotBytes());
+                snapshotReceiver.reset();
+                return;
+            }
+            snapshotReceiver.start(meta, is.totalBytes());
+        }
+        if (!snapshotReceiver.accepts(meta, is.offset(), is.totalBytes(), is.data().length)) {
+            send(new SnapshotAck(id, is.from(), term, meta.index(), snapshotReceiver.nextOffset(meta), true));
+            return;
+        }
+        snapshotReceiver.append(is.data());
+        if (!is.done()) {
+            send(new SnapshotAck(id, is.from(), term, meta.index(), snapshotReceiver.nextOffset(meta), false));
+            return;
+        }
+        if (!snapshotReceiver.complete()) {
+            LOG.warn("node {} term {}: snapshot {} from {} ended short of its declared size", id, term, meta.index(),
+                    is.from());
+            snapshotReceiver.reset();
+            return;
+        }
+        Snapshot snap = snapshotReceiver.finish();
+        if (restore(snap)) {
+            LOG.info("node {} term {}: installed snapshot at {} (term {}) from {}", id, term, snap.index(),
+                    snap.term(), is.from());
+            send(AppendResponse.accept(id, is.from(), term, raftLog.lastIndex()));
+        } else {
+            send(AppendResponse.accept(id, is.from(), term, raftLog.committed()));
+        }
+    }
+
+    /** Raft §7: install a leader's snapshot unless the log already covers it. */
+    private boolean restore(Snapshot snap) {
+        if (snap.index() <= raftLog.committed()) {
+            return false;
+        }
+        if (raftLog.matchTerm(snap.index(), snap.term())) {
+            // Our log already holds the snapshot's last entry: keep the entries after it.
+            raftLog.commitTo(snap.index());
+            return false;
+        }
+        raftLog.restore(snap);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- leader side of replication
+
+    private void stepLeader(Message m) {
+        if (m instanceof AppendResponse ar) {
+            handleAppendResponse(ar);
+        } else if (m instanceof HeartbeatResponse hr) {
+            handleHeartbeatResponse(hr);
+        } else if (m instanceof SnapshotAck sa) {
+            handleSnapshotAck(sa);
+        } else if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
+            throw new IllegalStateException("node " + id + " is leader of term " + term
+                    + " but received leader traffic of the same term from " + m.from() + ": " + m);
+        }
+    }
+
+    private void handleAppendResponse(AppendResponse ar) {
+        Progress pr = progress.get(ar.from());
+        pr.recentActive = true;
+        if (ar.rejected()) {
+            long probeHint = ar.hintIndex();
+            if (ar.hintTerm() > 0) {
+                probeHint = raftLog.findConflictByTerm(ar.hintIndex(), ar.hintTerm());
+            }
+            if (pr.maybeDecrTo(ar.index(), probeHint)) {
+                if (pr.state == Progress.State.REPLICATE) {
+                    pr.becomeProbe();
+                }
+                sendAppend(ar.from(), true);
+            }
+            return;
+        }
+        boolean updated = pr.maybeUpdate(ar.index());
+        boolean stateChanged = false;
+        switch (pr.state) {
+            case PROBE -> {
+                // An answer to a probe, even one that only confirms the known match, shows where
+                // the follower stands: stream to it from there.
+                if (updated || pr.match == ar.index()) {
+                    pr.becomeReplicate();
+                    stateChanged = true;
+                }
+            }
+            case SNAPSHOT -> {
+                if (pr.match + 1 >= raftLog.firstIndex()) {
+                    pr.becomeProbe();
+                    pr.becomeReplicate();
+                    stateChanged = true;
+                } else if (pr.match >= pr.snapshot.index()) {
+                    // It installed the snapshot we sent, but we have compacted past it since: probe,
+                    // which starts a transfer of the newer snapshot.
+                    pr.becomeProbe();
+                    stateChanged = true;
+                }
+            }
+            case REPLICATE -> {
+                if (updated) {
+                    pr.inflights.freeLE(ar.index());
+                }
+            }
+        }
+        if (!updated && !stateChanged) {
+            return;
+        }
+        maybeCommit();
+        sendAppends(ar.from());
+        if (ar.from() == leadTransferee && pr.match == raftLog.lastIndex()) {
+            sendTimeoutNow(ar.from());
+        }
+    }
+
+    private void handleHeartbeatResponse(HeartbeatResponse hr) {
+        Progress pr = progress.get(hr.from());
+        pr.recentActive = true;
+        pr.probeSent = false;
+        if (pr.state == Progress.State.SNAPSHOT) {
+            resumeStalledSnapshot(hr.from(), pr);
+        } else if (pr.state == Progress.State.PROBE && pr.match < raftLog.lastIndex()) {
+            sendAppend(hr.from(), true);
+        } else {
+            sendAppends(hr.from());
+        }
+        if (hr.readSeq() > pr.readAck) {
+            pr.readAck = hr.readSeq();
+            releaseConfirmedReads();
+        }
+    }
+
+    /**
+     * In REPLICATE mode a lost AppendEntries leaves a gap that only a later message would reveal;
+     * if a follower acknowledged nothing over a whole heartbeat interval while entries were
+     * outstanding, resend from what it is known to hold.
+     */
+    private void retransmitStalledReplication() {
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            Progress pr = e.getValue();
+            if (e.getKey() == id || pr.state != Progress.State.REPLICATE) {
+                continue;
+            }
+            boolean outstanding = pr.next - 1 > pr.match;
+            if (outstanding && pr.match == pr.matchAtLastHeartbeat) {
+                pr.becomeProbe();
+                sendAppend(e.getKey(), true);
+            }
+            pr.matchAtLastHeartbeat = pr.match;
+        }
+    }
+
+    private void sendAppends(int to) {
+        while (sendAppend(to, false)) {
+            // keep filling the pipeline until the window or the log runs out
+        }
+    }
+
+    /**
+     * Sends the follower what it needs next: entries after {@code next - 1}, or the snapshot if they
+     * are compacted. Returns true if a message was sent.
+     */
+    private boolean sendAppend(int to, boolean sendIfEmpty) {
+        Progress pr = progress.get(to);
+        if (pr.isPaused()) {
+            return false;
+        }
+        long prevIndex = pr.next - 1;
+        if (prevIndex > raftLog.lastIndex()) {
+            throw new IllegalStateException("progress of " + to + " runs ahead of the log: " + pr + ", last index "
+                    + raftLog.lastIndex());
+        }
+        long prevTerm = raftLog.termAt(prevIndex);
+        if (prevTerm == RaftLog.UNKNOWN_TERM) {
+            startSnapshot(to, pr);
+            return false;
+        }
+        List<Entry> entries = raftLog.slice(pr.next, raftLog.lastIndex(), config.maxMessageBytes());
+        if (entries.isEmpty() && !sendIfEmpty) {
+            return false;
+        }
+        AppendEntries ae = new AppendEntries(id, to, term, prevIndex, prevTerm, entries, raftLog.committed());
+        send(ae);
+        pr.sentEntries(ae.lastIndex(), entries.size());
+        return true;
+    }
+
+    private void startSnapshot(int to, Progress pr) {
+        Snapshot snap = raftLog.snapshot();
+        LOG.info("node {} term {}: follower {} needs index {}, compacted; sending snapshot at {} ({} bytes)",
+                id, term, to, pr.next, snap.index(), snap.data().length);
+        pr.becomeSnapshot(snap);
+        sendSnapshotChunks(to, pr);
+    }
+
+    private void sendSnapshotChunks(int to, Progress pr) {
+        Snapshot snap = pr.snapshot;
+        byte[] data = snap.data();
+        long window = (long) config.snapshotChunkBytes() * config.maxInflightSnapshotChunks();
+        while (!pr.snapshotDone && pr.snapshotSent - pr.snapshotAcked < window) {
+            int offset = (int) pr.snapshotSent;
+            int length = Math.min(config.snapshotChunkBytes(), data.length - offset);
+            boolean done = offset + length == data.length;
+            send(new InstallSnapshot(id, to, term, snap.meta(), data.length, offset,
+                    Arrays.copyOfRange(data, offset, offset + length), done));
+            pr.snapshotSent = offset + length;
+            pr.snapshotDone = done;
+        }
+    }
+
+    private void handleSnapshotAck(SnapshotAck sa) {
+        Progress pr = progress.get(sa.from());
+        pr.recentActive = true;
+        if (pr.state != Progress.State.SNAPSHOT || sa.snapshotIndex() != pr.snapshot.index()) {
+            return;
+        }
+        if (sa.outOfOrder()) {
+            // Acted on only when the transfer stalls: reacting to every out-of-order answer would
+            // resend the window once per chunk in it.
+            pr.snapshotRewindTo = sa.nextOffset();
+            return;
+        }
+        if (sa.nextOffset() > pr.snapshotAcked && sa.nextOffset() <= pr.snapshotSent) {
+            pr.snapshotAcked = sa.nextOffset();
+            sendSnapshotChunks(sa.from(), pr);
+        }
+    }
+
+    /** A heartbeat answer during a transfer: if no chunk was acknowledged since the last one, resend. */
+    private void resumeStalledSnapshot(int to, Progress pr) {
+        if (pr.snapshotAcked != pr.snapshotAckedAtLastHeartbeat) {
+            pr.snapshotAckedAtLastHeartbeat = pr.snapshotAcked;
+            return;
+        }
+        if (pr.snapshotAcked == 0 && raftLog.snapshot().index() > pr.snapshot.index()) {
+            // Nothing of the old image arrived; the newer one is as cheap to send and more useful.
+            pr.becomeSnapshot(raftLog.snapshot());
+        } else {
+            long restart = pr.snapshotRewindTo >= 0 ? Math.min(pr.snapshotRewindTo, pr.snapshotSent) : pr.snapshotAcked;
+            pr.snapshotAcked = restart;
+            pr.snapshotSent = restart;
+            pr.snapshotDone = false;
+            pr.snapshotRewindTo = -1;
+        }
+        pr.snapshotAckedAtLastHeartbeat = -1;
+        sendSnapshotChunks(to, pr);
+    }
+
+    private void sendTimeoutNow(int to) {
+        LOG.info("node {} term {}: {} is up to date, telling it to campaign", id, term, to);
+        send(new TimeoutNow(id, to, term));
+    }
+
+    private void broadcastHeartbeat() {
+        long readSeq = reads.hasPending() ? reads.lastSeq() : 0;
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            if (e.getKey() != id) {
+                long commit = Math.min(e.getValue().match, raftLog.committed());
+                send(new Heartbeat(id, e.getKey(), term, commit, readSeq));
+            }
+        }
+    }
+
+    /**
+     * Advances the commit index to the highest index stored on a quorum — but only if that entry
+     * is from the current term (§5.4.2, Figure 8): counting replicas of an older term's entry does
+     * not make it safe.
+     */
+    private void maybeCommit() {
+        long[] matches = new long[voters.size()];
+        int i = 0;
+        for (Progress pr : progress.values()) {
+            matches[i++] = pr.match;
+        }
+        long candidate = Quorum.committedValue(matches);
+        if (candidate <= raftLog.committed() || raftLog.termAt(candidate) != term) {
+            return;
+        }
+        boolean firstInTerm = !committedInCurrentTerm();
+        raftLog.commitTo(candidate);
+        if (firstInTerm) {
+            for (long context : reads.drainAwaitingCommit()) {
+                enqueueRead(context);
+            }
+        }
+    }
+
+    private boolean committedInCurrentTerm() {
+        return raftLog.termAt(raftLog.committed()) == term;
+    }
+
+    private void enqueueRead(long context) {
+        reads.add(context, raftLog.committed());
+        if (voters.size() == 1) {
+            releaseConfirmedReads();
+        } else {
+            readBroadcastPending = true;
+        }
+    }
+
+    private void releaseConfirmedReads() {
+        long[] acks = new long[voters.size()];
+        int i = 0;
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            acks[i++] = e.getKey() == id ? reads.lastSeq() : e.getValue().readAck;
+        }
+        reads.release(Quorum.committedValue(acks), readStates);
+    }
+
+    private void send(Message m) {
+        boolean replicationTraffic = role == Role.LEADER
+                && (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot);
+        (replicationTraffic ? messagesBeforePersist : messages).add(m);
+    }
+
+    @Override
+    public String toString() {
+        return "RaftCore{id=" + id + ", term=" + term + ", " + role + ", leader=" + leader + ", commit="
+                + raftLog.committed() + ", applied=" + raftLog.applied() + ", log=(" + raftLog.snapshotIndex() + ", "
+                + raftLog.lastIndex() + "]" + (leadTransferee != NONE ? ", transferring to " + leadTransferee : "")
+                + (role == Role.LEADER ? ", progress=" + progress : "") + "}";
+    }
+}

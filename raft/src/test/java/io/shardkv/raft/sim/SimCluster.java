@@ -1,0 +1,401 @@
+package io.shardkv.raft.sim;
+
+import io.shardkv.raft.core.RaftConfig;
+import io.shardkv.raft.core.RaftCore;
+import io.shardkv.raft.core.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * A Raft group of n nodes inside the deterministic simulator: one thread, virtual time, a seeded
+ * network and seeded fsync latencies. Everything that happens follows from the seed, so a run
+ * replays exactly. Safety invariants are checked as the run goes ({@link SafetyChecker}); any
+ * violation surfaces as a {@link SimulationFailure} naming the seed and the last events.
+ */
+public final class SimCluster {
+
+    /** A proposal some leader accepted: it must end up committed at (index, term) or be lost. */
+    public record Proposal(int node, long index, long term, byte[] data) {
+    }
+
+    private final long seed;
+    private final Random random;
+    private final Scheduler scheduler = new Scheduler();
+    private final EventTrace trace = new EventTrace(300);
+    private final SimNetwork network;
+    private final SafetyChecker checker = new SafetyChecker();
+    private final SimNode[] nodes;
+    private final long tickMicros;
+    private final long fsyncMinMicros;
+    private final long fsyncMaxMicros;
+    private final int snapshotEvery;
+    private final int snapshotFillerBytes;
+    private final List<Proposal> proposals = new ArrayList<>();
+
+    private SimCluster(Builder b) {
+        this.seed = b.seed;
+        this.random = new Random(b.seed);
+        this.tickMicros = b.tickMicros;
+        this.fsyncMinMicros = b.fsyncMinMicros;
+        this.fsyncMaxMicros = b.fsyncMaxMicros;
+        this.snapshotEvery = b.snapshotEvery;
+        this.snapshotFillerBytes = b.snapshotFillerBytes;
+        this.network = new SimNetwork(b.size, scheduler, random, trace);
+        List<Integer> voters = IntStream.rangeClosed(1, b.size).boxed().toList();
+        this.nodes = new SimNode[b.size + 1];
+        for (int i = 1; i <= b.size; i++) {
+            RaftConfig.Builder cb = RaftConfig.builder(i, voters)
+                    .electionTicks(b.electionTicks)
+                    .heartbeatTicks(b.heartbeatTicks)
+                    .snapshotChunkBytes(b.snapshotChunkBytes)
+                    .maxMessageBytes(b.maxMessageBytes);
+            b.config.accept(cb);
+            nodes[i] = new SimNode(i, this, cb.build());
+        }
+        network.onDeliver(m -> nodes[m.to()].input(core -> core.step(m)));
+        for (int i = 1; i <= b.size; i++) {
+            nodes[i].start();
+            scheduleTick(nodes[i], (long) (random.nextDouble() * tickMicros));
+        }
+    }
+
+    public static Builder builder(int size, long seed) {
+        return new Builder(size, seed);
+    }
+
+    private void scheduleTick(SimNode node, long at) {
+        scheduler.at(at, () -> {
+            node.input(RaftCore::tick);
+            scheduleTick(node, at + tickMicros);
+        });
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public long seed() {
+        return seed;
+    }
+
+    public long now() {
+        return scheduler.now();
+    }
+
+    public int size() {
+        return nodes.length - 1;
+    }
+
+    public SimNode node(int id) {
+        return nodes[id];
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public Random random() {
+        return random;
+    }
+
+    public List<Proposal> proposals() {
+        return proposals;
+    }
+
+    public long eventsExecuted() {
+        return scheduler.eventsExecuted();
+    }
+
+    public long tickMicros() {
+        return tickMicros;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    EventTrace trace() {
+        return trace;
+    }
+
+    SafetyChecker checker() {
+        return checker;
+    }
+
+    int snapshotEvery() {
+        return snapshotEvery;
+    }
+
+    int snapshotFillerBytes() {
+        return snapshotFillerBytes;
+    }
+
+    long fsyncDelay() {
+        return fsyncMinMicros + (long) (random.nextDouble() * (fsyncMaxMicros - fsyncMinMicros));
+    }
+
+    /** Term of the entry some node applied at {@code index}, or 0 if none did. */
+    public long committedTerm(long index) {
+        return checker.committedTerm(index);
+    }
+
+    /** Whether the command applied at {@code index} is {@code data}. */
+    public boolean committedDataIs(long index, byte[] data) {
+        return checker.committedTerm(index) != 0 && checker.committedDataHash(index) == SafetyChecker.dataHash(data);
+    }
+
+    public long highestApplied() {
+        return checker.highestApplied();
+    }
+
+    /** Live nodes that consider themselves leader, as {@code [id, term]} pairs. */
+    public List<long[]> leaders() {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 1; i < nodes.length; i++) {
+            RaftCore c = nodes[i].core();
+            if (c != null && c.role() == Role.LEADER) {
+                out.add(new long[] {i, c.term()});
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** Runs every event up to {@code micros} of virtual time from now. */
+    public void runFor(long micros) {
+        long end = scheduler.now() + micros;
+        guarded(() -> {
+            while (scheduler.nextTime() <= end) {
+                scheduler.runNext();
+            }
+            scheduler.advanceTo(end);
+        });
+    }
+
+    /**
+     * Runs until {@code condition} holds (checked after every event) or {@code maxMicros} of virtual
+     * time pass. Returns whether it held.
+     */
+    public boolean runUntil(BooleanSupplier condition, long maxMicros) {
+        long end = scheduler.now() + maxMicros;
+        boolean[] met = {false};
+        guarded(() -> {
+            if (condition.getAsBoolean()) {
+                met[0] = true;
+                return;
+            }
+            while (scheduler.nextTime() <= end) {
+                scheduler.runNext();
+                if (condition.getAsBoolean()) {
+                    met[0] = true;
+                    return;
+                }
+            }
+            scheduler.advanceTo(end);
+        });
+        return met[0];
+    }
+
+    private void guarded(Runnable body) {
+        try {
+            body.run();
+        } catch (SimulationFailure f) {
+            throw fail(f.getMessage(), f);
+        } catch (RuntimeException e) {
+            throw fail("unexpected exception: " + e, e);
+        }
+    }
+
+    /** A failure that names the seed, how to replay it, and the last events before it. */
+    public SimulationFailure fail(String message, Throwable cause) {
+        if (message != null && message.contains("[seed ")) {
+            return cause instanceof SimulationFailure sf ? sf : new SimulationFailure(message, cause);
+        }
+        String text = "[seed " + seed + ", virtual time " + scheduler.now() / 1000.0 + " ms] " + message
+                + "\nreplay with -Dsim.seed=" + seed + "\nnodes:\n" + describeNodes() + "last events:\n" + trace.format();
+        return new SimulationFailure(text, cause);
+    }
+
+    private String describeNodes() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < nodes.length; i++) {
+            RaftCore c = nodes[i].core();
+            sb.append("  ").append(c == null ? "node " + i + " down" : c.toString())
+                    .append(network.isIsolated(i) ? " (isolated)" : "").append('\n');
+        }
+        return sb.toString();
+    }
+
+    public SimulationFailure fail(String message) {
+        return fail(message, null);
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    /** Gives {@code data} to node {@code id} as a proposal; {@code onResult} gets the index or REJECTED. */
+    public void proposeAsync(int id, byte[] data, LongConsumer onResult) {
+        SimNode n = nodes[id];
+        if (!n.isUp()) {
+            onResult.accept(RaftCore.REJECTED);
+            return;
+        }
+        trace.record(now(), id, "propose " + data.length + "B");
+        n.input(core -> {
+            long index = core.propose(data);
+            if (index != RaftCore.REJECTED) {
+                proposals.add(new Proposal(id, index, core.term(), data));
+            }
+            onResult.accept(index);
+        });
+    }
+
+    /** Like the lab's Start(): proposes at node {@code id} and returns the index, or REJECTED. */
+    public long propose(int id, byte[] data) {
+        long[] result = {Long.MIN_VALUE};
+        proposeAsync(id, data, index -> result[0] = index);
+        runUntil(() -> result[0] != Long.MIN_VALUE || !nodes[id].isUp(), 1_000_000);
+        return result[0] == Long.MIN_VALUE ? RaftCore.REJECTED : result[0];
+    }
+
+    /** Runs {@code action} on node {@code id}'s core as an input (queued behind a write in progress). */
+    public void input(int id, Consumer<RaftCore> action) {
+        nodes[id].input(action);
+    }
+
+    public void crash(int id) {
+        SimNode n = nodes[id];
+        n.crash(random.nextInt(1 + 64));
+    }
+
+    /** Crashes node {@code id} if it is up, then starts it from its durable state. */
+    public void restart(int id) {
+        crash(id);
+        nodes[id].start();
+    }
+
+    public void start(int id) {
+        if (!nodes[id].isUp()) {
+            nodes[id].start();
+        }
+    }
+
+    public void isolate(int id) {
+        trace.record(now(), id, "isolate");
+        network.isolate(id);
+    }
+
+    public void reconnect(int id) {
+        trace.record(now(), id, "reconnect");
+        network.reconnect(id);
+    }
+
+    public void partition(int[] sides) {
+        trace.record(now(), 0, "partition " + java.util.Arrays.toString(sides));
+        network.partition(sides);
+    }
+
+    public void heal() {
+        trace.record(now(), 0, "heal");
+        network.heal();
+    }
+
+    /** Number of live nodes whose state machine has applied {@code index}. */
+    public int appliedCount(long index) {
+        int n = 0;
+        for (int i = 1; i < nodes.length; i++) {
+            if (nodes[i].isUp() && nodes[i].appliedIndex() >= index) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The largest persisted Raft state (log and hard state, without snapshot) over all nodes, in bytes. */
+    public long maxRaftStateBytes() {
+        long max = 0;
+        for (int i = 1; i < nodes.length; i++) {
+            max = Math.max(max, nodes[i].raftStateBytes());
+        }
+        return max;
+    }
+
+    /** Settings of a simulated cluster. Times in virtual microseconds. */
+    public static final class Builder {
+        private final int size;
+        private final long seed;
+        private long tickMicros = 10_000;
+        private int electionTicks = 30;
+        private int heartbeatTicks = 5;
+        private long fsyncMinMicros = 100;
+        private long fsyncMaxMicros = 1_000;
+        private int snapshotEvery;
+        private int snapshotFillerBytes = 0;
+        private int snapshotChunkBytes = RaftConfig.DEFAULT_SNAPSHOT_CHUNK_BYTES;
+        private long maxMessageBytes = RaftConfig.DEFAULT_MAX_MESSAGE_BYTES;
+        private Consumer<RaftConfig.Builder> config = c -> { };
+
+        private Builder(int size, long seed) {
+            if (size < 1) {
+                throw new IllegalArgumentException("cluster size must be >= 1, was " + size);
+            }
+            this.size = size;
+            this.seed = seed;
+        }
+
+        public Builder tickMicros(long micros) {
+            this.tickMicros = micros;
+            return this;
+        }
+
+        public Builder electionTicks(int ticks) {
+            this.electionTicks = ticks;
+            return this;
+        }
+
+        public Builder heartbeatTicks(int ticks) {
+            this.heartbeatTicks = ticks;
+            return this;
+        }
+
+        public Builder fsyncMicros(long min, long max) {
+            this.fsyncMinMicros = min;
+            this.fsyncMaxMicros = max;
+            return this;
+        }
+
+        /** Snapshot and compact whenever this many entries were applied since the last snapshot (0 = never). */
+        public Builder snapshotEvery(int entries) {
+            this.snapshotEvery = entries;
+            return this;
+        }
+
+        public Builder snapshotFillerBytes(int bytes) {
+            this.snapshotFillerBytes = bytes;
+            return this;
+        }
+
+        public Builder snapshotChunkBytes(int bytes) {
+            this.snapshotChunkBytes = bytes;
+            return this;
+        }
+
+        public Builder maxMessageBytes(long bytes) {
+            this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /** Further changes to every node's Raft configuration. */
+        public Builder raftConfig(Consumer<RaftConfig.Builder> c) {
+            this.config = c;
+            return this;
+        }
+
+        public SimCluster build() {
+            return new SimCluster(this);
+        }
+    }
+}
