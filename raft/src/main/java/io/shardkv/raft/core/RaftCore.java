@@ -84,16 +84,21 @@ public final class RaftCore {
         this.voters = config.voters();
         HardState hs = durable.hardState();
         this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit());
-        if (hs.term() < raftLog.lastTerm()) {
-            throw new IllegalArgumentException("durable term " + hs.term() + " is below the last log term "
-                    + raftLog.lastTerm());
-        }
         if (hs.vote() != NONE && !voters.contains(hs.vote())) {
             throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of " + voters);
         }
+        this.persistedHardState = hs;
+        if (hs.term() < raftLog.lastTerm()) {
+            // A crash tore the write that carried both new entries and the hard state of their term:
+            // the entries survived, the hard state did not. No vote in that term was ever made
+            // durable (nor, therefore, sent), so adopting the term with no vote is safe, and it keeps
+            // "no log entry has a term above the current term".
+            LOG.warn("node {}: durable term {} is below the last log term {}; adopting it with no vote",
+                    id, hs.term(), raftLog.lastTerm());
+            hs = new HardState(raftLog.lastTerm(), NONE, hs.commit());
+        }
         this.term = hs.term();
         this.vote = hs.vote();
-        this.persistedHardState = hs;
         resetRandomizedElectionTimeout();
         this.reportedSoftState = softState();
     }
