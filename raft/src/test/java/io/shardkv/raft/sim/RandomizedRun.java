@@ -41,10 +41,11 @@ public final class RandomizedRun {
     private long readsReleased;
     private final int[] readsSeen;
 
+    /** A run with a fault phase of {@code faultMicros} (0: chosen by the seed). */
     public RandomizedRun(long seed, long faultMicros) {
         this.seed = seed;
-        this.faultMicros = faultMicros;
         this.random = new Random(seed * 31 + 17);
+        this.faultMicros = faultMicros > 0 ? faultMicros : 2_000_000 + random.nextInt(18_000_000);
         FaultMix[] mixes = FaultMix.values();
         this.mix = mixes[random.nextInt(mixes.length)];
         int size = random.nextInt(4) == 0 ? 5 : 3;

@@ -3,6 +3,8 @@ package io.shardkv.raft.sim;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -32,6 +34,9 @@ public final class SimNetwork {
     private long bytes;
     private long dropped;
     private final long[] requestsTo;
+    /** Per link (from, to): when its latest message is due, to keep FIFO links in order. */
+    private final long[][] lastArrival;
+    private final Map<Class<?>, Long> sentByType = new HashMap<>();
 
     SimNetwork(int size, Scheduler scheduler, Random random, EventTrace trace) {
         this.size = size;
@@ -41,6 +46,7 @@ public final class SimNetwork {
         this.isolated = new boolean[size + 1];
         this.side = new int[size + 1];
         this.requestsTo = new long[size + 1];
+        this.lastArrival = new long[size + 1][size + 1];
     }
 
     void onDeliver(Consumer<Message> r) {
@@ -103,6 +109,11 @@ public final class SimNetwork {
         return dropped;
     }
 
+    /** Messages of the given type sent so far (delivered or not). */
+    public long sent(Class<? extends Message> type) {
+        return sentByType.getOrDefault(type, 0L);
+    }
+
     /** Requests addressed to {@code node} (what the lab calls its incoming RPC count). */
     public long requestsTo(int node) {
         return requestsTo[node];
@@ -115,6 +126,7 @@ public final class SimNetwork {
             requestsTo[m.to()]++;
         }
         bytes += wireBytes(m);
+        sentByType.merge(m.getClass(), 1L, Long::sum);
         if (!linkUp(m.from(), m.to()) || chance(faults.dropRate())) {
             dropped++;
             return;
@@ -131,7 +143,12 @@ public final class SimNetwork {
             delay = faults.longDelayMin()
                     + (long) (random.nextDouble() * random.nextDouble() * (faults.longDelayMax() - faults.longDelayMin()));
         }
-        scheduler.after(delay, () -> {
+        long arrival = scheduler.now() + delay;
+        if (faults.fifo()) {
+            arrival = Math.max(arrival, lastArrival[m.from()][m.to()]);
+            lastArrival[m.from()][m.to()] = arrival;
+        }
+        scheduler.at(arrival, () -> {
             if (!linkUp(m.from(), m.to())) {
                 dropped++;
                 return;
