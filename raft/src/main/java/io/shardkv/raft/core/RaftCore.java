@@ -234,7 +234,12 @@ public final class RaftCore {
         if (role != Role.LEADER) {
             return false;
         }
-        if (target == id || target == leadTransferee) {
+        if (target == id) {
+            // Transferring to ourselves cancels a transfer under way (etcd's TestLeaderTransferBack).
+            leadTransferee = NONE;
+            return true;
+        }
+        if (target == leadTransferee) {
             return true;
         }
         leadTransferee = target;
@@ -590,7 +595,9 @@ public final class RaftCore {
         if ((config.checkQuorum() || config.preVote()) && (m instanceof AppendEntries || m instanceof Heartbeat)) {
             // A stale leader that we will never answer normally would keep its role forever under
             // CheckQuorum/PreVote; telling it our term makes it step down.
-            send(AppendResponse.accept(id, m.from(), term, 0));
+            // Sent as a rejection of index 0, which no leader can mistake for an acknowledgement
+            // should it arrive after its sender became leader of this very term.
+            send(new AppendResponse(id, m.from(), term, true, 0, 0, 0));
         } else if (m instanceof VoteRequest vr && vr.preVote()) {
             send(new VoteResponse(id, m.from(), term, true, false));
         }
