@@ -1,0 +1,394 @@
+package io.shardkv.raft.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardkv.raft.core.Message.AppendEntries;
+import io.shardkv.raft.core.Message.Heartbeat;
+import io.shardkv.raft.core.Message.InstallSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Raft group of {@link RaftCore}s wired together in memory, after etcd's {@code network} in
+ * raft_test.go. Messages are delivered synchronously in FIFO order until the group is quiet; each
+ * node's Ready batches are handled as the Ready contract says (send, persist to an in-memory
+ * {@link Storage}, send, apply, advance). Links can be cut, nodes isolated, and every message can
+ * be inspected, dropped or rewritten by an interceptor.
+ *
+ * <p>Two invariants are checked on every Ready: nothing that acknowledges leaves before it is
+ * persisted (see {@link #checkReadyContract}), and committed entries are applied exactly once,
+ * in index order, without gaps.
+ */
+final class Network {
+
+    /** One member: its core, its "disk" and what its state machine has seen. */
+    static final class Node {
+        final int id;
+        final RaftConfig config;
+        RaftCore core;
+        final Storage storage;
+        /** Entries applied since the node (re)started, in order. */
+        final List<Entry> applied = new ArrayList<>();
+        final List<ReadState> readStates = new ArrayList<>();
+        final List<Snapshot> installedSnapshots = new ArrayList<>();
+        final List<Ready> readies = new ArrayList<>();
+        private long lastApplied;
+
+        private Node(int id, RaftConfig config, DurableState durable) {
+            this.id = id;
+            this.config = config;
+            this.storage = new Storage(durable);
+            start();
+        }
+
+        private void start() {
+            DurableState durable = storage.durable();
+            core = new RaftCore(config, durable, new Random(id));
+            lastApplied = durable.snapshot() == null ? 0 : durable.snapshot().index();
+            applied.clear();
+            readies.clear();
+        }
+
+        /** Entries applied since (re)start, without the leaders' no-ops, as strings. */
+        List<String> appliedCommands() {
+            return applied.stream().filter(e -> e.kind() == Entry.Kind.COMMAND)
+                    .map(e -> Cores.string(e.data())).toList();
+        }
+    }
+
+    /** What a node has made durable: the model of its disk. */
+    static final class Storage {
+        HardState hardState;
+        Snapshot snapshot;
+        final List<Entry> entries = new ArrayList<>();
+
+        Storage(DurableState durable) {
+            hardState = durable.hardState();
+            snapshot = durable.snapshot();
+            entries.addAll(durable.entries());
+        }
+
+        void persist(Ready rd) {
+            if (rd.snapshot() != null) {
+                snapshot = rd.snapshot();
+                entries.clear();
+            }
+            if (!rd.entries().isEmpty()) {
+                long first = rd.entries().get(0).index();
+                entries.removeIf(e -> e.index() >= first);
+                entries.addAll(rd.entries());
+            }
+            if (rd.hardState() != null) {
+                hardState = rd.hardState();
+            }
+        }
+
+        void compact(Snapshot snap) {
+            snapshot = snap;
+            entries.removeIf(e -> e.index() <= snap.index());
+        }
+
+        DurableState durable() {
+            return new DurableState(hardState, snapshot, entries);
+        }
+    }
+
+    private static final int MAX_DELIVERIES_PER_SETTLE = 1_000_000;
+
+    private final Map<Integer, Node> nodes = new TreeMap<>();
+    private final Set<Integer> isolated = new HashSet<>();
+    private final Set<List<Integer>> cutLinks = new HashSet<>();
+    private UnaryOperator<Message> interceptor = UnaryOperator.identity();
+    private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
+    /** Every message any node emitted, in order, whether or not it was delivered. */
+    final List<Message> sent = new ArrayList<>();
+
+    private Network() {
+    }
+
+    /** A fresh group of {@code size} nodes with empty logs. */
+    static Network of(int size, UnaryOperator<RaftConfig.Builder> tweak) {
+        DurableState[] states = new DurableState[size];
+        Arrays.fill(states, DurableState.EMPTY);
+        return withState(tweak, states);
+    }
+
+    /** A group whose node i+1 starts from {@code states[i]}. */
+    static Network withState(UnaryOperator<RaftConfig.Builder> tweak, DurableState... states) {
+        Network n = new Network();
+        for (int id = 1; id <= states.length; id++) {
+            n.nodes.put(id, new Node(id, Cores.config(id, states.length, tweak), states[id - 1]));
+        }
+        return n;
+    }
+
+    Node node(int id) {
+        Node node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + id);
+        }
+        return node;
+    }
+
+    RaftCore core(int id) {
+        return node(id).core;
+    }
+
+    Collection<Node> nodes() {
+        return nodes.values();
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** Drops every message to or from these nodes (they keep running). */
+    void isolate(int... ids) {
+        for (int id : ids) {
+            isolated.add(id);
+        }
+    }
+
+    /** Undoes {@link #isolate} for these nodes. */
+    void heal(int... ids) {
+        for (int id : ids) {
+            isolated.remove(id);
+        }
+    }
+
+    /** Drops messages between {@code a} and {@code b}, both ways. */
+    void cut(int a, int b) {
+        cutLinks.add(List.of(a, b));
+        cutLinks.add(List.of(b, a));
+    }
+
+    /**
+     * Passes every deliverable message through {@code f}: return it, a rewritten message, or null
+     * to drop it. Replaces any previous interceptor.
+     */
+    void intercept(UnaryOperator<Message> f) {
+        interceptor = f;
+    }
+
+    /** An interceptor that drops the first message matching {@code p} and passes everything else. */
+    static UnaryOperator<Message> dropFirst(Predicate<Message> p) {
+        AtomicBoolean dropped = new AtomicBoolean();
+        return m -> p.test(m) && dropped.compareAndSet(false, true) ? null : m;
+    }
+
+    /** Heals every isolation and cut and removes the interceptor. */
+    void recover() {
+        isolated.clear();
+        cutLinks.clear();
+        interceptor = UnaryOperator.identity();
+    }
+
+    // ------------------------------------------------------------------ driving
+
+    /** Ticks the given nodes (all if none given) {@code times} times, letting the group settle after each. */
+    void tick(int times, int... ids) {
+        for (int i = 0; i < times; i++) {
+            for (int id : ids.length == 0 ? allIds() : ids) {
+                core(id).tick();
+            }
+            settle();
+        }
+    }
+
+    /**
+     * Ticks the given nodes (all if none given) until {@code done} holds, at most {@code maxTicks}
+     * times; fails with {@code what} if it never does.
+     */
+    void tickUntil(String what, BooleanSupplier done, int maxTicks, int... ids) {
+        settle();
+        for (int i = 0; i < maxTicks && !done.getAsBoolean(); i++) {
+            tick(1, ids);
+        }
+        if (!done.getAsBoolean()) {
+            throw new AssertionError("not reached within " + maxTicks + " ticks: " + what + "; " + describe());
+        }
+    }
+
+    /** Ticks {@code id} until it campaigns, lets the election run, and checks that it won. */
+    RaftCore elect(int id) {
+        RaftCore core = core(id);
+        tickUntil("node " + id + " campaigns", () -> core.role() != Role.FOLLOWER,
+                2 * core.config().electionTicks(), id);
+        assertEquals(Role.LEADER, core.role(), () -> "node " + id + " should have won: " + describe());
+        return core;
+    }
+
+    /** Proposes {@code command} on {@code id} and lets the group settle; returns its index or REJECTED. */
+    long propose(int id, String command) {
+        long index = core(id).propose(Cores.bytes(command));
+        settle();
+        return index;
+    }
+
+    /** Hands {@code m} straight to its recipient, bypassing all faults, and lets the group settle. */
+    void inject(Message m) {
+        settle();
+        Node to = node(m.to());
+        to.core.step(m);
+        drain(to);
+        settle();
+    }
+
+    /** Handles every pending Ready and delivers messages until nothing is left to do. */
+    void settle() {
+        for (Node node : nodes.values()) {
+            drain(node);
+        }
+        int deliveries = 0;
+        while (!inFlight.isEmpty()) {
+            if (++deliveries > MAX_DELIVERIES_PER_SETTLE) {
+                throw new AssertionError("the group does not settle (message storm): " + describe());
+            }
+            Message m = inFlight.poll();
+            m = blocked(m) ? null : interceptor.apply(m);
+            if (m == null) {
+                continue;
+            }
+            Node to = node(m.to());
+            to.core.step(m);
+            drain(to);
+        }
+    }
+
+    private boolean blocked(Message m) {
+        return isolated.contains(m.from()) || isolated.contains(m.to()) || cutLinks.contains(List.of(m.from(), m.to()));
+    }
+
+    private void drain(Node node) {
+        while (node.core.hasReady()) {
+            Ready rd = node.core.ready();
+            checkReadyContract(node.storage.hardState, rd);
+            node.readies.add(rd);
+            emit(node, rd.messagesBeforePersist());
+            node.storage.persist(rd);
+            emit(node, rd.messages());
+            apply(node, rd);
+            node.core.advance(rd);
+        }
+    }
+
+    private void emit(Node node, List<Message> messages) {
+        for (Message m : messages) {
+            if (m.from() != node.id) {
+                throw new AssertionError("node " + node.id + " emitted a message from " + m.from() + ": " + m);
+            }
+            sent.add(m);
+            inFlight.add(m);
+        }
+    }
+
+    private static void apply(Node node, Ready rd) {
+        if (rd.snapshot() != null) {
+            if (rd.snapshot().index() <= node.lastApplied) {
+                throw new AssertionError("node " + node.id + " told to restore snapshot " + rd.snapshot()
+                        + " behind applied index " + node.lastApplied);
+            }
+            node.installedSnapshots.add(rd.snapshot());
+            node.lastApplied = rd.snapshot().index();
+        }
+        for (Entry e : rd.committedEntries()) {
+            if (e.index() != node.lastApplied + 1) {
+                throw new AssertionError("node " + node.id + " told to apply " + e + " after applying "
+                        + node.lastApplied);
+            }
+            node.applied.add(e);
+            node.lastApplied = e.index();
+        }
+        node.readStates.addAll(rd.readStates());
+    }
+
+    /**
+     * The persistence half of the Ready contract: only a leader's replication traffic, which
+     * promises nothing, may leave before the Ready is durable; anything sent in a Ready that changes
+     * term or vote waits for it to be durable (Figure 2: persistent state is updated "before
+     * responding to RPCs").
+     */
+    static void checkReadyContract(HardState persisted, Ready rd) {
+        for (Message m : rd.messagesBeforePersist()) {
+            if (!(m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot)) {
+                throw new AssertionError("acknowledging message sent before persisting: " + m);
+            }
+        }
+        HardState hs = rd.hardState();
+        boolean termOrVoteChanged = hs != null && (hs.term() != persisted.term() || hs.vote() != persisted.vote());
+        if (termOrVoteChanged && !rd.messagesBeforePersist().isEmpty()) {
+            throw new AssertionError("messages sent before persisting a new term/vote " + hs + ": "
+                    + rd.messagesBeforePersist());
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Restarts {@code id} from what it persisted; its state machine restarts from the snapshot. */
+    RaftCore restart(int id) {
+        Node node = node(id);
+        node.start();
+        return node.core;
+    }
+
+    /**
+     * Crashes {@code id} in the middle of handling its next Ready: what may leave before persisting
+     * has left, nothing else has happened, and the node restarts from what it persisted before.
+     */
+    RaftCore crashBeforePersisting(int id) {
+        Node node = node(id);
+        Ready rd = node.core.ready();
+        checkReadyContract(node.storage.hardState, rd);
+        emit(node, rd.messagesBeforePersist());
+        return restart(id);
+    }
+
+    /** Compacts {@code id}'s log up to {@code index}, as its state machine would after a snapshot. */
+    void compact(int id, long index, byte[] data) {
+        Node node = node(id);
+        node.core.compact(index, data);
+        node.storage.compact(node.core.snapshot());
+    }
+
+    /** The messages of {@code type} emitted from {@code from} to {@code to} so far, in order. */
+    <T extends Message> List<T> sent(Class<T> type, int from, int to) {
+        return sent.stream().filter(m -> m.from() == from && m.to() == to)
+                .filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The leader, one of the given nodes (all if none given), that they all follow at one term; or NONE. */
+    int agreedLeader(int... ids) {
+        int[] members = ids.length == 0 ? allIds() : ids;
+        RaftCore first = core(members[0]);
+        for (int id : members) {
+            if (core(id).leader() != first.leader() || core(id).term() != first.term()) {
+                return RaftCore.NONE;
+            }
+        }
+        int leader = first.leader();
+        boolean member = Arrays.stream(members).anyMatch(id -> id == leader);
+        return member && core(leader).role() == Role.LEADER ? leader : RaftCore.NONE;
+    }
+
+    private int[] allIds() {
+        return nodes.keySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Node node : nodes.values()) {
+            sb.append(node.core).append(isolated.contains(node.id) ? " (isolated)" : "").append("; ");
+        }
+        return sb.toString();
+    }
+}
