@@ -1,0 +1,144 @@
+package io.shardkv.raft.storage;
+
+import io.shardkv.raft.core.DurableState;
+import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.HardState;
+import io.shardkv.raft.core.Ready;
+import io.shardkv.raft.core.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Raft node's durable state in one directory: the write-ahead log ({@code wal-*.log}), the hard
+ * state ({@code hardstate}) and the newest snapshot ({@code snapshot-*.snap}).
+ *
+ * <p>{@link #persist(Ready)} makes a Ready durable with one log fsync. The hard-state file is
+ * rewritten (atomically, with its own fsyncs) only when the term or the vote changes — rare, and
+ * the only hard state that must be durable before a message goes out. The commit index it records
+ * is therefore a lower bound, refreshed at those moments and at snapshots; a restarted node learns
+ * the rest from its leader.
+ */
+public final class RaftStorage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftStorage.class);
+
+    private final Path dir;
+    private final StorageOptions options;
+    private final WriteAheadLog wal;
+    private final DurableState recovered;
+    private HardState durableHardState;
+    private long latestCommit;
+    private long hardStateWrites;
+    private long snapshotsSaved;
+
+    private RaftStorage(Path dir, StorageOptions options, WriteAheadLog wal, DurableState recovered) {
+        this.dir = dir;
+        this.options = options;
+        this.wal = wal;
+        this.recovered = recovered;
+        this.durableHardState = recovered.hardState();
+        this.latestCommit = recovered.hardState().commit();
+    }
+
+    /** Opens (creating if needed) the storage in {@code dir} and recovers what it holds. */
+    public static RaftStorage open(Path dir, StorageOptions options) throws IOException {
+        long start = System.nanoTime();
+        Files.createDirectories(dir);
+        deleteTemporaryFiles(dir);
+        if (options.fsync() == FsyncPolicy.NEVER) {
+            LOG.warn("{}: fsync is disabled; a machine crash can lose acknowledged writes (UNSAFE: tests and "
+                    + "benchmarks only)", dir);
+        }
+        HardState hs = HardStateFile.read(dir);
+        Snapshot snap = SnapshotFiles.readLatest(dir);
+        long snapIndex = snap == null ? 0 : snap.index();
+        long snapTerm = snap == null ? 0 : snap.term();
+        List<Entry> entries = new ArrayList<>();
+        WriteAheadLog wal = WriteAheadLog.open(dir, options, snapIndex, snapTerm, entries);
+        wal.releaseUpTo(snapIndex);
+        DurableState state = new DurableState(hs, snap, entries);
+        LOG.info("{}: recovered term {}, vote {}, commit {}, snapshot at {}, {} log entries{} in {} ms", dir,
+                hs.term(), hs.vote(), hs.commit(), snapIndex, entries.size(),
+                entries.isEmpty() ? "" : " (" + entries.get(0).index() + ".." + entries.get(entries.size() - 1).index() + ")",
+                (System.nanoTime() - start) / 1_000_000);
+        return new RaftStorage(dir, options, wal, state);
+    }
+
+    private static void deleteTemporaryFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX)).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** What was on disk when the storage was opened: the input to the node's {@code RaftCore}. */
+    public DurableState recoveredState() {
+        return recovered;
+    }
+
+    /**
+     * Makes {@code rd}'s snapshot, entries and hard state durable (per the fsync policy) before
+     * returning; after it, {@code rd.messages()} may be sent.
+     */
+    public void persist(Ready rd) throws IOException {
+        if (rd.snapshot() != null) {
+            Snapshot snap = rd.snapshot();
+            SnapshotFiles.write(dir, snap, fsync());
+            snapshotsSaved++;
+            wal.resetAfter(snap.index());
+        }
+        wal.append(rd.entries());
+        wal.sync();
+        if (rd.hardState() != null) {
+            HardState hs = rd.hardState();
+            latestCommit = hs.commit();
+            if (hs.term() != durableHardState.term() || hs.vote() != durableHardState.vote()) {
+                writeHardState(hs);
+            }
+        }
+    }
+
+    /**
+     * Saves a snapshot the local state machine took, then deletes the log segments it covers. Call
+     * before handing the snapshot to {@code RaftCore.compact}.
+     */
+    public void saveSnapshot(Snapshot snap) throws IOException {
+        SnapshotFiles.write(dir, snap, fsync());
+        snapshotsSaved++;
+        if (latestCommit > durableHardState.commit()) {
+            writeHardState(new HardState(durableHardState.term(), durableHardState.vote(), latestCommit));
+        }
+        wal.releaseUpTo(snap.index());
+    }
+
+    private void writeHardState(HardState hs) throws IOException {
+        HardStateFile.write(dir, hs, fsync());
+        durableHardState = hs;
+        hardStateWrites++;
+    }
+
+    private boolean fsync() {
+        return options.fsync() == FsyncPolicy.ALWAYS;
+    }
+
+    public StorageStats stats() {
+        return new StorageStats(wal.syncs(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
+    }
+
+    /** Number of log segment files, for tests and diagnostics. */
+    public int segmentCount() {
+        return wal.segmentCount();
+    }
+
+    @Override
+    public void close() throws IOException {
+        wal.close();
+    }
+}
