@@ -1,0 +1,330 @@
+package io.shardkv.raft.node;
+
+import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.Message;
+import io.shardkv.raft.core.RaftCore;
+import io.shardkv.raft.core.ReadState;
+import io.shardkv.raft.core.Ready;
+import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.SoftState;
+import io.shardkv.raft.storage.RaftStorage;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime around one {@link RaftCore}: a single thread owns the core and everything it touches;
+ * other threads talk to it only through the inbox. Each loop iteration handles a batch of inputs,
+ * then for every Ready: sends the leader's replication traffic, makes the Ready durable (one log
+ * fsync), sends the rest (votes, acknowledgements — never before what they promise is durable),
+ * applies committed entries, completes released reads and calls {@code advance}. Ticks come from
+ * the same loop, so there are no locks and no other timer thread.
+ *
+ * <p>Any exception on the node thread — a storage error or a broken invariant — stops the node:
+ * it is logged, every pending request fails with {@link NodeStoppedException}, and nothing more is
+ * written or sent.
+ */
+public final class RaftNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+    private final int id;
+    private final NodeOptions options;
+    private final RaftCore core;
+    private final RaftStorage storage;
+    private final RaftTransport transport;
+    private final Applier applier;
+    private final BlockingQueue<Input> inbox;
+    private final Thread thread;
+
+    /** Node thread only: reads awaiting quorum confirmation, by context. */
+    private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
+    /** Node thread only: confirmed reads waiting for the state machine to reach their index. */
+    private final ArrayDeque<PendingRead> readsAwaitingApply = new ArrayDeque<>();
+    private long nextReadContext = 1;
+    private long appliedIndex;
+
+    private volatile boolean running = true;
+    private volatile NodeStatus status;
+    private volatile Throwable failure;
+    private final AtomicLong droppedMessages = new AtomicLong();
+
+    private record PendingRead(long index, CompletableFuture<Long> future) {
+    }
+
+    /** An action for the node thread, and the future of whoever waits on it (null for messages). */
+    private record Input(Consumer<RaftCore> action, CompletableFuture<?> future) {
+    }
+
+    /**
+     * Creates the node from what {@code storage} recovered. The applier must already hold the
+     * recovered snapshot's state, if any. Call {@link #start()} to run it.
+     */
+    public RaftNode(NodeOptions options, RaftStorage storage, RaftTransport transport, Applier applier) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.applier = Objects.requireNonNull(applier, "applier");
+        this.id = options.raft().id();
+        this.core = new RaftCore(options.raft(), storage.recoveredState(), new Random(new SecureRandom().nextLong()));
+        this.appliedIndex = core.appliedIndex();
+        this.inbox = new ArrayBlockingQueue<>(options.inboxCapacity());
+        this.thread = new Thread(this::run, "raft-node-" + id);
+        this.thread.setDaemon(true);
+        publishStatus();
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public NodeStatus status() {
+        return status;
+    }
+
+    /** Messages refused because the inbox was full. */
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    /** Hands a message from a peer to the node; dropped (and counted) if the inbox is full. */
+    public void receive(Message message) {
+        if (!running || !inbox.offer(new Input(core -> core.step(message), null))) {
+            droppedMessages.incrementAndGet();
+        }
+    }
+
+    /**
+     * Proposes {@code data}. Completes with where the leader placed it, or fails with
+     * {@link NotLeaderException}; whether it commits is seen by the {@link Applier}.
+     */
+    public CompletableFuture<Proposal> propose(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        CompletableFuture<Proposal> f = new CompletableFuture<>();
+        submit(f, core -> {
+            long index = core.propose(data);
+            if (index == RaftCore.REJECTED) {
+                f.completeExceptionally(new NotLeaderException(id, core.leader()));
+            } else {
+                f.complete(new Proposal(index, core.term()));
+            }
+        });
+        return f;
+    }
+
+    /**
+     * A linearizable read point (ReadIndex): completes with an index once the local state machine
+     * has applied it and a quorum confirmed this node still leads, so reading local state then is
+     * linearizable. Fails with {@link NotLeaderException} if leadership is lost first.
+     */
+    public CompletableFuture<Long> readIndex() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        submit(f, core -> {
+            long context = nextReadContext++;
+            if (core.readIndex(context)) {
+                readsAwaitingQuorum.put(context, f);
+            } else {
+                f.completeExceptionally(new NotLeaderException(id, core.leader()));
+            }
+        });
+        return f;
+    }
+
+    /** Asks this node, if it leads, to hand leadership to {@code target}. */
+    public CompletableFuture<Boolean> transferLeadership(int target) {
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        submit(f, core -> f.complete(core.transferLeadership(target)));
+        return f;
+    }
+
+    /**
+     * Records that the state machine captured everything up to {@code index} in {@code data}: the
+     * snapshot is made durable and the log before it discarded. Completes once done.
+     */
+    public CompletableFuture<Void> compact(long index, byte[] data) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        submit(f, core -> {
+            core.compact(index, data);
+            try {
+                storage.saveSnapshot(core.snapshot());
+            } catch (IOException e) {
+                throw new StorageFailure(e);
+            }
+            f.complete(null);
+        });
+        return f;
+    }
+
+    private void submit(CompletableFuture<?> f, Consumer<RaftCore> action) {
+        if (!running) {
+            f.completeExceptionally(stopped());
+        } else if (!inbox.offer(new Input(action, f))) {
+            f.completeExceptionally(new IllegalStateException("node " + id + " is overloaded: inbox of "
+                    + options.inboxCapacity() + " inputs is full"));
+        } else if (!running) {
+            // The node stopped while we queued: the node thread may already have drained the inbox.
+            failQueuedInputs();
+        }
+    }
+
+    // ------------------------------------------------------------------ the node thread
+
+    private void run() {
+        long tickNanos = options.tick().toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Input input = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                int handled = 0;
+                while (input != null) {
+                    input.action().accept(core);
+                    if (++handled == options.maxBatch()) {
+                        break;
+                    }
+                    input = inbox.poll();
+                }
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    core.tick();
+                    // After a stall, resume the cadence rather than firing a burst of ticks.
+                    nextTick = Math.max(nextTick + tickNanos, now);
+                }
+                handleReadies();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (StorageFailure e) {
+            fail(e.getCause());
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        } finally {
+            running = false;
+            failPendingReads();
+            failQueuedInputs();
+            publishStatus();
+        }
+    }
+
+    private void handleReadies() {
+        while (running && core.hasReady()) {
+            Ready rd = core.ready();
+            rd.messagesBeforePersist().forEach(transport::send);
+            try {
+                storage.persist(rd);
+            } catch (IOException e) {
+                throw new StorageFailure(e);
+            }
+            rd.messages().forEach(transport::send);
+            if (rd.snapshot() != null) {
+                applier.restore(rd.snapshot());
+                appliedIndex = rd.snapshot().index();
+            }
+            for (Entry e : rd.committedEntries()) {
+                applier.apply(e);
+                appliedIndex = e.index();
+            }
+            for (ReadState rs : rd.readStates()) {
+                CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
+                if (f != null) {
+                    readsAwaitingApply.add(new PendingRead(rs.index(), f));
+                }
+            }
+            if (rd.softState() != null) {
+                onSoftStateChange(rd.softState());
+            }
+            core.advance(rd);
+            completeAppliedReads();
+            publishStatus();
+        }
+    }
+
+    /** Reads not yet confirmed by a quorum die with the leadership they were issued under. */
+    private void onSoftStateChange(SoftState soft) {
+        if (soft.role() != Role.LEADER && !readsAwaitingQuorum.isEmpty()) {
+            NotLeaderException e = new NotLeaderException(id, soft.leader());
+            readsAwaitingQuorum.values().forEach(f -> f.completeExceptionally(e));
+            readsAwaitingQuorum.clear();
+        }
+    }
+
+    private void completeAppliedReads() {
+        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= appliedIndex) {
+            readsAwaitingApply.pollFirst().future().complete(appliedIndex);
+        }
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        LOG.error("node {} term {}: stopping on {}", id, core.term(), t.toString(), t);
+    }
+
+    private void failPendingReads() {
+        NodeStoppedException e = stopped();
+        readsAwaitingQuorum.values().forEach(f -> f.completeExceptionally(e));
+        readsAwaitingQuorum.clear();
+        readsAwaitingApply.forEach(r -> r.future().completeExceptionally(e));
+        readsAwaitingApply.clear();
+    }
+
+    /** Fails what is still queued; safe from any thread once {@code running} is false. */
+    private void failQueuedInputs() {
+        Input input;
+        while ((input = inbox.poll()) != null) {
+            if (input.future() != null) {
+                input.future().completeExceptionally(stopped());
+            }
+        }
+    }
+
+    private NodeStoppedException stopped() {
+        Throwable cause = failure;
+        return new NodeStoppedException("node " + id + (cause == null ? " is stopped" : " stopped on " + cause), cause);
+    }
+
+    private void publishStatus() {
+        status = new NodeStatus(id, core.term(), core.role(), core.leader(), core.commitIndex(), appliedIndex,
+                core.lastLogIndex(), running);
+    }
+
+    /**
+     * Stops the node thread (within one tick: it is not interrupted, since interrupting file I/O
+     * closes the channel mid-write) and closes the storage. Pending requests fail with
+     * {@link NodeStoppedException}.
+     */
+    @Override
+    public void close() throws IOException {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storage.close();
+    }
+
+    /** Carries an IOException out of the node thread's loop. */
+    private static final class StorageFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StorageFailure(IOException cause) {
+            super(cause);
+        }
+    }
+}
