@@ -1,0 +1,56 @@
+package io.shardkv.rpc;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * The last inbound handler: any exception on a connection closes that connection, and only it.
+ * A protocol violation is logged as one WARN line naming the peer and the reason; a network error
+ * (the peer went away) at DEBUG, since the owner of the connection reports the loss; anything else
+ * is a bug and is logged with its stack trace.
+ */
+final class ConnectionGuard extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf(ConnectionGuard.class, "closing");
+
+    /** "from" on accepted connections, "to" on outbound ones: how log lines name the peer. */
+    private final String direction;
+
+    ConnectionGuard(String direction) {
+        this.direction = direction;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Object peer = ctx.channel().remoteAddress();
+        if (!firstToClose(ctx.channel())) {
+            LOG.debug("connection {} {} is already closing; also got {}", direction, peer, cause.toString());
+            return;
+        }
+        if (cause instanceof ProtocolException) {
+            LOG.warn("closing connection {} {}: {}", direction, peer, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.debug("closing connection {} {}: {}", direction, peer, cause.toString());
+        } else {
+            LOG.warn("closing connection {} {} after an unexpected exception: {}", direction, peer, cause.toString(), cause);
+        }
+        ctx.close();
+    }
+
+    /**
+     * Marks {@code channel} as closing. True only for the first caller, who reports why; handlers
+     * that close a connection themselves (a refused handshake) call it too, so that whatever else
+     * goes wrong while the connection closes does not add a second reason.
+     */
+    static boolean firstToClose(Channel channel) {
+        return channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
+    }
+}

@@ -1,0 +1,63 @@
+package io.shardkv.rpc;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The connecting side of the handshake: sends our HELLO as soon as the connection is up, then
+ * checks the answer. A refusal is logged with the reason the peer gave; a peer that answers with
+ * another magic, version or cluster id is refused here too.
+ */
+final class ConnectorHandshake extends Handshake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorHandshake.class);
+
+    /** Told, on the channel's event loop, when a connection is ready for requests and messages. */
+    interface Listener {
+        void connected(Channel channel, Hello peer);
+    }
+
+    private final Supplier<ChannelHandler> dispatcher;
+    private final Listener listener;
+
+    ConnectorHandshake(Hello ours, Duration timeout, Supplier<ChannelHandler> dispatcher, Listener listener) {
+        super(ours, timeout);
+        this.dispatcher = dispatcher;
+        this.listener = listener;
+    }
+
+    @Override
+    void onActive(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(ours.encode(ctx.alloc()));
+    }
+
+    @Override
+    void onHello(ChannelHandlerContext ctx, Hello theirs) {
+        if (theirs.refused()) {
+            if (ConnectionGuard.firstToClose(ctx.channel())) {
+                LOG.warn("connection to {} refused by the peer: {}", ctx.channel().remoteAddress(),
+                        Text.printable(theirs.refusal()));
+            }
+            failed();
+            ctx.close();
+            return;
+        }
+        String mismatch = ours.mismatch(theirs);
+        if (mismatch != null) {
+            if (ConnectionGuard.firstToClose(ctx.channel())) {
+                LOG.warn("refusing connection to {}: {}", ctx.channel().remoteAddress(), mismatch);
+            }
+            failed();
+            ctx.close();
+            return;
+        }
+        succeed(ctx, dispatcher.get());
+        listener.connected(ctx.channel(), theirs);
+    }
+}

@@ -1,0 +1,111 @@
+package io.shardkv.rpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The handshake frame's body, identical in both directions. Big-endian:
+ *
+ * <pre>
+ * magic        int32   0x53484B56 ("SHKV")
+ * version      int16   {@value #VERSION}
+ * clusterId    uint8 length + UTF-8 (at most 255 bytes)
+ * nodeId       int32   0 = a client, not a cluster member
+ * refusal      uint16 length + UTF-8 (at most {@value #MAX_REFUSAL_BYTES} bytes); empty unless the
+ *              accepting side refuses the connection, in which case it says why, then closes
+ * </pre>
+ *
+ * Only magic and version have a fixed place across versions: when either differs, the rest of the
+ * body belongs to another protocol and is not parsed.
+ */
+record Hello(int magic, short version, String clusterId, int nodeId, String refusal) {
+
+    static final int MAGIC = 0x53484B56;
+    static final short VERSION = 1;
+    static final int MAX_CLUSTER_ID_BYTES = TransportConfig.MAX_CLUSTER_ID_BYTES;
+    static final int MAX_REFUSAL_BYTES = 1024;
+
+    /** Our own HELLO: this protocol, accepting. */
+    static Hello of(String clusterId, int nodeId) {
+        return new Hello(MAGIC, VERSION, clusterId, nodeId, "");
+    }
+
+    /** This HELLO, saying why the peer is refused. */
+    Hello refusing(String reason) {
+        return new Hello(magic, version, clusterId, nodeId, reason);
+    }
+
+    boolean refused() {
+        return !refusal.isEmpty();
+    }
+
+    /** Why a peer that sent {@code theirs} may not talk to us (who sent this), or null if it may. */
+    String mismatch(Hello theirs) {
+        if (theirs.magic != magic) {
+            return String.format("magic 0x%08X differs from ours 0x%08X", theirs.magic, magic);
+        }
+        if (theirs.version != version) {
+            return "protocol version " + theirs.version + " differs from ours " + version;
+        }
+        if (!theirs.clusterId.equals(clusterId)) {
+            return "cluster id '" + Text.printable(theirs.clusterId) + "' differs from ours '" + clusterId + "'";
+        }
+        if (theirs.nodeId < 0) {
+            return "node id " + theirs.nodeId + " is negative";
+        }
+        return null;
+    }
+
+    /** The complete HELLO frame. */
+    ByteBuf encode(ByteBufAllocator alloc) {
+        byte[] cluster = Text.utf8(clusterId, MAX_CLUSTER_ID_BYTES);
+        byte[] reason = Text.utf8(refusal, MAX_REFUSAL_BYTES);
+        ByteBuffer body = ByteBuffer.allocate(4 + 2 + 1 + cluster.length + 4 + 2 + reason.length);
+        body.putInt(magic).putShort(version)
+                .put((byte) cluster.length).put(cluster)
+                .putInt(nodeId)
+                .putShort((short) reason.length).put(reason);
+        return Frames.raw(alloc, FrameKind.HELLO, 0, body.array());
+    }
+
+    /** Parses a HELLO body, consuming it. */
+    static Hello decode(ByteBuf body) {
+        require(body, 4 + 2, "magic and version");
+        int magic = body.readInt();
+        short version = body.readShort();
+        if (magic != MAGIC || version != VERSION) {
+            body.skipBytes(body.readableBytes());
+            return new Hello(magic, version, "", 0, "");
+        }
+        require(body, 1, "cluster id length");
+        String clusterId = readText(body, body.readUnsignedByte(), "cluster id");
+        require(body, 4, "node id");
+        int nodeId = body.readInt();
+        require(body, 2, "refusal length");
+        int refusalLength = body.readUnsignedShort();
+        if (refusalLength > MAX_REFUSAL_BYTES) {
+            throw new ProtocolException("malformed HELLO: refusal of " + refusalLength
+                    + " bytes exceeds " + MAX_REFUSAL_BYTES);
+        }
+        String refusal = readText(body, refusalLength, "refusal");
+        if (body.isReadable()) {
+            throw new ProtocolException("malformed HELLO: " + body.readableBytes() + " unexpected trailing bytes");
+        }
+        return new Hello(magic, version, clusterId, nodeId, refusal);
+    }
+
+    private static String readText(ByteBuf body, int length, String what) {
+        require(body, length, what);
+        return body.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    private static void require(ByteBuf body, int bytes, String what) {
+        if (body.readableBytes() < bytes) {
+            throw new ProtocolException("malformed HELLO: " + what + " needs " + bytes + " bytes, "
+                    + body.readableBytes() + " left");
+        }
+    }
+}

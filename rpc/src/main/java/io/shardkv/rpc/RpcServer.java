@@ -1,0 +1,82 @@
+package io.shardkv.rpc;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.shardkv.rpc.codec.Codec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * A listening socket that accepts peers, runs the handshake with each and hands their messages
+ * and requests to an {@link RpcHandler}. Created by {@link Transport#listen}.
+ */
+public final class RpcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final InetSocketAddress localAddress;
+
+    private RpcServer(Channel listener, ChannelGroup connections) {
+        this.listener = listener;
+        this.connections = connections;
+        this.localAddress = (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Binds {@code address} (port 0 = any free port) and waits until bound. */
+    static RpcServer listen(InetSocketAddress address, RpcHandler handler, TransportConfig config, Codec codec,
+                            EventLoops loops) throws IOException {
+        ChannelGroup connections = new DefaultChannelGroup("accepted on " + address, loops.group().next());
+        ServerPipeline pipeline = new ServerPipeline(config, codec, handler);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true) // rebinding after a restart must not wait out TIME_WAIT
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connections.add(channel);
+                        pipeline.install(channel);
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        RpcServer server = new RpcServer(bound.channel(), connections);
+        LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());
+        return server;
+    }
+
+    /** The address actually bound, with the port chosen by the system if 0 was asked for. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Connections currently accepted, including those still in their handshake. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Stops listening and closes every accepted connection, waiting until the port is released.
+     * Must not be called from a transport thread.
+     */
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        LOG.info("stopped listening on {}", localAddress);
+    }
+}

@@ -1,0 +1,89 @@
+package io.shardkv.rpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.codec.CodecException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Hands the frames of an accepted connection to the {@link RpcHandler} once the handshake is
+ * done, and writes each request's result back as RESPONSE, or ERROR if it failed. The peer is a
+ * client of this connection: a RESPONSE, ERROR or second HELLO from it is a protocol error.
+ */
+final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerDispatcher.class);
+    /** ERROR bodies (a failure's class and message) are cut to this many bytes. */
+    static final int MAX_ERROR_BYTES = 1024;
+
+    private final int peerNodeId;
+    private final RpcHandler handler;
+    private final Codec codec;
+    private final int maxFrameBytes;
+
+    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes) {
+        this.peerNodeId = peerNodeId;
+        this.handler = handler;
+        this.codec = codec;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        switch (frame.kind) {
+            case MESSAGE -> handler.onMessage(peerNodeId, body(frame));
+            case REQUEST -> dispatch(ctx.channel(), frame.correlationId, body(frame));
+            default -> throw new ProtocolException("unexpected " + frame.kind + " frame from the connecting side");
+        }
+    }
+
+    /** Handlers never see null: senders cannot send it, so a null body is a forged frame. */
+    private Object body(Frame frame) {
+        Object body = Frames.decodeBody(codec, frame);
+        if (body == null) {
+            throw new ProtocolException(frame.kind + " frame (correlation id " + frame.correlationId + ") has a null body");
+        }
+        return body;
+    }
+
+    private void dispatch(Channel channel, long correlationId, Object request) {
+        CompletableFuture<?> result;
+        try {
+            result = handler.onRequest(peerNodeId, request);
+            if (result == null) {
+                result = CompletableFuture.failedFuture(new IllegalStateException("onRequest returned null"));
+            }
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        // Completes on whatever thread finishes the work; writeAndFlush hands the frame to the loop.
+        result.whenComplete((value, error) ->
+                channel.writeAndFlush(answer(channel, correlationId, request, value, error)));
+    }
+
+    private ByteBuf answer(Channel channel, long correlationId, Object request, Object value, Throwable error) {
+        ByteBufAllocator alloc = channel.alloc();
+        Throwable failure = error;
+        if (failure == null) {
+            try {
+                return Frames.encode(alloc, FrameKind.RESPONSE, correlationId, value, codec, maxFrameBytes);
+            } catch (IllegalArgumentException | CodecException e) {
+                failure = e;
+            }
+        }
+        if (failure instanceof CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        LOG.warn("request #{} ({}) from node {} at {} failed: {}", correlationId, request.getClass().getName(),
+                peerNodeId, channel.remoteAddress(), failure.toString(), failure);
+        return Frames.raw(alloc, FrameKind.ERROR, correlationId, Text.utf8(failure.toString(), MAX_ERROR_BYTES));
+    }
+}
