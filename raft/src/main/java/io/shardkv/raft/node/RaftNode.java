@@ -8,6 +8,7 @@ import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.storage.RaftStorage;
+import io.shardkv.raft.storage.StorageStats;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -58,6 +59,7 @@ public final class RaftNode implements AutoCloseable {
 
     private volatile boolean running = true;
     private volatile NodeStatus status;
+    private volatile StorageStats storageStats;
     private volatile Throwable failure;
     private final AtomicLong droppedMessages = new AtomicLong();
 
@@ -96,6 +98,11 @@ public final class RaftNode implements AutoCloseable {
 
     public NodeStatus status() {
         return status;
+    }
+
+    /** The storage's counters as of the last handled Ready. */
+    public StorageStats storageStats() {
+        return storageStats;
     }
 
     /** Messages refused because the inbox was full. */
@@ -301,6 +308,7 @@ public final class RaftNode implements AutoCloseable {
     private void publishStatus() {
         status = new NodeStatus(id, core.term(), core.role(), core.leader(), core.commitIndex(), appliedIndex,
                 core.lastLogIndex(), running);
+        storageStats = storage.stats();
     }
 
     /**

@@ -1,0 +1,119 @@
+package io.shardkv.raft.transport;
+
+import io.shardkv.raft.core.Message;
+import io.shardkv.raft.node.RaftTransport;
+import io.shardkv.rpc.PeerConnection;
+import io.shardkv.rpc.RpcHandler;
+import io.shardkv.rpc.RpcServer;
+import io.shardkv.rpc.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raft over the rpc layer: one listening port per node, which takes the one-way Raft messages of
+ * its peers and (optionally) requests of clients, and one outbound {@link PeerConnection} per
+ * peer. A message is accepted only from the peer it claims to come from (as identified by the
+ * handshake) and only if addressed to this node; anything else is dropped and counted.
+ */
+public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyRaftTransport.class);
+
+    private final int id;
+    private final Transport transport;
+    private final Map<Integer, PeerConnection> peers = new ConcurrentHashMap<>();
+    private final RpcServer server;
+    private volatile Consumer<Message> inbound = m -> { };
+    private volatile BiFunction<Integer, Object, CompletableFuture<?>> requests =
+            (from, request) -> CompletableFuture.failedFuture(new IllegalStateException("no service on this port"));
+    private final AtomicLong rejected = new AtomicLong();
+
+    private NettyRaftTransport(int id, Transport transport, InetSocketAddress listen) throws IOException {
+        this.id = id;
+        this.transport = transport;
+        this.server = transport.listen(listen, new Handler());
+    }
+
+    /**
+     * Listens on {@code listen} (port 0: any free port) for the node whose id is the rpc
+     * transport's node id. Peers are added with {@link #addPeer}.
+     */
+    public static NettyRaftTransport listen(Transport transport, InetSocketAddress listen) throws IOException {
+        int id = transport.config().nodeId();
+        if (id < 1) {
+            throw new IllegalArgumentException("a Raft transport needs the node's id (>= 1), got " + id);
+        }
+        return new NettyRaftTransport(id, transport, listen);
+    }
+
+    /** Starts connecting to peer {@code peer} at {@code address} (this node's own id is ignored). */
+    public synchronized void addPeer(int peer, InetSocketAddress address) {
+        if (peer != id && !peers.containsKey(peer)) {
+            peers.put(peer, transport.connect(address));
+        }
+    }
+
+    /** Where incoming Raft messages go (typically {@code RaftNode::receive}). */
+    public void onMessage(Consumer<Message> target) {
+        this.inbound = target;
+    }
+
+    /** Who answers client requests arriving on this port. */
+    public void onRequest(BiFunction<Integer, Object, CompletableFuture<?>> handler) {
+        this.requests = handler;
+    }
+
+    public InetSocketAddress localAddress() {
+        return server.localAddress();
+    }
+
+    /** Messages refused because they were misaddressed or came from the wrong peer. */
+    public long rejectedMessages() {
+        return rejected.get();
+    }
+
+    /** Messages dropped on the way out (peer unreachable and its queue full). */
+    public long droppedMessages() {
+        return peers.values().stream().mapToLong(PeerConnection::droppedMessages).sum();
+    }
+
+    @Override
+    public void send(Message message) {
+        PeerConnection peer = peers.get(message.to());
+        if (peer != null) {
+            peer.send(message);
+        }
+    }
+
+    private final class Handler implements RpcHandler {
+        @Override
+        public void onMessage(int fromNodeId, Object message) {
+            if (message instanceof Message m && m.from() == fromNodeId && m.to() == id) {
+                inbound.accept(m);
+            } else if (rejected.incrementAndGet() % 1000 == 1) {
+                LOG.warn("node {}: dropping {} from peer {} (misaddressed or not a Raft message; {} so far)", id,
+                        message.getClass().getSimpleName(), fromNodeId, rejected.get());
+            }
+        }
+
+        @Override
+        public CompletableFuture<?> onRequest(int fromNodeId, Object request) {
+            return requests.apply(fromNodeId, request);
+        }
+    }
+
+    /** Closes the connections and the listening port; the rpc {@link Transport} is the caller's to close. */
+    @Override
+    public synchronized void close() {
+        peers.values().forEach(PeerConnection::close);
+        server.close();
+    }
+}
