@@ -3,6 +3,7 @@ package io.shardkv.raft.node;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageOptions;
@@ -47,6 +48,7 @@ final class NodeCluster implements AutoCloseable {
     private final StorageOptions storageOptions;
     private final Map<Integer, RaftNode> nodes = new ConcurrentHashMap<>();
     private final Map<Integer, RecordingApplier> appliers = new ConcurrentHashMap<>();
+    private final Map<Integer, CommitTracker> trackers = new ConcurrentHashMap<>();
 
     NodeCluster(int size, Path baseDir, TransportFactory transports, FsyncPolicy fsync) {
         this.size = size;
@@ -72,11 +74,27 @@ final class NodeCluster implements AutoCloseable {
                 .build();
         RaftStorage storage = RaftStorage.open(baseDir.resolve("node-" + id), storageOptions);
         RecordingApplier applier = new RecordingApplier();
+        CommitTracker tracker = new CommitTracker();
         if (storage.recoveredState().snapshot() != null) {
             applier.restore(storage.recoveredState().snapshot());
+            tracker.restore(storage.recoveredState().snapshot());
         }
-        RaftNode node = new RaftNode(NodeOptions.of(config), storage, transports.transportFor(id, nodes), applier);
+        Applier both = new Applier() {
+            @Override
+            public void apply(Entry entry) {
+                applier.apply(entry);
+                tracker.apply(entry);
+            }
+
+            @Override
+            public void restore(Snapshot snapshot) {
+                applier.restore(snapshot);
+                tracker.restore(snapshot);
+            }
+        };
+        RaftNode node = new RaftNode(NodeOptions.of(config), storage, transports.transportFor(id, nodes), both);
         appliers.put(id, applier);
+        trackers.put(id, tracker);
         nodes.put(id, node);
         node.start();
     }
@@ -96,6 +114,10 @@ final class NodeCluster implements AutoCloseable {
 
     RecordingApplier applier(int id) {
         return appliers.get(id);
+    }
+
+    CommitTracker tracker(int id) {
+        return trackers.get(id);
     }
 
     /** Waits for a leader every live node agrees on; returns its id. */

@@ -1,9 +1,7 @@
 package io.shardkv.raft.process;
 
-import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.RaftConfig;
-import io.shardkv.raft.core.Snapshot;
-import io.shardkv.raft.node.Applier;
+import io.shardkv.raft.node.CommitTracker;
 import io.shardkv.raft.node.NodeOptions;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.node.NotLeaderException;
@@ -18,8 +16,6 @@ import io.shardkv.rpc.codec.Codec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +60,7 @@ public final class NodeProcess {
         RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS);
         Transport rpc = Transport.create(TransportConfig.builder(CLUSTER).nodeId(id).ioThreads(1).build(), codec());
         NettyRaftTransport transport = NettyRaftTransport.listen(rpc, peers.get(id));
-        WaitingApplier applier = new WaitingApplier();
+        CommitTracker applier = new CommitTracker();
         RaftNode node = new RaftNode(NodeOptions.of(config), storage, transport, applier);
         transport.onMessage(node::receive);
         transport.onRequest((from, request) -> serve(node, applier, request));
@@ -75,10 +71,11 @@ public final class NodeProcess {
         new CountDownLatch(1).await();
     }
 
-    private static CompletableFuture<?> serve(RaftNode node, WaitingApplier applier, Object request) {
+    private static CompletableFuture<?> serve(RaftNode node, CommitTracker applier, Object request) {
         if (request instanceof ProcessWireTypes.Propose p) {
             return node.propose(p.data())
-                    .thenCompose(proposal -> applier.await(proposal.index(), proposal.term()))
+                    .thenCompose(proposal -> applier.await(proposal)
+                            .thenApply(outcome -> new ProcessWireTypes.ProposeReply(outcome.name(), proposal.index(), 0)))
                     .exceptionally(t -> t.getCause() instanceof NotLeaderException nl
                             ? new ProcessWireTypes.ProposeReply("NOT_LEADER", 0, nl.leaderHint())
                             : new ProcessWireTypes.ProposeReply("FAILED " + t, 0, 0));
@@ -86,51 +83,5 @@ public final class NodeProcess {
         NodeStatus s = node.status();
         return CompletableFuture.completedFuture(new ProcessWireTypes.StatusReply(s.id(), s.term(), s.role().name(),
                 s.leader(), s.commitIndex(), s.appliedIndex()));
-    }
-
-    /** Answers a proposal once its index is applied: committed if the term there is the proposal's. */
-    private static final class WaitingApplier implements Applier {
-        private final Map<Long, List<Waiter>> waiters = new HashMap<>();
-        private long appliedIndex;
-
-        private record Waiter(long term, CompletableFuture<ProcessWireTypes.ProposeReply> future) {
-        }
-
-        /** Called on the node thread (the propose future completes there). */
-        synchronized CompletableFuture<ProcessWireTypes.ProposeReply> await(long index, long term) {
-            CompletableFuture<ProcessWireTypes.ProposeReply> f = new CompletableFuture<>();
-            if (index <= appliedIndex) {
-                f.complete(new ProcessWireTypes.ProposeReply("LOST", index, 0));
-            } else {
-                waiters.computeIfAbsent(index, i -> new ArrayList<>()).add(new Waiter(term, f));
-            }
-            return f;
-        }
-
-        @Override
-        public synchronized void apply(Entry entry) {
-            appliedIndex = entry.index();
-            List<Waiter> ws = waiters.remove(entry.index());
-            if (ws != null) {
-                for (Waiter w : ws) {
-                    w.future().complete(new ProcessWireTypes.ProposeReply(
-                            w.term() == entry.term() ? "COMMITTED" : "LOST", entry.index(), 0));
-                }
-            }
-        }
-
-        @Override
-        public synchronized void restore(Snapshot snapshot) {
-            appliedIndex = snapshot.index();
-            // Whatever a snapshot covers is no longer visible entry by entry.
-            waiters.entrySet().removeIf(e -> {
-                if (e.getKey() > appliedIndex) {
-                    return false;
-                }
-                e.getValue().forEach(w -> w.future().complete(
-                        new ProcessWireTypes.ProposeReply("UNKNOWN", e.getKey(), 0)));
-                return true;
-            });
-        }
     }
 }
