@@ -2,7 +2,6 @@ package io.shardkv.rpc;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.shardkv.rpc.Embedded.RecordingHandler;
 import io.shardkv.rpc.TestTypes.Blob;
 import io.shardkv.rpc.TestTypes.Ping;
 import io.shardkv.rpc.TestTypes.Unregistered;
@@ -34,8 +33,8 @@ class DispatchTest {
         channel.writeInbound(Embedded.concat(
                 Embedded.frame(FrameKind.MESSAGE, 0, new Ping(1, "a"), codec),
                 Embedded.frame(FrameKind.MESSAGE, 0, new Ping(2, "b"), codec)));
-        assertEquals(List.of(new Ping(1, "a"), new Ping(2, "b")), handler.messages);
-        assertEquals(List.of(7, 7), handler.senders);
+        assertEquals(List.of(new Ping(1, "a"), new Ping(2, "b")), handler.messages());
+        assertEquals(List.of(7, 7), handler.senders());
         assertNull(channel.readOutbound(), "a message is not answered");
     }
 
@@ -124,7 +123,7 @@ class DispatchTest {
         }
         good.writeInbound(Embedded.frame(FrameKind.MESSAGE, 0, new Ping(1, "fine"), codec));
         assertTrue(good.isOpen());
-        assertEquals(List.of(new Ping(1, "fine")), handler.messages);
+        assertEquals(List.of(new Ping(1, "fine")), handler.messages());
     }
 
     @Test
@@ -138,7 +137,7 @@ class DispatchTest {
                 assertEquals(1, log.linesContaining(kind + " frame (correlation id 3) has a null body").size(),
                         log.lines().toString());
             }
-            assertTrue(handler.messages.isEmpty() && handler.requests.isEmpty());
+            assertTrue(handler.messages().isEmpty() && handler.requests().isEmpty());
         }
     }
 

@@ -6,10 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardkv.rpc.codec.Codec;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /** Pipelines on {@link EmbeddedChannel}s, and frames to feed them, for handler tests without sockets. */
 final class Embedded {
@@ -85,35 +81,6 @@ final class Embedded {
             return new Frame(kind, id, bytes.retainedSlice());
         } finally {
             bytes.release();
-        }
-    }
-
-    /** A handler that records messages and answers requests with {@code onRequest}. */
-    static final class RecordingHandler implements RpcHandler {
-        final List<Object> messages = new ArrayList<>();
-        final List<Integer> senders = new ArrayList<>();
-        final List<Object> requests = new ArrayList<>();
-        private final Function<Object, CompletableFuture<?>> onRequest;
-
-        RecordingHandler(Function<Object, CompletableFuture<?>> onRequest) {
-            this.onRequest = onRequest;
-        }
-
-        static RecordingHandler echo() {
-            return new RecordingHandler(CompletableFuture::completedFuture);
-        }
-
-        @Override
-        public void onMessage(int fromNodeId, Object message) {
-            senders.add(fromNodeId);
-            messages.add(message);
-        }
-
-        @Override
-        public CompletableFuture<?> onRequest(int fromNodeId, Object request) {
-            senders.add(fromNodeId);
-            requests.add(request);
-            return onRequest.apply(request);
         }
     }
 }

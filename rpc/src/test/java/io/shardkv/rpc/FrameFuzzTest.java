@@ -96,7 +96,7 @@ class FrameFuzzTest {
             }
         };
         // A connection of its own that sends valid frames throughout: the others' failures must not touch it.
-        Embedded.RecordingHandler bystanderHandler = Embedded.RecordingHandler.echo();
+        RecordingHandler bystanderHandler = RecordingHandler.echo();
         EmbeddedChannel bystander = Embedded.handshakenServer(codec, bystanderHandler);
         long bystanderMessages = 0;
 
@@ -181,7 +181,7 @@ class FrameFuzzTest {
                 maxAllocatedInput, allocatedInTotal / FRAMES, log.unexpected);
         assertEquals(0, log.unexpected, "exceptions other than protocol errors: " + log.unexpectedLines);
         assertTrue(bystander.isOpen(), "a connection that sent only valid frames was closed");
-        assertEquals(bystanderMessages, bystanderHandler.messages.size());
+        assertEquals(bystanderMessages, bystanderHandler.messages().size());
         assertEquals(FRAMES, rejected + accepted + incomplete);
         assertTrue(rejected > FRAMES / 2 && accepted > FRAMES / 20, "the generator lost its balance: rejected="
                 + rejected + " accepted=" + accepted);

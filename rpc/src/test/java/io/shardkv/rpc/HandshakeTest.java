@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardkv.rpc.codec.Codec;
-import io.shardkv.rpc.Embedded.RecordingHandler;
 import io.shardkv.rpc.TestTypes.Ping;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +34,8 @@ class HandshakeTest {
         assertNull(channel.pipeline().get(AcceptorHandshake.class));
 
         channel.writeInbound(Embedded.frame(FrameKind.MESSAGE, 0, new Ping(1, "after"), codec));
-        assertEquals(List.of(new Ping(1, "after")), handler.messages);
-        assertEquals(List.of(7), handler.senders);
+        assertEquals(List.of(new Ping(1, "after")), handler.messages());
+        assertEquals(List.of(7), handler.senders());
     }
 
     @Test
@@ -70,7 +69,7 @@ class HandshakeTest {
             assertEquals(1, log.linesContaining("closing connection from embedded: MESSAGE frame before the handshake completed").size(),
                     log.lines().toString());
         }
-        assertTrue(handler.messages.isEmpty());
+        assertTrue(handler.messages().isEmpty());
         channel.finishAndReleaseAll();
     }
 
@@ -84,7 +83,7 @@ class HandshakeTest {
             assertFalse(channel.isOpen());
             assertEquals(1, log.linesContaining("closing connection").size(), log.lines().toString());
         }
-        assertTrue(handler.messages.isEmpty() && handler.requests.isEmpty());
+        assertTrue(handler.messages().isEmpty() && handler.requests().isEmpty());
     }
 
     @Test
@@ -198,7 +197,7 @@ class HandshakeTest {
                             .map(line -> line.substring(line.indexOf("refusing"))).toList());
             assertEquals(0, log.linesContaining("closing connection").size(), log.lines().toString());
         }
-        assertTrue(handler.messages.isEmpty());
+        assertTrue(handler.messages().isEmpty());
     }
 
     private static Hello readHello(EmbeddedChannel channel) {

@@ -28,7 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +65,7 @@ class TransportTest {
 
     @Test
     void aRequestGetsItsResponse() throws Exception {
-        SocketHandler handler = new SocketHandler(request -> CompletableFuture.completedFuture(
+        RecordingHandler handler = new RecordingHandler(request -> CompletableFuture.completedFuture(
                 new Ping(((Ping) request).seq() + 1, "re: " + ((Ping) request).text())));
         RpcServer server = listen(config("test").nodeId(1), handler);
         PeerConnection peer = connect(config("test").nodeId(2), server);
@@ -83,7 +82,7 @@ class TransportTest {
     void worksOnBothNativeAndNioEventLoops(boolean preferNative) throws Exception {
         TransportConfig config = config("test").nodeId(1).ioThreads(1).preferNativeTransport(preferNative).build();
         try (Transport transport = Transport.create(config, CODEC)) {
-            RpcServer server = transport.listen(new InetSocketAddress("127.0.0.1", 0), new SocketHandler(CompletableFuture::completedFuture));
+            RpcServer server = transport.listen(new InetSocketAddress("127.0.0.1", 0), new RecordingHandler(CompletableFuture::completedFuture));
             PeerConnection peer = transport.connect(server.localAddress());
             assertEquals(new Ping(1, "x"), peer.request(new Ping(1, "x"), LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
             peer.close();
@@ -99,7 +98,7 @@ class TransportTest {
         ExecutorService workers = Executors.newFixedThreadPool(4);
         resources.add(workers::shutdownNow);
         // Answers come back from several threads, so out of order.
-        SocketHandler handler = new SocketHandler(request -> CompletableFuture.supplyAsync(
+        RecordingHandler handler = new RecordingHandler(request -> CompletableFuture.supplyAsync(
                 () -> new Ping(((Ping) request).seq() * 2, ((Ping) request).text()), workers));
         RpcServer server = listen(config("test").nodeId(1), handler);
         PeerConnection peer = connect(config("test").nodeId(2), server);
@@ -127,7 +126,7 @@ class TransportTest {
 
     @Test
     void oneWayMessagesArriveInOrder() throws Exception {
-        SocketHandler handler = new SocketHandler(CompletableFuture::completedFuture);
+        RecordingHandler handler = new RecordingHandler(CompletableFuture::completedFuture);
         RpcServer server = listen(config("test").nodeId(1), handler);
         PeerConnection peer = connect(config("test").nodeId(2).maxQueuedMessages(100_000), server);
 
@@ -144,7 +143,7 @@ class TransportTest {
 
     @Test
     void reconnectsAfterTheServerRestartsOnTheSamePort() throws Exception {
-        SocketHandler first = new SocketHandler(CompletableFuture::completedFuture);
+        RecordingHandler first = new RecordingHandler(CompletableFuture::completedFuture);
         RpcServer server = listen(config("test").nodeId(1), first);
         InetSocketAddress address = server.localAddress();
         int capacity = 100;
@@ -163,7 +162,7 @@ class TransportTest {
         assertEquals(250 - capacity, peer.droppedMessages());
         assertEquals(capacity, peer.queuedMessages());
 
-        SocketHandler second = new SocketHandler(CompletableFuture::completedFuture);
+        RecordingHandler second = new RecordingHandler(CompletableFuture::completedFuture);
         RpcServer restarted = Transport.create(config("test").nodeId(1).build(), CODEC, loops).listen(address, second);
         resources.add(restarted);
         await(() -> second.messages().size() == capacity, "queued messages delivered after the restart");
@@ -176,7 +175,7 @@ class TransportTest {
 
     @Test
     void requestsPendingWhenTheConnectionDiesFailPromptly() throws Exception {
-        SocketHandler handler = new SocketHandler(request -> new CompletableFuture<>()); // never answers
+        RecordingHandler handler = new RecordingHandler(request -> new CompletableFuture<>()); // never answers
         RpcServer server = listen(config("test").nodeId(1), handler);
         PeerConnection peer = connect(config("test").nodeId(2), server);
         List<CompletableFuture<Object>> requests = new ArrayList<>();
@@ -208,7 +207,7 @@ class TransportTest {
 
     @Test
     void aFailingHandlerReachesTheCallerAsARemoteException() throws Exception {
-        SocketHandler handler = new SocketHandler(request ->
+        RecordingHandler handler = new RecordingHandler(request ->
                 CompletableFuture.failedFuture(new UnsupportedOperationException("no such command")));
         RpcServer server = listen(config("test").nodeId(1), handler);
         PeerConnection peer = connect(config("test").nodeId(2), server);
@@ -221,7 +220,7 @@ class TransportTest {
 
     @Test
     void aRequestWithoutResponseTimesOut() throws Exception {
-        RpcServer server = listen(config("test").nodeId(1), new SocketHandler(request -> new CompletableFuture<>()));
+        RpcServer server = listen(config("test").nodeId(1), new RecordingHandler(request -> new CompletableFuture<>()));
         PeerConnection peer = connect(config("test").nodeId(2), server);
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> peer.request(new Ping(1, "x"), Duration.ofMillis(100)).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
@@ -231,7 +230,7 @@ class TransportTest {
 
     @Test
     void tooManyPendingRequestsAreRejectedAtOnce() throws Exception {
-        RpcServer server = listen(config("test").nodeId(1), new SocketHandler(request -> new CompletableFuture<>()));
+        RpcServer server = listen(config("test").nodeId(1), new RecordingHandler(request -> new CompletableFuture<>()));
         PeerConnection peer = connect(config("test").nodeId(2).maxPendingRequests(5), server);
         for (int i = 0; i < 5; i++) {
             peer.request(new Ping(i, "x"), LIVENESS);
@@ -243,7 +242,7 @@ class TransportTest {
 
     @Test
     void aPeerOfAnotherClusterIsRefusedWithTheReasonLoggedOnBothSides() throws Exception {
-        SocketHandler handler = new SocketHandler(CompletableFuture::completedFuture);
+        RecordingHandler handler = new RecordingHandler(CompletableFuture::completedFuture);
         try (LogCapture log = new LogCapture()) {
             RpcServer server = listen(config("alpha").nodeId(1), handler);
             PeerConnection peer = transport(config("beta").nodeId(2)).connect(server.localAddress());
@@ -365,49 +364,6 @@ class TransportTest {
                 throw new AssertionError("not within " + LIVENESS + ": " + what);
             }
             Thread.sleep(5);
-        }
-    }
-
-    /** Records what arrives, from transport threads. */
-    private static final class SocketHandler implements RpcHandler {
-        private final List<Object> messages = Collections.synchronizedList(new ArrayList<>());
-        private final List<Object> requests = Collections.synchronizedList(new ArrayList<>());
-        private final List<Integer> senders = Collections.synchronizedList(new ArrayList<>());
-        private final Function<Object, CompletableFuture<?>> onRequest;
-
-        SocketHandler(Function<Object, CompletableFuture<?>> onRequest) {
-            this.onRequest = onRequest;
-        }
-
-        @Override
-        public void onMessage(int fromNodeId, Object message) {
-            senders.add(fromNodeId);
-            messages.add(message);
-        }
-
-        @Override
-        public CompletableFuture<?> onRequest(int fromNodeId, Object request) {
-            senders.add(fromNodeId);
-            requests.add(request);
-            return onRequest.apply(request);
-        }
-
-        List<Object> messages() {
-            synchronized (messages) {
-                return new ArrayList<>(messages);
-            }
-        }
-
-        List<Object> requests() {
-            synchronized (requests) {
-                return new ArrayList<>(requests);
-            }
-        }
-
-        List<Integer> senders() {
-            synchronized (senders) {
-                return new ArrayList<>(senders);
-            }
         }
     }
 }

@@ -205,6 +205,30 @@ final class NodeCluster implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Kills the leader abruptly, proposes {@code more} to the survivors, restarts the killed node
+     * from its disk, then requires every log to agree and every proposal of {@code earlier} that
+     * had committed before the kill to still be committed.
+     */
+    void killLeaderContinueAndRestart(List<Proposal> earlier, List<byte[]> more) throws Exception {
+        List<Proposal> committedBeforeKill = earlier.stream().filter(this::committed).toList();
+        if (committedBeforeKill.isEmpty()) {
+            throw new AssertionError("nothing committed before the leader was killed");
+        }
+        int killed = awaitLeader();
+        kill(killed);
+        List<Proposal> after = proposeAll(more, 500);
+        start(killed);
+        long last = after.get(after.size() - 1).index();
+        awaitAllApplied(last);
+        assertLogsAgreeUpTo(last);
+        for (Proposal p : committedBeforeKill) {
+            if (!committed(p)) {
+                throw new AssertionError("committed entry " + p + " was lost");
+            }
+        }
+    }
+
     /** Every live node applied the same entries up to {@code index}. */
     void assertLogsAgreeUpTo(long index) {
         List<Entry> reference = null;

@@ -1,7 +1,5 @@
 package io.shardkv.raft.node;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.shardkv.raft.storage.FsyncPolicy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,18 +46,7 @@ class RaftNodeTest {
         try (NodeCluster cluster = new NodeCluster(3, tmp, local(), FsyncPolicy.ALWAYS)) {
             cluster.startAll();
             List<Proposal> first = cluster.proposeAll(commands(0, 2_000), 200);
-            List<Proposal> committedBeforeKill = first.stream().filter(cluster::committed).toList();
-            int leader = cluster.awaitLeader();
-            cluster.kill(leader);
-            List<Proposal> second = cluster.proposeAll(commands(2_000, 1_000), 200);
-            cluster.start(leader);
-            long last = second.get(second.size() - 1).index();
-            cluster.awaitAllApplied(last);
-            cluster.assertLogsAgreeUpTo(last);
-            assertTrue(!committedBeforeKill.isEmpty(), "nothing committed before the leader was killed");
-            for (Proposal p : committedBeforeKill) {
-                assertTrue(cluster.committed(p), "committed entry " + p + " was lost");
-            }
+            cluster.killLeaderContinueAndRestart(first, commands(2_000, 1_000));
         }
     }
 }

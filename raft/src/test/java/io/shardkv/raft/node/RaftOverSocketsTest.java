@@ -1,7 +1,6 @@
 package io.shardkv.raft.node;
 
 import static io.shardkv.raft.node.RaftNodeTest.commands;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.storage.StorageStats;
@@ -39,18 +38,7 @@ class RaftOverSocketsTest {
                             + "(%.0f/s), %.1f entries per fsync%n", size, first.size(), seconds, first.size() / seconds,
                     syncs, syncs / seconds, (double) entries / Math.max(1, syncs));
 
-            List<Proposal> committedBeforeKill = first.stream().filter(cluster::committed).toList();
-            int killed = cluster.awaitLeader();
-            cluster.kill(killed);
-            List<Proposal> second = cluster.proposeAll(commands(10_000, 1_000), 500);
-            cluster.start(killed);
-            long last = second.get(second.size() - 1).index();
-            cluster.awaitAllApplied(last);
-            cluster.assertLogsAgreeUpTo(last);
-            assertTrue(committedBeforeKill.size() > 0, "nothing committed before the kill");
-            for (Proposal p : committedBeforeKill) {
-                assertTrue(cluster.committed(p), "committed entry " + p + " was lost");
-            }
+            cluster.killLeaderContinueAndRestart(first, commands(10_000, 1_000));
         }
     }
 }
