@@ -1,7 +1,6 @@
 package io.shardkv.raft.node;
 
 import io.shardkv.raft.storage.FsyncPolicy;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
