@@ -2,6 +2,7 @@ package io.shardkv.raft.node;
 
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SoftState;
 
 /**
  * The state machine side of a node. Called on the node's thread, in log order, only with entries
@@ -14,4 +15,8 @@ public interface Applier {
 
     /** Replaces the whole state with {@code snapshot}, received from the leader. */
     void restore(Snapshot snapshot);
+
+    /** The node's term, role or known leader changed. */
+    default void onSoftStateChange(SoftState state) {
+    }
 }

@@ -6,6 +6,7 @@ import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageStats;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * it is logged, every pending request fails with {@link NodeStoppedException}, and nothing more is
  * written or sent.
  */
-public final class RaftNode implements AutoCloseable {
+public final class RaftNode implements ReplicatedLog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
 
@@ -71,20 +73,33 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /**
-     * Creates the node from what {@code storage} recovered. The applier must already hold the
-     * recovered snapshot's state, if any. Call {@link #start()} to run it.
+     * Creates the node from what {@code storage} recovered; {@code applier} is first restored from
+     * the recovered snapshot, if any. Call {@link #start()} to run it.
      */
     public RaftNode(NodeOptions options, RaftStorage storage, RaftTransport transport, Applier applier) {
+        this(options, storage, transport, node -> applier);
+    }
+
+    /**
+     * Like {@link #RaftNode(NodeOptions, RaftStorage, RaftTransport, Applier)}, for an applier that
+     * needs the node itself (a service host proposing through it).
+     */
+    public RaftNode(NodeOptions options, RaftStorage storage, RaftTransport transport,
+                    Function<ReplicatedLog, Applier> applierFactory) {
         this.options = Objects.requireNonNull(options, "options");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.applier = Objects.requireNonNull(applier, "applier");
         this.id = options.raft().id();
         this.core = new RaftCore(options.raft(), storage.recoveredState(), new Random(new SecureRandom().nextLong()));
         this.appliedIndex = core.appliedIndex();
         this.inbox = new ArrayBlockingQueue<>(options.inboxCapacity());
         this.thread = new Thread(this::run, "raft-node-" + id);
         this.thread.setDaemon(true);
+        this.applier = Objects.requireNonNull(applierFactory.apply(this), "applier");
+        Snapshot recovered = storage.recoveredState().snapshot();
+        if (recovered != null) {
+            applier.restore(recovered);
+        }
         publishStatus();
     }
 
@@ -92,6 +107,7 @@ public final class RaftNode implements AutoCloseable {
         thread.start();
     }
 
+    @Override
     public int id() {
         return id;
     }
@@ -121,6 +137,7 @@ public final class RaftNode implements AutoCloseable {
      * Proposes {@code data}. Completes with where the leader placed it, or fails with
      * {@link NotLeaderException}; whether it commits is seen by the {@link Applier}.
      */
+    @Override
     public CompletableFuture<Proposal> propose(byte[] data) {
         Objects.requireNonNull(data, "data");
         CompletableFuture<Proposal> f = new CompletableFuture<>();
@@ -140,6 +157,7 @@ public final class RaftNode implements AutoCloseable {
      * has applied it and a quorum confirmed this node still leads, so reading local state then is
      * linearizable. Fails with {@link NotLeaderException} if leadership is lost first.
      */
+    @Override
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> f = new CompletableFuture<>();
         submit(f, core -> {
@@ -153,6 +171,21 @@ public final class RaftNode implements AutoCloseable {
         return f;
     }
 
+    /** Runs {@code action} on the node thread; dropped (with a WARN) if the node stopped or is overloaded. */
+    @Override
+    public void execute(Runnable action) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        submit(f, core -> {
+            action.run();
+            f.complete(null);
+        });
+        f.whenComplete((ok, notRun) -> {
+            if (notRun != null) {
+                LOG.warn("node {}: action not run: {}", id, notRun.getMessage());
+            }
+        });
+    }
+
     /** Asks this node, if it leads, to hand leadership to {@code target}. */
     public CompletableFuture<Boolean> transferLeadership(int target) {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
@@ -164,6 +197,7 @@ public final class RaftNode implements AutoCloseable {
      * Records that the state machine captured everything up to {@code index} in {@code data}: the
      * snapshot is made durable and the log before it discarded. Completes once done.
      */
+    @Override
     public CompletableFuture<Void> compact(long index, byte[] data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         submit(f, core -> {
@@ -255,6 +289,7 @@ public final class RaftNode implements AutoCloseable {
             }
             if (rd.softState() != null) {
                 onSoftStateChange(rd.softState());
+                applier.onSoftStateChange(rd.softState());
             }
             core.advance(rd);
             completeAppliedReads();

@@ -75,10 +75,6 @@ final class NodeCluster implements AutoCloseable {
         RaftStorage storage = RaftStorage.open(baseDir.resolve("node-" + id), storageOptions);
         RecordingApplier applier = new RecordingApplier();
         CommitTracker tracker = new CommitTracker();
-        if (storage.recoveredState().snapshot() != null) {
-            applier.restore(storage.recoveredState().snapshot());
-            tracker.restore(storage.recoveredState().snapshot());
-        }
         Applier both = new Applier() {
             @Override
             public void apply(Entry entry) {

@@ -55,9 +55,12 @@ public final class SimCluster {
                     .snapshotChunkBytes(b.snapshotChunkBytes)
                     .maxMessageBytes(b.maxMessageBytes);
             b.config.accept(cb);
-            nodes[i] = new SimNode(i, this, cb.build());
+            nodes[i] = new SimNode(i, this, cb.build(), b.service);
         }
-        network.onDeliver(m -> nodes[m.to()].input(core -> core.step(m)));
+        for (int i = 1; i <= b.size; i++) {
+            SimNode node = nodes[i];
+            network.register(i, envelope -> node.receive(envelope));
+        }
         for (int i = 1; i <= b.size; i++) {
             nodes[i].start();
             scheduleTick(nodes[i], (long) (random.nextDouble() * tickMicros));
@@ -337,6 +340,7 @@ public final class SimCluster {
         private int snapshotChunkBytes = RaftConfig.DEFAULT_SNAPSHOT_CHUNK_BYTES;
         private long maxMessageBytes = RaftConfig.DEFAULT_MAX_MESSAGE_BYTES;
         private Consumer<RaftConfig.Builder> config = c -> { };
+        private SimService.Factory service;
 
         private Builder(int size, long seed) {
             if (size < 1) {
@@ -388,6 +392,15 @@ public final class SimCluster {
             return this;
         }
 
+        /**
+         * Hosts a service on every node; it decides when to snapshot, so {@link #snapshotEvery}
+         * must stay 0.
+         */
+        public Builder service(SimService.Factory factory) {
+            this.service = factory;
+            return this;
+        }
+
         /** Further changes to every node's Raft configuration. */
         public Builder raftConfig(Consumer<RaftConfig.Builder> c) {
             this.config = c;
@@ -395,6 +408,9 @@ public final class SimCluster {
         }
 
         public SimCluster build() {
+            if (service != null && snapshotEvery > 0) {
+                throw new IllegalStateException("a hosted service takes its own snapshots: leave snapshotEvery at 0");
+            }
             return new SimCluster(this);
         }
     }

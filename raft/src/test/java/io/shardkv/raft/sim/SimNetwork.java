@@ -4,18 +4,26 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * A seeded network between nodes 1..n: it delays, drops, duplicates and reorders messages as its
- * {@link NetworkFaults} say, and honours partitions both when a message is sent and when it would
- * arrive. Counts what it carries the way the lab harness counts RPCs: requests only, and bytes of
- * requests and responses alike.
+ * A seeded network between endpoints: the group's servers 1..n, and any number of other
+ * endpoints (clients) registered with ids above n. It delays, drops, duplicates and reorders
+ * messages as its {@link NetworkFaults} say, and honours partitions — between servers by side,
+ * and for any endpoint by isolation — both when a message is sent and when it would arrive.
+ * Counts Raft traffic the way the lab harness counts RPCs: requests only, and bytes of requests
+ * and responses alike.
  */
 public final class SimNetwork {
+
+    /** A payload in flight from one endpoint to another. */
+    public record Envelope(int from, int to, Object payload) {
+    }
 
     /** Rough wire size of a message header (ids, term, indexes), for byte budgets. */
     static final int HEADER_BYTES = 40;
@@ -23,34 +31,33 @@ public final class SimNetwork {
     private final Scheduler scheduler;
     private final Random random;
     private final EventTrace trace;
-    private final int size;
+    private final int servers;
     private NetworkFaults faults = NetworkFaults.RELIABLE;
-    private final boolean[] isolated;
+    private final Set<Integer> isolated = new HashSet<>();
     private final int[] side;
     private UnaryOperator<Message> mutator = UnaryOperator.identity();
-    private Consumer<Message> receiver = m -> { };
+    private final Map<Integer, Consumer<Envelope>> receivers = new HashMap<>();
 
     private long requests;
     private long bytes;
     private long dropped;
     private final long[] requestsTo;
-    /** Per link (from, to): when its latest message is due, to keep FIFO links in order. */
-    private final long[][] lastArrival;
     private final Map<Class<?>, Long> sentByType = new HashMap<>();
+    /** Per link (from, to): when its latest message is due, to keep FIFO links in order. */
+    private final Map<Long, Long> lastArrival = new HashMap<>();
 
-    SimNetwork(int size, Scheduler scheduler, Random random, EventTrace trace) {
-        this.size = size;
+    SimNetwork(int servers, Scheduler scheduler, Random random, EventTrace trace) {
+        this.servers = servers;
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
-        this.isolated = new boolean[size + 1];
-        this.side = new int[size + 1];
-        this.requestsTo = new long[size + 1];
-        this.lastArrival = new long[size + 1][size + 1];
+        this.side = new int[servers + 1];
+        this.requestsTo = new long[servers + 1];
     }
 
-    void onDeliver(Consumer<Message> r) {
-        this.receiver = r;
+    /** Where payloads addressed to {@code endpoint} are delivered. */
+    public void register(int endpoint, Consumer<Envelope> receiver) {
+        receivers.put(endpoint, receiver);
     }
 
     public void setFaults(NetworkFaults f) {
@@ -61,40 +68,43 @@ public final class SimNetwork {
         return faults;
     }
 
-    /** Rewrites every message in flight; for experiments that break the protocol on purpose. */
+    /** Rewrites every Raft message in flight; for experiments that break the protocol on purpose. */
     public void setMutator(UnaryOperator<Message> m) {
         this.mutator = m;
     }
 
-    /** Cuts every link to and from {@code node} (the Raft lab's disconnect). */
-    public void isolate(int node) {
-        isolated[node] = true;
+    /** Cuts every link to and from {@code endpoint} (the Raft lab's disconnect). */
+    public void isolate(int endpoint) {
+        isolated.add(endpoint);
     }
 
-    public void reconnect(int node) {
-        isolated[node] = false;
+    public void reconnect(int endpoint) {
+        isolated.remove(endpoint);
     }
 
-    public boolean isIsolated(int node) {
-        return isolated[node];
+    public boolean isIsolated(int endpoint) {
+        return isolated.contains(endpoint);
     }
 
-    /** Splits the nodes: only nodes with the same side number can talk. */
+    /** Splits the servers: only servers with the same side number can talk. Other endpoints reach all. */
     public void partition(int[] sides) {
-        if (sides.length != size + 1) {
-            throw new IllegalArgumentException("need a side for each of nodes 1.." + size);
+        if (sides.length != servers + 1) {
+            throw new IllegalArgumentException("need a side for each of servers 1.." + servers);
         }
         System.arraycopy(sides, 0, side, 0, sides.length);
     }
 
     /** Removes partitions and isolation. */
     public void heal() {
-        Arrays.fill(isolated, false);
+        isolated.clear();
         Arrays.fill(side, 0);
     }
 
     public boolean linkUp(int a, int b) {
-        return !isolated[a] && !isolated[b] && side[a] == side[b];
+        if (isolated.contains(a) || isolated.contains(b)) {
+            return false;
+        }
+        return a > servers || b > servers || side[a] == side[b];
     }
 
     public long requestsSent() {
@@ -110,11 +120,11 @@ public final class SimNetwork {
     }
 
     /** Messages of the given type sent so far (delivered or not). */
-    public long sent(Class<? extends Message> type) {
+    public long sent(Class<?> type) {
         return sentByType.getOrDefault(type, 0L);
     }
 
-    /** Requests addressed to {@code node} (what the lab calls its incoming RPC count). */
+    /** Raft requests addressed to server {@code node} (what the lab calls its incoming RPC count). */
     public long requestsTo(int node) {
         return requestsTo[node];
     }
@@ -126,18 +136,24 @@ public final class SimNetwork {
             requestsTo[m.to()]++;
         }
         bytes += wireBytes(m);
-        sentByType.merge(m.getClass(), 1L, Long::sum);
-        if (!linkUp(m.from(), m.to()) || chance(faults.dropRate())) {
+        send(m.from(), m.to(), m);
+    }
+
+    /** Sends any payload between endpoints, with the same faults as Raft traffic. */
+    public void send(int from, int to, Object payload) {
+        sentByType.merge(payload.getClass(), 1L, Long::sum);
+        if (!linkUp(from, to) || chance(faults.dropRate())) {
             dropped++;
             return;
         }
-        schedule(m);
+        Envelope e = new Envelope(from, to, payload);
+        schedule(e);
         if (chance(faults.duplicateRate())) {
-            schedule(m);
+            schedule(e);
         }
     }
 
-    private void schedule(Message m) {
+    private void schedule(Envelope e) {
         long delay = faults.minDelay() + (long) (random.nextDouble() * (faults.maxDelay() - faults.minDelay()));
         if (chance(faults.longDelayRate())) {
             delay = faults.longDelayMin()
@@ -145,16 +161,18 @@ public final class SimNetwork {
         }
         long arrival = scheduler.now() + delay;
         if (faults.fifo()) {
-            arrival = Math.max(arrival, lastArrival[m.from()][m.to()]);
-            lastArrival[m.from()][m.to()] = arrival;
+            long link = ((long) e.from() << 32) | (e.to() & 0xffffffffL);
+            arrival = Math.max(arrival, lastArrival.getOrDefault(link, 0L));
+            lastArrival.put(link, arrival);
         }
         scheduler.at(arrival, () -> {
-            if (!linkUp(m.from(), m.to())) {
+            Consumer<Envelope> receiver = receivers.get(e.to());
+            if (receiver == null || !linkUp(e.from(), e.to())) {
                 dropped++;
                 return;
             }
-            trace.record(scheduler.now(), m.to(), m);
-            receiver.accept(m);
+            trace.record(scheduler.now(), e.to(), e.payload());
+            receiver.accept(e);
         });
     }
 

@@ -9,10 +9,18 @@ import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.node.NodeStoppedException;
+import io.shardkv.raft.node.NotLeaderException;
+import io.shardkv.raft.node.Proposal;
+import io.shardkv.raft.node.ReplicatedLog;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -21,33 +29,49 @@ import java.util.function.Consumer;
  * as a real event loop blocked in fsync would batch them. A crash loses the core, the inbox and
  * anything not yet durable.
  */
-public final class SimNode {
+public final class SimNode implements ReplicatedLog {
+
+    private record PendingRead(long index, CompletableFuture<Long> future) {
+    }
 
     private final int id;
     private final SimCluster cluster;
     private final RaftConfig config;
+    private final SimService.Factory serviceFactory;
     private final SimStorage storage = new SimStorage();
     private final ArrayDeque<Consumer<RaftCore>> inbox = new ArrayDeque<>();
     private final List<ReadState> releasedReads = new ArrayList<>();
 
     private RaftCore core;
     private SimStateMachine stateMachine;
+    private SimService service;
     private int incarnation;
     private Ready pending;
+
+    private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
+    private final ArrayDeque<PendingRead> readsAwaitingApply = new ArrayDeque<>();
+    private long nextReadContext = 1;
 
     private long lastTerm;
     private long lastCommit;
     private boolean wasLeader;
     private long leaderTerm = -1;
 
-    SimNode(int id, SimCluster cluster, RaftConfig config) {
+    SimNode(int id, SimCluster cluster, RaftConfig config, SimService.Factory serviceFactory) {
         this.id = id;
         this.cluster = cluster;
         this.config = config;
+        this.serviceFactory = serviceFactory;
     }
 
+    @Override
     public int id() {
         return id;
+    }
+
+    /** This incarnation's service instance, or null if none is hosted or the node is down. */
+    public SimService service() {
+        return service;
     }
 
     public boolean isUp() {
@@ -86,10 +110,10 @@ public final class SimNode {
         DurableState durable = storage.durableState();
         core = new RaftCore(config, durable, new Random(cluster.seed() * 1_000_003L + id * 7919L + incarnation));
         stateMachine = new SimStateMachine(cluster.snapshotFillerBytes());
+        service = serviceFactory == null ? null : serviceFactory.create(this);
         Snapshot snap = storage.snapshot();
         if (snap != null) {
-            stateMachine.restore(snap.data());
-            cluster.checker().restored(id, snap.index(), stateMachine.hash());
+            restoreSnapshot(snap);
         }
         lastTerm = core.term();
         lastCommit = core.commitIndex();
@@ -108,9 +132,12 @@ public final class SimNode {
         cluster.trace().record(cluster.now(), id, "crash" + (pending != null ? " during write" : ""));
         core = null;
         stateMachine = null;
+        service = null;
         pending = null;
         inbox.clear();
         releasedReads.clear();
+        readsAwaitingQuorum.clear();
+        readsAwaitingApply.clear();
         incarnation++;
     }
 
@@ -185,16 +212,37 @@ public final class SimNode {
             cluster.network().send(m);
         }
         if (rd.snapshot() != null) {
-            stateMachine.restore(rd.snapshot().data());
-            cluster.checker().restored(id, rd.snapshot().index(), stateMachine.hash());
+            restoreSnapshot(rd.snapshot());
         }
         for (Entry e : rd.committedEntries()) {
             stateMachine.apply(e);
             cluster.checker().applied(id, e, stateMachine.hash());
+            if (service != null) {
+                service.applier().apply(e);
+            }
         }
         releasedReads.addAll(rd.readStates());
+        for (ReadState rs : rd.readStates()) {
+            CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
+            if (f != null) {
+                readsAwaitingApply.add(new PendingRead(rs.index(), f));
+            }
+        }
+        if (rd.softState() != null) {
+            if (rd.softState().role() != Role.LEADER) {
+                NotLeaderException e = new NotLeaderException(id, rd.softState().leader());
+                readsAwaitingQuorum.values().forEach(f -> f.completeExceptionally(e));
+                readsAwaitingQuorum.clear();
+            }
+            if (service != null) {
+                service.applier().onSoftStateChange(rd.softState());
+            }
+        }
         core.advance(rd);
         afterInput();
+        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= stateMachine.appliedIndex()) {
+            readsAwaitingApply.pollFirst().future().complete(stateMachine.appliedIndex());
+        }
         maybeCompact();
     }
 
@@ -205,9 +253,96 @@ public final class SimNode {
         }
         long applied = core.appliedIndex();
         if (applied - (core.firstLogIndex() - 1) >= every) {
-            byte[] image = stateMachine.snapshot();
-            core.compact(applied, image);
-            storage.compact(core.snapshot());
+            compactNow(applied, new byte[0]);
+        }
+    }
+
+    /** The snapshot holds the checker's state machine image and the service's, so both restore. */
+    private void compactNow(long index, byte[] serviceImage) {
+        byte[] sim = stateMachine.snapshot();
+        byte[] composite = ByteBuffer.allocate(4 + sim.length + serviceImage.length)
+                .putInt(sim.length).put(sim).put(serviceImage).array();
+        core.compact(index, composite);
+        storage.compact(core.snapshot());
+    }
+
+    private void restoreSnapshot(Snapshot snap) {
+        ByteBuffer b = ByteBuffer.wrap(snap.data());
+        byte[] sim = new byte[b.getInt()];
+        b.get(sim);
+        byte[] serviceImage = new byte[b.remaining()];
+        b.get(serviceImage);
+        stateMachine.restore(sim);
+        cluster.checker().restored(id, snap.index(), stateMachine.hash());
+        if (service != null) {
+            service.applier().restore(new Snapshot(snap.meta(), serviceImage));
+        }
+    }
+
+    // ------------------------------------------------------------------ ReplicatedLog
+
+    @Override
+    public CompletableFuture<Proposal> propose(byte[] data) {
+        CompletableFuture<Proposal> f = new CompletableFuture<>();
+        onNode(f, c -> {
+            long index = c.propose(data);
+            if (index == RaftCore.REJECTED) {
+                f.completeExceptionally(new NotLeaderException(id, c.leader()));
+            } else {
+                f.complete(new Proposal(index, c.term()));
+            }
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Long> readIndex() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        onNode(f, c -> {
+            long context = nextReadContext++;
+            if (c.readIndex(context)) {
+                readsAwaitingQuorum.put(context, f);
+            } else {
+                f.completeExceptionally(new NotLeaderException(id, c.leader()));
+            }
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> compact(long index, byte[] snapshot) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        onNode(f, c -> {
+            compactNow(index, snapshot);
+            f.complete(null);
+        });
+        return f;
+    }
+
+    @Override
+    public void execute(Runnable action) {
+        input(c -> action.run());
+    }
+
+    private void onNode(CompletableFuture<?> f, Consumer<RaftCore> action) {
+        if (core == null) {
+            f.completeExceptionally(new NodeStoppedException("node " + id + " is down", null));
+        } else {
+            input(action);
+        }
+    }
+
+    /** A payload arrived from the network: a Raft message for the core, anything else for the service. */
+    void receive(SimNetwork.Envelope envelope) {
+        if (envelope.payload() instanceof Message m) {
+            input(c -> c.step(m));
+        } else if (envelope.payload() instanceof SimRpc.Request request) {
+            input(c -> {
+                if (service != null) {
+                    service.handle(request.body(), body -> cluster.network().send(id, envelope.from(),
+                            new SimRpc.Response(request.id(), body)));
+                }
+            });
         }
     }
 }

@@ -1,0 +1,30 @@
+package io.shardkv.raft.node;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a replicated service needs from its Raft node, whether a real {@link RaftNode} or a node
+ * in the deterministic simulator. Every future completes, and every {@link #execute} action runs,
+ * on the node's own thread — the thread that also calls the service's {@link Applier} — so a
+ * service built on this interface is single-threaded without locks.
+ */
+public interface ReplicatedLog {
+
+    /** Proposes {@code data}; fails with {@link NotLeaderException} unless this node leads. */
+    CompletableFuture<Proposal> propose(byte[] data);
+
+    /**
+     * Completes with a read index once a quorum confirmed this node's leadership and the local
+     * state machine has applied that index; fails with {@link NotLeaderException} otherwise.
+     */
+    CompletableFuture<Long> readIndex();
+
+    /** Discards the log up to {@code index}, captured in {@code snapshot}. */
+    CompletableFuture<Void> compact(long index, byte[] snapshot);
+
+    /** Runs {@code action} on the node's thread. */
+    void execute(Runnable action);
+
+    /** This node's id in its group. */
+    int id();
+}

@@ -1,0 +1,240 @@
+package io.shardkv.raft.rsm;
+
+import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SoftState;
+import io.shardkv.raft.node.Applier;
+import io.shardkv.raft.node.NodeStoppedException;
+import io.shardkv.raft.node.NotLeaderException;
+import io.shardkv.raft.node.ReplicatedLog;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link StateMachine} on a Raft group: the replicated state machine host (DESIGN §5).
+ *
+ * <ul>
+ *   <li><b>Writes</b> are proposed wrapped in an {@link RsmCommand} carrying the leader's clock and
+ *   the client's session coordinates; the caller waits on (index, term) — if another entry is
+ *   applied at that index, or this node stops leading first, it is told {@code WrongLeader} and
+ *   retries with the same (client id, seq), which the session table turns into exactly-once.</li>
+ *   <li><b>Reads</b> go through ReadIndex: no log entry, linearizable.</li>
+ *   <li><b>Snapshots</b> are taken once {@link RsmOptions#snapshotThresholdBytes()} of entries were
+ *   applied since the last one; they hold the session table and the service's state.</li>
+ * </ul>
+ *
+ * <p>Single-threaded: every method runs on the node's thread ({@link ReplicatedLog#execute} gets
+ * callers there), which is also where the log's futures complete. Nothing here reads a clock
+ * during apply; replicated time is the largest leader timestamp applied so far.
+ */
+public final class RsmHost implements Applier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RsmHost.class);
+    private static final int SNAPSHOT_MAGIC = 0x534B524D; // "SKRM"
+    private static final int SNAPSHOT_VERSION = 1;
+
+    private record PendingWrite(long term, Consumer<RsmOutcome> done) {
+    }
+
+    private final StateMachine service;
+    private final ReplicatedLog log;
+    private final RsmOptions options;
+    private final LongSupplier clockMillis;
+    private final SessionTable sessions;
+    private final Map<Long, PendingWrite> pending = new HashMap<>();
+
+    private long timeMillis;
+    private long appliedIndex;
+    private long bytesSinceSnapshot;
+    private boolean snapshotInFlight;
+    private int leaderHint;
+
+    public RsmHost(StateMachine service, ReplicatedLog log, RsmOptions options, LongSupplier clockMillis) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.log = Objects.requireNonNull(log, "log");
+        this.options = Objects.requireNonNull(options, "options");
+        this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
+        this.sessions = new SessionTable(options.maxUnackedPerClient());
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** Sessions currently remembered, for tests and metrics. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    // ------------------------------------------------------------------ requests (node thread)
+
+    /** Proposes a client's command; {@code done} gets the service's reply once it is applied. */
+    public void submit(long clientId, long seq, long lowestUnacked, byte[] command, Consumer<RsmOutcome> done) {
+        RsmCommand.Client c;
+        try {
+            c = new RsmCommand.Client(clockMillis.getAsLong(), clientId, seq, lowestUnacked, command);
+        } catch (IllegalArgumentException e) {
+            done.accept(new RsmOutcome.Rejected(e.getMessage()));
+            return;
+        }
+        propose(RsmCommand.encode(c), done);
+    }
+
+    /** Proposes a command of the service's own (no session); {@code done} gets its reply once applied. */
+    public void submitInternal(byte[] command, Consumer<RsmOutcome> done) {
+        propose(RsmCommand.encode(new RsmCommand.Internal(clockMillis.getAsLong(), command)), done);
+    }
+
+    private void propose(byte[] entry, Consumer<RsmOutcome> done) {
+        log.propose(entry).whenComplete((p, error) -> {
+            if (error != null) {
+                done.accept(failure(error));
+                return;
+            }
+            PendingWrite previous = pending.put(p.index(), new PendingWrite(p.term(), done));
+            if (previous != null) {
+                // Leadership was lost and regained without a soft-state change reaching us.
+                previous.done().accept(new RsmOutcome.WrongLeader(leaderHint));
+            }
+        });
+    }
+
+    /** Answers a read-only query linearizably (ReadIndex), without writing to the log. */
+    public void query(byte[] query, Consumer<RsmOutcome> done) {
+        log.readIndex().whenComplete((index, error) -> {
+            if (error != null) {
+                done.accept(failure(error));
+            } else {
+                done.accept(new RsmOutcome.Ok(service.query(query)));
+            }
+        });
+    }
+
+    private RsmOutcome failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof NotLeaderException nl) {
+            return new RsmOutcome.WrongLeader(nl.leaderHint());
+        }
+        if (cause instanceof NodeStoppedException) {
+            return new RsmOutcome.Stopped(cause.getMessage());
+        }
+        return new RsmOutcome.Rejected(cause.toString());
+    }
+
+    // ------------------------------------------------------------------ Applier (node thread)
+
+    @Override
+    public void apply(Entry entry) {
+        appliedIndex = entry.index();
+        RsmOutcome outcome = entry.kind() == Entry.Kind.NOOP ? null : applyCommand(entry);
+        bytesSinceSnapshot += entry.sizeBytes();
+        PendingWrite w = pending.remove(entry.index());
+        if (w != null) {
+            w.done().accept(w.term() == entry.term() && outcome != null ? outcome : new RsmOutcome.WrongLeader(leaderHint));
+        }
+        maybeSnapshot();
+    }
+
+    private RsmOutcome applyCommand(Entry entry) {
+        RsmCommand c = RsmCommand.decode(entry.data());
+        timeMillis = Math.max(timeMillis, c.timestampMillis());
+        sessions.expire(timeMillis, options.sessionTimeout().toMillis());
+        if (c instanceof RsmCommand.Internal internal) {
+            return new RsmOutcome.Ok(service.apply(entry.index(), internal.command()));
+        }
+        RsmCommand.Client cl = (RsmCommand.Client) c;
+        SessionTable.Admission a = sessions.admit(cl.clientId(), cl.seq(), cl.lowestUnacked(), timeMillis);
+        if (a instanceof SessionTable.Fresh fresh) {
+            byte[] reply = service.apply(entry.index(), cl.command());
+            fresh.session().record(cl.seq(), reply);
+            return new RsmOutcome.Ok(reply);
+        }
+        if (a instanceof SessionTable.Duplicate d) {
+            return new RsmOutcome.Ok(d.reply());
+        }
+        if (a instanceof SessionTable.Expired) {
+            return new RsmOutcome.SessionExpired();
+        }
+        if (a instanceof SessionTable.TooManyUnacked t) {
+            return new RsmOutcome.Rejected("client " + Long.toUnsignedString(cl.clientId()) + " has " + t.limit()
+                    + " unacknowledged commands; wait for replies");
+        }
+        return new RsmOutcome.Rejected("command " + cl.seq() + " of client " + Long.toUnsignedString(cl.clientId())
+                + " was already acknowledged");
+    }
+
+    private void maybeSnapshot() {
+        long threshold = options.snapshotThresholdBytes();
+        if (threshold == 0 || snapshotInFlight || bytesSinceSnapshot < threshold) {
+            return;
+        }
+        long index = appliedIndex;
+        byte[] image = snapshotImage();
+        bytesSinceSnapshot = 0;
+        snapshotInFlight = true;
+        LOG.info("node {}: snapshot at index {} ({} bytes, {} sessions)", log.id(), index, image.length, sessions.size());
+        log.compact(index, image).whenComplete((ok, error) -> {
+            snapshotInFlight = false;
+            if (error != null) {
+                LOG.warn("node {}: snapshot at {} not taken: {}", log.id(), index, error.toString());
+            }
+        });
+    }
+
+    private byte[] snapshotImage() {
+        ByteArrayWriter out = new ByteArrayWriter().putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(timeMillis);
+        sessions.writeTo(out);
+        return out.putRest(service.snapshot()).toByteArray();
+    }
+
+    @Override
+    public void restore(Snapshot snapshot) {
+        ByteBuffer in = ByteBuffer.wrap(snapshot.data());
+        if (in.remaining() < 12 || in.getInt() != SNAPSHOT_MAGIC || in.getInt() != SNAPSHOT_VERSION) {
+            throw new IllegalStateException("snapshot at " + snapshot.index() + " is not an RSM host snapshot");
+        }
+        timeMillis = in.getLong();
+        sessions.readFrom(in);
+        byte[] rest = new byte[in.remaining()];
+        in.get(rest);
+        service.restore(rest);
+        appliedIndex = snapshot.index();
+        bytesSinceSnapshot = 0;
+        // What the snapshot covers can no longer be matched to our proposals one by one.
+        failPending(index -> index <= snapshot.index());
+    }
+
+    @Override
+    public void onSoftStateChange(SoftState state) {
+        leaderHint = state.leader();
+        if (state.role() != Role.LEADER) {
+            // Proposals in flight may still commit; their clients retry with the same seq and the
+            // session table answers them, so failing them now is safe and frees the clients.
+            failPending(index -> true);
+        }
+    }
+
+    private void failPending(LongPredicate which) {
+        List<Long> failed = new ArrayList<>();
+        for (Map.Entry<Long, PendingWrite> e : pending.entrySet()) {
+            if (which.test(e.getKey())) {
+                failed.add(e.getKey());
+            }
+        }
+        failed.sort(null);
+        for (long index : failed) {
+            pending.remove(index).done().accept(new RsmOutcome.WrongLeader(leaderHint));
+        }
+    }
+}
