@@ -1,0 +1,84 @@
+package io.shardkv.kv;
+
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.nio.ByteBuffer;
+
+/**
+ * The key/value service's bytes in the Raft log and in the RSM host's reply cache. Layouts
+ * (big-endian; "bytes" = int length + content):
+ * <pre>
+ *   command: op (1) | key bytes | value bytes | expects a value (1) | expected bytes (CAS only)
+ *   query:   key bytes
+ *   reply:   status (1) | has value (1) | value bytes
+ * </pre>
+ * These are part of the durable format: change them only with a version.
+ */
+final class KvCommands {
+
+    /** A decoded write. */
+    record Command(KvOp op, byte[] key, byte[] value, byte[] expected) {
+    }
+
+    private KvCommands() {
+    }
+
+    static byte[] encode(KvRequest r) {
+        boolean expects = r.expected() != null;
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + r.key().length + 4 + r.value().length + 1
+                + (expects ? 4 + r.expected().length : 0));
+        b.put((byte) r.op().ordinal());
+        putBytes(b, r.key());
+        putBytes(b, r.value());
+        b.put((byte) (expects ? 1 : 0));
+        if (expects) {
+            putBytes(b, r.expected());
+        }
+        return b.array();
+    }
+
+    static Command decode(byte[] data) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        KvOp op = KvOp.values()[b.get()];
+        byte[] key = getBytes(b);
+        byte[] value = getBytes(b);
+        byte[] expected = b.get() == 1 ? getBytes(b) : null;
+        return new Command(op, key, value, expected);
+    }
+
+    static byte[] encodeQuery(byte[] key) {
+        return ByteBuffer.allocate(4 + key.length).putInt(key.length).put(key).array();
+    }
+
+    static byte[] decodeQuery(byte[] query) {
+        return getBytes(ByteBuffer.wrap(query));
+    }
+
+    static byte[] reply(KvStatus status, byte[] value) {
+        ByteBuffer b = ByteBuffer.allocate(2 + (value == null ? 0 : 4 + value.length));
+        b.put((byte) status.ordinal()).put((byte) (value == null ? 0 : 1));
+        if (value != null) {
+            putBytes(b, value);
+        }
+        return b.array();
+    }
+
+    static KvResponse decodeReply(byte[] reply) {
+        ByteBuffer b = ByteBuffer.wrap(reply);
+        KvStatus status = KvStatus.values()[b.get()];
+        byte[] value = b.get() == 1 ? getBytes(b) : null;
+        return new KvResponse(status, value, null, null);
+    }
+
+    private static void putBytes(ByteBuffer b, byte[] bytes) {
+        b.putInt(bytes.length).put(bytes);
+    }
+
+    private static byte[] getBytes(ByteBuffer b) {
+        byte[] out = new byte[b.getInt()];
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package io.shardkv.kv;
+
+import io.shardkv.raft.core.RaftConfig;
+import io.shardkv.raft.node.NodeOptions;
+import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.storage.StorageOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything one key/value server replica needs.
+ *
+ * @param id             this replica's id in its group (>= 1)
+ * @param peers          every replica of the group, this one included: id → address (one port
+ *                       serves Raft peers and clients)
+ * @param dataDir        where this replica's log, hard state and snapshots live
+ * @param clusterId      must match the peers' and clients' (checked in every handshake)
+ * @param storage        log segment size and fsync policy
+ * @param rsm            snapshot threshold, session timeout
+ * @param tick           Raft tick length; heartbeat and election timeouts are in ticks
+ * @param heartbeatTicks ticks between leader heartbeats
+ * @param electionTicks  base election timeout in ticks (the timeout is drawn from [1x, 2x))
+ * @param requestTimeout a request without an outcome after this long is answered TIMEOUT
+ */
+public record KvServerConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
+                             StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
+                             int electionTicks, Duration requestTimeout) {
+
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    public KvServerConfig {
+        peers = Map.copyOf(peers);
+        if (!peers.containsKey(id)) {
+            throw new IllegalArgumentException("peers " + peers.keySet() + " must include this replica's id " + id);
+        }
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(rsm, "rsm");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
+        }
+    }
+
+    /** Defaults for everything but identity and placement. */
+    public static KvServerConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
+        return new KvServerConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
+                NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
+                DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    public KvServerConfig withRsm(RsmOptions options) {
+        return new KvServerConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
+                requestTimeout);
+    }
+
+    public KvServerConfig withStorage(StorageOptions options) {
+        return new KvServerConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout);
+    }
+
+    NodeOptions nodeOptions() {
+        RaftConfig raft = RaftConfig.builder(id, new ArrayList<>(new TreeMap<>(peers).keySet()))
+                .heartbeatTicks(heartbeatTicks)
+                .electionTicks(electionTicks)
+                .build();
+        return new NodeOptions(raft, tick, NodeOptions.DEFAULT_INBOX_CAPACITY, NodeOptions.DEFAULT_MAX_BATCH);
+    }
+}
