@@ -116,7 +116,7 @@ public final class SimCluster {
         return tickMicros;
     }
 
-    Scheduler scheduler() {
+    public Scheduler scheduler() {
         return scheduler;
     }
 

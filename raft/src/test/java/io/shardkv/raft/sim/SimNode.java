@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -47,7 +48,11 @@ public final class SimNode implements ReplicatedLog {
     private SimService service;
     private int incarnation;
     private Ready pending;
+    /** Between the core's ready() and advance(): inputs (e.g. from the service) must wait. */
+    private boolean handlingReady;
 
+    /** The checker's state machine hash after each index applied since the last snapshot. */
+    private final TreeMap<Long, Long> hashAt = new TreeMap<>();
     private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
     private final ArrayDeque<PendingRead> readsAwaitingApply = new ArrayDeque<>();
     private long nextReadContext = 1;
@@ -110,6 +115,7 @@ public final class SimNode implements ReplicatedLog {
         DurableState durable = storage.durableState();
         core = new RaftCore(config, durable, new Random(cluster.seed() * 1_000_003L + id * 7919L + incarnation));
         stateMachine = new SimStateMachine(cluster.snapshotFillerBytes());
+        hashAt.clear();
         service = serviceFactory == null ? null : serviceFactory.create(this);
         Snapshot snap = storage.snapshot();
         if (snap != null) {
@@ -146,7 +152,7 @@ public final class SimNode implements ReplicatedLog {
         if (core == null) {
             return;
         }
-        if (pending != null) {
+        if (pending != null || handlingReady) {
             inbox.add(action);
             return;
         }
@@ -176,7 +182,7 @@ public final class SimNode implements ReplicatedLog {
     }
 
     private void processReady() {
-        while (core != null && pending == null && core.hasReady()) {
+        while (core != null && pending == null && !handlingReady && core.hasReady()) {
             Ready rd = core.ready();
             for (Message m : rd.messagesBeforePersist()) {
                 cluster.network().send(m);
@@ -200,14 +206,27 @@ public final class SimNode implements ReplicatedLog {
         cluster.checker().persisted(id, rd.entries(), storage::termAt);
         pending = null;
         complete(rd);
-        while (core != null && pending == null && !inbox.isEmpty()) {
-            inbox.poll().accept(core);
-            afterInput();
-        }
         processReady();
     }
 
     private void complete(Ready rd) {
+        handlingReady = true;
+        try {
+            handle(rd);
+        } finally {
+            handlingReady = false;
+        }
+        drainInbox();
+    }
+
+    private void drainInbox() {
+        while (core != null && pending == null && !inbox.isEmpty()) {
+            inbox.poll().accept(core);
+            afterInput();
+        }
+    }
+
+    private void handle(Ready rd) {
         for (Message m : rd.messages()) {
             cluster.network().send(m);
         }
@@ -216,6 +235,7 @@ public final class SimNode implements ReplicatedLog {
         }
         for (Entry e : rd.committedEntries()) {
             stateMachine.apply(e);
+            hashAt.put(e.index(), stateMachine.hash());
             cluster.checker().applied(id, e, stateMachine.hash());
             if (service != null) {
                 service.applier().apply(e);
@@ -259,7 +279,13 @@ public final class SimNode implements ReplicatedLog {
 
     /** The snapshot holds the checker's state machine image and the service's, so both restore. */
     private void compactNow(long index, byte[] serviceImage) {
-        byte[] sim = stateMachine.snapshot();
+        // The service may ask for a snapshot at an index it applied before this node went on.
+        Long hash = hashAt.get(index);
+        if (hash == null) {
+            throw new IllegalStateException("node " + id + ": no record of the state at " + index);
+        }
+        byte[] sim = stateMachine.imageAt(index, hash);
+        hashAt.headMap(index).clear();
         byte[] composite = ByteBuffer.allocate(4 + sim.length + serviceImage.length)
                 .putInt(sim.length).put(sim).put(serviceImage).array();
         core.compact(index, composite);
@@ -273,6 +299,8 @@ public final class SimNode implements ReplicatedLog {
         byte[] serviceImage = new byte[b.remaining()];
         b.get(serviceImage);
         stateMachine.restore(sim);
+        hashAt.clear();
+        hashAt.put(snap.index(), stateMachine.hash());
         cluster.checker().restored(id, snap.index(), stateMachine.hash());
         if (service != null) {
             service.applier().restore(new Snapshot(snap.meta(), serviceImage));

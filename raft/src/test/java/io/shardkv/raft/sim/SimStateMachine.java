@@ -45,9 +45,14 @@ final class SimStateMachine {
     }
 
     byte[] snapshot() {
+        return imageAt(appliedIndex, hash);
+    }
+
+    /** The image this state machine had when it had applied {@code index} with hash {@code hashThen}. */
+    byte[] imageAt(long index, long hashThen) {
         ByteBuffer buf = ByteBuffer.allocate(16 + fillerBytes);
-        buf.putLong(appliedIndex).putLong(hash);
-        SplittableRandom filler = new SplittableRandom(hash);
+        buf.putLong(index).putLong(hashThen);
+        SplittableRandom filler = new SplittableRandom(hashThen);
         for (int i = 0; i < fillerBytes; i++) {
             buf.put((byte) filler.nextInt(256));
         }
