@@ -1,0 +1,78 @@
+package io.shardkv.linearizability;
+
+import static io.shardkv.linearizability.KvInput.get;
+import static io.shardkv.linearizability.KvInput.put;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large and adversarial histories. Check times are printed, never asserted: this machine is shared
+ * and busy, and speed is a measurement, not a test.
+ */
+class CheckerPerformanceTest {
+
+    private static CheckResult checkAndPrint(String what, List<Operation> history) {
+        CheckResult result = LinearizabilityChecker.check(history);
+        System.out.println("linearizability: " + what + " checked in " + result.elapsed().toMillis() + " ms ("
+                + result.outcome() + ")");
+        return result;
+    }
+
+    @Test
+    void tenThousandOperationsFromSixteenClientsOnTwentyKeys() {
+        List<Operation> history = RandomHistories.linearizable(new Random(42),
+                new RandomHistories.Shape(16, 20, 10_000, 100, 20, 0));
+        CheckResult result = checkAndPrint("10000 ops, 16 clients, 20 keys", history);
+        assertTrue(result.isOk(), result::describe);
+        assertEquals(20, result.keys());
+    }
+
+    @Test
+    void tenThousandOperationsWithOnePercentTimedOut() {
+        List<Operation> history = RandomHistories.linearizable(new Random(43),
+                new RandomHistories.Shape(16, 20, 10_000, 100, 20, 0.01));
+        CheckResult result = checkAndPrint("10000 ops, 16 clients, 20 keys, 1% timed out", history);
+        assertTrue(result.isOk(), result::describe);
+    }
+
+    @Test
+    void twoHundredHeavilyOverlappingOperationsOnOneKey() {
+        // Latency up to 100 with pauses under 5: each operation overlaps most of the other nine clients'.
+        List<Operation> history = RandomHistories.linearizable(new Random(44),
+                new RandomHistories.Shape(10, 1, 200, 100, 5, 0));
+        CheckResult result = checkAndPrint("200 ops, 10 clients, 1 key", history);
+        assertTrue(result.isOk(), result::describe);
+    }
+
+    @Test
+    void tenThousandOperationsWithOneImpossibleReadAreRejected() {
+        List<Operation> history = RandomHistories.linearizable(new Random(45),
+                new RandomHistories.Shape(16, 20, 10_000, 100, 20, 0));
+        RandomHistories.Mutation m = RandomHistories.readFromTheFuture(history, new Random(45));
+        CheckResult result = checkAndPrint("10000 ops with one impossible read", m.history());
+        assertEquals(CheckResult.Outcome.ILLEGAL, result.outcome(), result::describe);
+        assertEquals(m.mutated().key(), result.counterExample().orElseThrow().key());
+    }
+
+    @Test
+    void exhaustedBudgetGivesUnknown() {
+        // Thirty concurrent writes that may or may not have happened, then a read no subset of them
+        // explains: refuting it means trying every subset, far beyond any budget.
+        List<Operation> history = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            history.add(Operation.timedOut(i, put("x", "v" + i), i));
+        }
+        history.add(Operation.completed(99, get("x"), KvOutput.value("never written"), 100, 110));
+        history.add(Operation.completed(99, put("y", "1"), KvOutput.OK, 0, 10));
+        CheckResult result = LinearizabilityChecker.check(history, Duration.ofMillis(100));
+        System.out.println(result.describe());
+        assertEquals(CheckResult.Outcome.UNKNOWN, result.outcome(), result::describe);
+        assertEquals(List.of(Bytes.of("x")), result.undecidedKeys());
+    }
+}
