@@ -2,6 +2,7 @@ package io.shardkv.kv;
 
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.node.RaftNode;
+import io.shardkv.raft.node.RaftTransport;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.transport.NettyRaftTransport;
@@ -35,18 +36,35 @@ public final class KvServer implements AutoCloseable {
     private final RsmHost[] host = new RsmHost[1];
     private final KvService service;
 
-    private KvServer(KvServerConfig config, EventLoops loops) throws IOException {
+    /** Which Raft messages may pass between two replicas; a seam for tests that cut links. */
+    @FunctionalInterface
+    interface LinkFilter {
+        LinkFilter OPEN = (from, to) -> true;
+
+        boolean allows(int from, int to);
+    }
+
+    private KvServer(KvServerConfig config, EventLoops loops, LinkFilter links) throws IOException {
         this.config = config;
         RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
         this.rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id()).build(), codec(),
                 loops);
         this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
-        this.node = new RaftNode(config.nodeOptions(), storage, transport, log -> {
+        RaftTransport outbound = m -> {
+            if (links.allows(m.from(), m.to())) {
+                transport.send(m);
+            }
+        };
+        this.node = new RaftNode(config.nodeOptions(), storage, outbound, log -> {
             host[0] = new RsmHost(stateMachine, log, config.rsm(), System::currentTimeMillis);
             return host[0];
         });
         this.service = new KvService(host[0], this::addressOf);
-        transport.onMessage(node::receive);
+        transport.onMessage(m -> {
+            if (links.allows(m.from(), m.to())) {
+                node.receive(m);
+            }
+        });
         transport.onRequest((from, request) -> handle(request));
         config.peers().forEach(transport::addPeer);
     }
@@ -58,7 +76,11 @@ public final class KvServer implements AutoCloseable {
 
     /** Opens the replica's storage, binds its port and starts its node. */
     public static KvServer start(KvServerConfig config, EventLoops loops) throws IOException {
-        KvServer server = new KvServer(config, loops);
+        return start(config, loops, LinkFilter.OPEN);
+    }
+
+    static KvServer start(KvServerConfig config, EventLoops loops, LinkFilter links) throws IOException {
+        KvServer server = new KvServer(config, loops, links);
         server.node.start();
         return server;
     }

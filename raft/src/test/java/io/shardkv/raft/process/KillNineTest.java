@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageOptions;
+import io.shardkv.raft.testing.FreePorts;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ class KillNineTest {
 
     @Test
     void everyEntryReportedCommittedSurvivesKillNineOfTheLeader() throws Exception {
-        List<Integer> ports = freePorts(3);
+        List<Integer> ports = FreePorts.take(3);
         StringBuilder spec = new StringBuilder();
         for (int id = 1; id <= 3; id++) {
             spec.append(id == 1 ? "" : ",").append(id).append("=127.0.0.1:").append(ports.get(id - 1));
@@ -203,22 +202,5 @@ class KillNineTest {
 
     private static int readyLines(Path log) throws IOException {
         return Files.exists(log) ? (int) Files.readAllLines(log).stream().filter("READY"::equals).count() : 0;
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<Integer> ports = new ArrayList<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports.add(s.getLocalPort());
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }

@@ -1,0 +1,114 @@
+package io.shardkv.kv;
+
+import io.shardkv.linearizability.History;
+import io.shardkv.raft.core.Role;
+import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.testing.FreePorts;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Real key/value replicas in this JVM: real sockets on 127.0.0.1, real files with fsync, and a
+ * seam to cut Raft links between replicas (clients still reach every replica, as in the labs).
+ */
+final class KvServerCluster implements AutoCloseable {
+
+    static final String CLUSTER = "kv-test";
+
+    private final int size;
+    private final Path base;
+    private final RsmOptions rsm;
+    private final Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+    private final Map<Integer, KvServer> servers = new ConcurrentHashMap<>();
+    private final Set<Integer> isolated = ConcurrentHashMap.newKeySet();
+    private final EventLoops loops = EventLoops.create(TransportConfig.builder(CLUSTER).ioThreads(2).build());
+    private final Transport clients = Transport.create(TransportConfig.builder(CLUSTER).build(), KvServer.codec(), loops);
+    private final Random random;
+
+    KvServerCluster(int size, Path base, long snapshotThresholdBytes, long seed) throws IOException {
+        this.size = size;
+        this.base = base;
+        this.rsm = RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotThresholdBytes);
+        this.random = new Random(seed);
+        List<Integer> ports = FreePorts.take(size);
+        for (int id = 1; id <= size; id++) {
+            peers.put(id, new InetSocketAddress("127.0.0.1", ports.get(id - 1)));
+        }
+    }
+
+    void startAll() throws IOException {
+        for (int id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    void start(int id) throws IOException {
+        KvServerConfig config = KvServerConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm);
+        servers.put(id, KvServer.start(config, loops,
+                (from, to) -> !isolated.contains(from) && !isolated.contains(to)));
+    }
+
+    /** Stops replica {@code id} abruptly: its port closes, its node stops; its disk stays. */
+    void kill(int id) throws IOException {
+        KvServer s = servers.remove(id);
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    void isolate(int id) {
+        isolated.add(id);
+    }
+
+    void heal() {
+        isolated.clear();
+    }
+
+    KvServer server(int id) {
+        return servers.get(id);
+    }
+
+    KvClerk clerk(History history) {
+        return new KvClerk(clients, new ArrayList<>(peers.values()), history, new Random(random.nextLong()));
+    }
+
+    /** The replica that leads the newest term, waiting for one. */
+    int awaitLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long best = -1;
+            int leader = 0;
+            for (KvServer s : servers.values()) {
+                if (s.status().role() == Role.LEADER && s.status().term() > best) {
+                    best = s.status().term();
+                    leader = s.status().id();
+                }
+            }
+            if (leader != 0) {
+                return leader;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no leader within 30 s");
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (int id = 1; id <= size; id++) {
+            kill(id);
+        }
+        clients.close();
+        loops.close();
+    }
+}
