@@ -116,15 +116,7 @@ final class KvLab {
 
     /** The leader of the newest term, or 0. */
     int leader() {
-        long best = -1;
-        int leader = 0;
-        for (long[] l : cluster.leaders()) {
-            if (l[1] > best) {
-                best = l[1];
-                leader = (int) l[0];
-            }
-        }
-        return leader;
+        return cluster.newestLeader();
     }
 
     /** Checks the whole history; fails with the counter-example if it is not linearizable. */

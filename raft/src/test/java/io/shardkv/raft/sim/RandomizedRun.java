@@ -4,8 +4,6 @@ import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Role;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +58,6 @@ public final class RandomizedRun {
         boolean checkQuorum = random.nextInt(5) != 0;
         b.raftConfig(c -> c.preVote(preVote).checkQuorum(checkQuorum).maxInflightMessages(1 + random.nextInt(8)));
         this.cluster = b.build();
-        cluster.network().setFaults(mix.network);
         this.readsSeen = new int[size + 1];
     }
 
@@ -70,9 +67,9 @@ public final class RandomizedRun {
 
     public Outcome run() {
         scheduleWorkload();
-        scheduleNemesis();
+        new Nemesis(cluster, mix, random, faultMicros).start();
         cluster.runFor(faultMicros);
-        stopFaults();
+        Nemesis.healAll(cluster);
         int leader = awaitLeader();
         long finalIndex = commitFinalEntry(leader);
         checkProposals(finalIndex);
@@ -95,7 +92,8 @@ public final class RandomizedRun {
         if (!faultPhase()) {
             return;
         }
-        int leader = currentLeader();
+        collectReads();
+        int leader = cluster.newestLeader();
         int node = leader > 0 && random.nextInt(4) != 0 ? leader : 1 + random.nextInt(cluster.size());
         if (random.nextInt(6) == 0) {
             requestRead(node);
@@ -146,124 +144,7 @@ public final class RandomizedRun {
         }
     }
 
-    // ------------------------------------------------------------------ nemesis
-
-    private void scheduleNemesis() {
-        if (!mix.partitions && !mix.crashes) {
-            scheduleLeadershipTransfers();
-            return;
-        }
-        cluster.scheduler().after(100_000 + random.nextInt(1_000_000), this::nemesisStep);
-        scheduleLeadershipTransfers();
-    }
-
-    private void nemesisStep() {
-        if (!faultPhase()) {
-            return;
-        }
-        collectReads();
-        boolean partitionTurn = mix.partitions && (!mix.crashes || random.nextBoolean());
-        if (partitionTurn) {
-            partitionStep();
-        } else {
-            crashStep();
-        }
-        cluster.scheduler().after(100_000 + random.nextInt(1_000_000), this::nemesisStep);
-    }
-
-    private void partitionStep() {
-        int n = cluster.size();
-        switch (random.nextInt(5)) {
-            case 0 -> cluster.heal();
-            case 1 -> {
-                int leader = currentLeader();
-                cluster.isolate(leader > 0 ? leader : 1 + random.nextInt(n));
-            }
-            case 2 -> cluster.isolate(1 + random.nextInt(n));
-            case 3 -> {
-                int[] sides = new int[n + 1];
-                for (int i = 1; i <= n; i++) {
-                    sides[i] = random.nextInt(2);
-                }
-                cluster.partition(sides);
-            }
-            default -> {
-                // A minority that holds the current leader, cut off from the majority.
-                int[] sides = new int[n + 1];
-                int leader = currentLeader();
-                List<Integer> order = shuffledNodes();
-                if (leader > 0) {
-                    order.remove(Integer.valueOf(leader));
-                    order.add(0, leader);
-                }
-                for (int k = 0; k < n / 2; k++) {
-                    sides[order.get(k)] = 1;
-                }
-                cluster.partition(sides);
-            }
-        }
-    }
-
-    private void crashStep() {
-        List<Integer> down = new ArrayList<>();
-        List<Integer> up = new ArrayList<>();
-        for (int i = 1; i <= cluster.size(); i++) {
-            (cluster.node(i).isUp() ? up : down).add(i);
-        }
-        if (!down.isEmpty() && (up.size() <= cluster.size() / 2 + 1 || random.nextBoolean())) {
-            cluster.start(down.get(random.nextInt(down.size())));
-        } else if (!up.isEmpty()) {
-            int leader = currentLeader();
-            int victim = leader > 0 && random.nextBoolean() ? leader : up.get(random.nextInt(up.size()));
-            cluster.crash(victim);
-        }
-    }
-
-    private void scheduleLeadershipTransfers() {
-        cluster.scheduler().after(500_000 + random.nextInt(3_000_000), () -> {
-            if (!faultPhase()) {
-                return;
-            }
-            int leader = currentLeader();
-            if (leader > 0) {
-                int target = 1 + random.nextInt(cluster.size());
-                cluster.input(leader, core -> core.transferLeadership(target));
-            }
-            scheduleLeadershipTransfers();
-        });
-    }
-
-    private List<Integer> shuffledNodes() {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 1; i <= cluster.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, random);
-        return order;
-    }
-
-    /** The live leader of the highest term, or 0. */
-    private int currentLeader() {
-        long bestTerm = -1;
-        int best = 0;
-        for (long[] l : cluster.leaders()) {
-            if (l[1] > bestTerm) {
-                bestTerm = l[1];
-                best = (int) l[0];
-            }
-        }
-        return best;
-    }
-
     // ------------------------------------------------------------------ liveness and final checks
-
-    private void stopFaults() {
-        cluster.heal();
-        cluster.network().setFaults(NetworkFaults.RELIABLE);
-        for (int i = 1; i <= cluster.size(); i++) {
-            cluster.start(i);
-        }
-    }
 
     private int awaitLeader() {
         boolean elected = cluster.runUntil(() -> stableLeader() > 0, LEADER_BOUND_MICROS);
@@ -277,7 +158,7 @@ public final class RandomizedRun {
 
     /** A leader that every live node follows in its term, or 0. */
     private int stableLeader() {
-        int leader = currentLeader();
+        int leader = cluster.newestLeader();
         if (leader == 0) {
             return 0;
         }
@@ -312,7 +193,7 @@ public final class RandomizedRun {
             } else {
                 cluster.runFor(50_000);
             }
-            leader = currentLeader();
+            leader = cluster.newestLeader();
         }
         throw cluster.fail("liveness: a new entry was not applied on all " + cluster.size() + " nodes within "
                 + COMMIT_BOUND_MICROS / 1000 + " ms of virtual time after the faults healed (mix " + mix + ")");

@@ -166,6 +166,19 @@ public final class SimCluster {
         return out;
     }
 
+    /** The live leader of the newest term, or 0. */
+    public int newestLeader() {
+        long bestTerm = -1;
+        int best = 0;
+        for (long[] l : leaders()) {
+            if (l[1] > bestTerm) {
+                bestTerm = l[1];
+                best = (int) l[0];
+            }
+        }
+        return best;
+    }
+
     // ------------------------------------------------------------------ running
 
     /** Runs every event up to {@code micros} of virtual time from now. */
