@@ -91,6 +91,11 @@ final class SimKvClerk {
         run(new KvInput.Append(Bytes.of(key), Bytes.of(value)), KvOp.APPEND, key, value, null, r -> done.run());
     }
 
+    /** Deletes {@code key}; {@code done} gets whether it existed. */
+    void delete(String key, Consumer<Boolean> done) {
+        run(new KvInput.Delete(Bytes.of(key)), KvOp.DELETE, key, null, null, r -> done.accept(r.status() == KvStatus.OK));
+    }
+
     /** Compare-and-set; {@code expected} null means "absent". {@code done} gets whether it swapped. */
     void cas(String key, String expected, String value, Consumer<Boolean> done) {
         run(new KvInput.Cas(Bytes.of(key), expected == null ? null : Bytes.of(expected), Bytes.of(value)), KvOp.CAS,
