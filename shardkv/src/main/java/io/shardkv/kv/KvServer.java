@@ -1,15 +1,10 @@
 package io.shardkv.kv;
 
 import io.shardkv.raft.node.NodeStatus;
-import io.shardkv.raft.node.RaftNode;
-import io.shardkv.raft.node.RaftTransport;
-import io.shardkv.raft.rsm.RsmHost;
-import io.shardkv.raft.storage.RaftStorage;
-import io.shardkv.raft.transport.NettyRaftTransport;
+import io.shardkv.raft.server.ReplicaConfig;
+import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
-import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
@@ -17,56 +12,18 @@ import io.shardkv.rpc.kv.KvStatus;
 import io.shardkv.rpc.kv.KvWireTypes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * One replica of a single-group key/value service: durable storage, a Raft node, the RSM host
- * with the key/value state machine, and one port for Raft peers and clients. Requests are handed
- * to the node's thread; each is answered within the configured request timeout (TIMEOUT if its
- * outcome is not known by then — a retry with the same session and seq is safe).
+ * One replica of a single-group key/value service: a {@link ReplicaServer} running the
+ * {@link KvStateMachine}, with {@link KvService} answering {@link KvRequest}s.
  */
 public final class KvServer implements AutoCloseable {
 
-    private final KvServerConfig config;
-    private final Transport rpc;
-    private final NettyRaftTransport transport;
-    private final RaftNode node;
-    private final KvStateMachine stateMachine = new KvStateMachine();
-    private final RsmHost[] host = new RsmHost[1];
-    private final KvService service;
+    private final ReplicaServer replica;
 
-    /** Which Raft messages may pass between two replicas; a seam for tests that cut links. */
-    @FunctionalInterface
-    interface LinkFilter {
-        LinkFilter OPEN = (from, to) -> true;
-
-        boolean allows(int from, int to);
-    }
-
-    private KvServer(KvServerConfig config, EventLoops loops, LinkFilter links) throws IOException {
-        this.config = config;
-        RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
-        this.rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id()).build(), codec(),
-                loops);
-        this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
-        RaftTransport outbound = m -> {
-            if (links.allows(m.from(), m.to())) {
-                transport.send(m);
-            }
-        };
-        this.node = new RaftNode(config.nodeOptions(), storage, outbound, log -> {
-            host[0] = new RsmHost(stateMachine, log, config.rsm(), System::currentTimeMillis);
-            return host[0];
-        });
-        this.service = new KvService(host[0], this::addressOf);
-        transport.onMessage(m -> {
-            if (links.allows(m.from(), m.to())) {
-                node.receive(m);
-            }
-        });
-        transport.onRequest((from, request) -> handle(request));
-        config.peers().forEach(transport::addPeer);
+    private KvServer(ReplicaServer replica) {
+        this.replica = replica;
     }
 
     /** The codec of the key/value service's port: Raft messages and key/value requests. */
@@ -74,49 +31,42 @@ public final class KvServer implements AutoCloseable {
         return Codec.builder().install(new RaftWireTypes()).install(new KvWireTypes()).build();
     }
 
-    /** Opens the replica's storage, binds its port and starts its node. */
-    public static KvServer start(KvServerConfig config, EventLoops loops) throws IOException {
-        return start(config, loops, LinkFilter.OPEN);
+    public static KvServer start(ReplicaConfig config, EventLoops loops) throws IOException {
+        return start(config, loops, ReplicaServer.LinkFilter.OPEN);
     }
 
-    static KvServer start(KvServerConfig config, EventLoops loops, LinkFilter links) throws IOException {
-        KvServer server = new KvServer(config, loops, links);
-        server.node.start();
-        return server;
+    static KvServer start(ReplicaConfig config, EventLoops loops, ReplicaServer.LinkFilter links) throws IOException {
+        return new KvServer(ReplicaServer.start(config, loops, codec(), new KvStateMachine(),
+                (host, addressOf) -> new Handler(new KvService(host, addressOf)), links));
     }
 
-    private String addressOf(int nodeId) {
-        InetSocketAddress a = config.peers().get(nodeId);
-        return a == null ? null : a.getHostString() + ":" + a.getPort();
-    }
-
-    private CompletableFuture<KvResponse> handle(Object request) {
-        if (!(request instanceof KvRequest r)) {
-            return CompletableFuture.completedFuture(KvResponse.refused(KvStatus.BAD_REQUEST,
-                    "expected a KvRequest, got " + request.getClass().getSimpleName()));
+    private record Handler(KvService service) implements ReplicaServer.RequestHandler {
+        @Override
+        public void handle(Object request, Consumer<Object> reply) {
+            if (request instanceof KvRequest r) {
+                service.handle(r, reply::accept);
+            } else {
+                reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "expected a KvRequest, got "
+                        + request.getClass().getSimpleName()));
+            }
         }
-        CompletableFuture<KvResponse> f = new CompletableFuture<>();
-        node.execute(() -> service.handle(r, f::complete));
-        return f.completeOnTimeout(KvResponse.refused(KvStatus.TIMEOUT, "no outcome within "
-                + config.requestTimeout().toMillis() + " ms"), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+
+        @Override
+        public Object timeout(Object request) {
+            return KvResponse.refused(KvStatus.TIMEOUT, "no outcome within the request timeout");
+        }
     }
 
     public NodeStatus status() {
-        return node.status();
-    }
-
-    public RaftNode node() {
-        return node;
+        return replica.status();
     }
 
     public InetSocketAddress address() {
-        return transport.localAddress();
+        return replica.address();
     }
 
-    /** Stops serving: closes the port and connections, then the node and its storage. */
     @Override
     public void close() throws IOException {
-        transport.close();
-        node.close();
+        replica.close();
     }
 }

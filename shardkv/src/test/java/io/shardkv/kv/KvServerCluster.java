@@ -3,6 +3,7 @@ package io.shardkv.kv;
 import io.shardkv.linearizability.History;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.testing.FreePorts;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Transport;
@@ -54,7 +55,7 @@ final class KvServerCluster implements AutoCloseable {
     }
 
     void start(int id) throws IOException {
-        KvServerConfig config = KvServerConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm);
+        ReplicaConfig config = ReplicaConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm);
         servers.put(id, KvServer.start(config, loops,
                 (from, to) -> !isolated.contains(from) && !isolated.contains(to)));
     }

@@ -1,4 +1,4 @@
-package io.shardkv.kv;
+package io.shardkv.raft.server;
 
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.node.NodeOptions;
@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything one key/value server replica needs.
+ * Everything one replica of a replicated service needs (see {@link ReplicaServer}).
  *
  * @param id             this replica's id in its group (>= 1)
  * @param peers          every replica of the group, this one included: id → address (one port
@@ -27,13 +27,13 @@ import java.util.TreeMap;
  * @param electionTicks  base election timeout in ticks (the timeout is drawn from [1x, 2x))
  * @param requestTimeout a request without an outcome after this long is answered TIMEOUT
  */
-public record KvServerConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
+public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
                              int electionTicks, Duration requestTimeout) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
-    public KvServerConfig {
+    public ReplicaConfig {
         peers = Map.copyOf(peers);
         if (!peers.containsKey(id)) {
             throw new IllegalArgumentException("peers " + peers.keySet() + " must include this replica's id " + id);
@@ -48,23 +48,23 @@ public record KvServerConfig(int id, Map<Integer, InetSocketAddress> peers, Path
     }
 
     /** Defaults for everything but identity and placement. */
-    public static KvServerConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
-        return new KvServerConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
+    public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
                 DEFAULT_REQUEST_TIMEOUT);
     }
 
-    public KvServerConfig withRsm(RsmOptions options) {
-        return new KvServerConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
+    public ReplicaConfig withRsm(RsmOptions options) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
                 requestTimeout);
     }
 
-    public KvServerConfig withStorage(StorageOptions options) {
-        return new KvServerConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
+    public ReplicaConfig withStorage(StorageOptions options) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
                 requestTimeout);
     }
 
-    NodeOptions nodeOptions() {
+    public NodeOptions nodeOptions() {
         RaftConfig raft = RaftConfig.builder(id, new ArrayList<>(new TreeMap<>(peers).keySet()))
                 .heartbeatTicks(heartbeatTicks)
                 .electionTicks(electionTicks)

@@ -1,0 +1,126 @@
+package io.shardkv.raft.server;
+
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.node.RaftNode;
+import io.shardkv.raft.node.RaftTransport;
+import io.shardkv.raft.rsm.RsmHost;
+import io.shardkv.raft.rsm.StateMachine;
+import io.shardkv.raft.storage.RaftStorage;
+import io.shardkv.raft.transport.NettyRaftTransport;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+/**
+ * One replica of a replicated service: durable storage, a Raft node, an {@link RsmHost} running
+ * the service's {@link StateMachine}, and one port serving both Raft peers and clients. Client
+ * requests are handed to the node's thread, where the service's {@link RequestHandler} turns them
+ * into host operations; each is answered within the configured request timeout.
+ */
+public final class ReplicaServer implements AutoCloseable {
+
+    /** A service's request handling, sans I/O; called on the node's thread. */
+    public interface RequestHandler {
+        void handle(Object request, Consumer<Object> reply);
+
+        /** The answer to {@code request} when it had no outcome within the request timeout. */
+        Object timeout(Object request);
+    }
+
+    /** Builds a service's handler over its host; {@code addressOfNode} names a replica for leader hints. */
+    @FunctionalInterface
+    public interface HandlerFactory {
+        RequestHandler create(RsmHost host, IntFunction<String> addressOfNode);
+    }
+
+    /**
+     * Which Raft messages may pass between two replicas: a seam for tests that cut links between
+     * replicas in one JVM (clients keep reaching every replica, as in the labs).
+     */
+    @FunctionalInterface
+    public interface LinkFilter {
+        LinkFilter OPEN = (from, to) -> true;
+
+        boolean allows(int from, int to);
+    }
+
+    private final ReplicaConfig config;
+    private final NettyRaftTransport transport;
+    private final RaftNode node;
+    private RsmHost host;
+    private final RequestHandler handler;
+
+    private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
+                          HandlerFactory handlers, LinkFilter links) throws IOException {
+        this.config = config;
+        RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
+        Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id()).build(), codec,
+                loops);
+        this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
+        RaftTransport outbound = m -> {
+            if (links.allows(m.from(), m.to())) {
+                transport.send(m);
+            }
+        };
+        this.node = new RaftNode(config.nodeOptions(), storage, outbound, log -> {
+            host = new RsmHost(stateMachine, log, config.rsm(), System::currentTimeMillis);
+            return host;
+        });
+        this.handler = handlers.create(host, this::addressOf);
+        transport.onMessage(m -> {
+            if (links.allows(m.from(), m.to())) {
+                node.receive(m);
+            }
+        });
+        transport.onRequest((from, request) -> handle(request));
+        config.peers().forEach(transport::addPeer);
+    }
+
+    /**
+     * Opens the replica's storage, binds its port and starts its node. {@code codec} must include
+     * the Raft wire types and the service's.
+     */
+    public static ReplicaServer start(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
+                                      HandlerFactory handlers, LinkFilter links) throws IOException {
+        ReplicaServer server = new ReplicaServer(config, loops, codec, stateMachine, handlers, links);
+        server.node.start();
+        return server;
+    }
+
+    private String addressOf(int nodeId) {
+        InetSocketAddress a = config.peers().get(nodeId);
+        return a == null ? null : a.getHostString() + ":" + a.getPort();
+    }
+
+    private CompletableFuture<Object> handle(Object request) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        node.execute(() -> handler.handle(request, f::complete));
+        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public NodeStatus status() {
+        return node.status();
+    }
+
+    public RaftNode node() {
+        return node;
+    }
+
+    public InetSocketAddress address() {
+        return transport.localAddress();
+    }
+
+    /** Stops serving: closes the port and connections, then the node and its storage. */
+    @Override
+    public void close() throws IOException {
+        transport.close();
+        node.close();
+    }
+}
