@@ -12,7 +12,7 @@ public final class CheckResult {
     public enum Outcome {
         /** Every key's operations are linearizable, so the whole history is. */
         OK,
-        /** Some key's operations are not linearizable; see {@link #counterExample()}. */
+        /** Some key's operations are not linearizable; see {@link CheckResult#counterExample()}. */
         ILLEGAL,
         /** The time budget ran out before some key was decided; no key was found illegal. */
         UNKNOWN

@@ -97,16 +97,28 @@ final class CounterExampleFormatter {
 
         Operation blocked = ops.get(unplaced);
         out.append('#').append(unplaced).append(" (client ").append(blocked.clientId()).append(' ')
-                .append(blocked.input()).append(" -> ").append(blocked.isTimedOut() ? "?" : blocked.output());
-        if (blocked.isTimedOut()) {
-            out.append(") cannot be placed after it: ");
-        } else {
-            out.append(") had to take effect by its return at ").append(unit.format(blocked.returnNanos(), t0))
-                    .append(' ').append(unit.symbol).append(", but ");
+                .append(blocked.input()).append(" -> ").append(blocked.isTimedOut() ? "?" : blocked.output())
+                .append(blocked.isTimedOut() ? ") cannot follow this prefix:\n"
+                        : ") had to take effect by its return at " + unit.format(blocked.returnNanos(), t0) + " "
+                                + unit.symbol + ", but cannot follow this prefix:\n");
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            if (position[i] == 0 && i != unplaced && ops.get(i).returnNanos() < blocked.invokeNanos()) {
+                before.add("#" + i);
+            }
         }
-        out.append(Transition.of(blocked).apply(state) == null
-                ? "its output contradicts that state\n"
-                : "although it fits that state, no order of the remaining operations works after it\n");
+        if (!before.isEmpty()) {
+            out.append("  - it must follow ").append(String.join(", ", before))
+                    .append(", which returned before it was invoked\n");
+        }
+        if (Transition.of(blocked).apply(state) == null) {
+            out.append("  - its output does not fit that state\n");
+        }
+        boolean alwaysFits = blocked.isTimedOut() || blocked.input() instanceof KvInput.Put
+                || blocked.input() instanceof KvInput.Append;
+        out.append(alwaysFits
+                ? "  - every way of placing it after this prefix leads to a dead end later\n"
+                : "  - no order of the operations that may still come before it leads to a state its output fits\n");
     }
 
     /** Appends rows as columns: text left-aligned, numbers right-aligned. */

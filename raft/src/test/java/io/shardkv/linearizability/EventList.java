@@ -77,6 +77,11 @@ final class EventList {
         return next[e];
     }
 
+    /** Whether {@code e} is the end of the list, past every remaining event. */
+    boolean isEnd(int e) {
+        return e == tail;
+    }
+
     boolean isCall(int e) {
         return returnOf[e] >= 0;
     }

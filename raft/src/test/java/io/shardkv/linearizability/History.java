@@ -70,8 +70,9 @@ public final class History {
     }
 
     /**
-     * The operations recorded so far, in the order their invocations were recorded. One still in flight is reported as timed
-     * out, which is exactly what is known about it: it may yet take effect, or never.
+     * The operations recorded so far, in the order their invocations were recorded. One still in
+     * flight is reported as timed out, which is exactly what is known about it: it may yet take
+     * effect, or never.
      */
     public synchronized List<Operation> operations() {
         List<Operation> ops = new ArrayList<>(slots.size());

@@ -60,6 +60,28 @@ final class KeyState {
         return this == ABSENT;
     }
 
+    /** The hashes {@link #hash64()} gives each prefix of {@code value}, indexed by prefix length. */
+    static long[] prefixHashes(Bytes value) {
+        byte[] bytes = value.array();
+        long[] hashes = new long[bytes.length + 1];
+        for (int i = 0; i < bytes.length; i++) {
+            hashes[i + 1] = hashes[i] * BASE + (bytes[i] & 0xff) + 1;
+        }
+        return hashes;
+    }
+
+    /**
+     * False if this state is certainly not a prefix of the value whose {@link #prefixHashes} are
+     * given; true if it is, or (on a hash collision) might be. Callers use it only to rule out.
+     */
+    boolean mayBePrefixOf(long[] valuePrefixHashes) {
+        return this != ABSENT && length < valuePrefixHashes.length && hash == valuePrefixHashes[length];
+    }
+
+    int length() {
+        return length;
+    }
+
     /** A 64-bit hash of the state, for {@link VisitedSet}. */
     long hash64() {
         return hash;

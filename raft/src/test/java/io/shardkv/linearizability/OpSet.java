@@ -47,6 +47,15 @@ final class OpSet {
         }
     }
 
+    boolean contains(int op) {
+        return (words[op >>> 6] & (1L << op)) != 0;
+    }
+
+    /** A bound below which every operation is a member: those long finished are all linearized. */
+    int membersBelow() {
+        return low << 6;
+    }
+
     long hash() {
         return hash;
     }
