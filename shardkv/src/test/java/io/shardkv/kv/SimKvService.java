@@ -30,10 +30,6 @@ final class SimKvService implements SimService {
         return log -> new SimKvService(log, options, clockMillis);
     }
 
-    static int nodeOfHint(String hint) {
-        return hint != null && hint.startsWith("node-") ? Integer.parseInt(hint.substring(5)) : 0;
-    }
-
     KvStateMachine stateMachine() {
         return stateMachine;
     }
