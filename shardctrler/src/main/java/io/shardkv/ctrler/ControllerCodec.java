@@ -1,0 +1,185 @@
+package io.shardkv.ctrler;
+
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.CtrlerOp;
+import io.shardkv.rpc.ctrler.CtrlerRequest;
+import io.shardkv.rpc.ctrler.CtrlerResponse;
+import io.shardkv.rpc.ctrler.CtrlerStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The controller's bytes in the Raft log, in cached replies and in snapshots (big-endian, via
+ * Data streams; strings as modified UTF-8):
+ * <pre>
+ *   command: op (1) | JOIN: count (4), (gid (4) | servers (4) | server (UTF)*)*
+ *                   | LEAVE: count (4), gid (4)*   | MOVE: shard (4) | gid (4)
+ *   query:   num (8)
+ *   reply:   status (1) | OK: config | else: message (UTF)
+ *   config:  num (8) | shards (4) | gid (4)* | groups (4) | (gid (4) | servers (4) | server (UTF)*)*
+ * </pre>
+ * Part of the durable format: change only with a version.
+ */
+final class ControllerCodec {
+
+    private ControllerCodec() {
+    }
+
+    /** A decoded change. */
+    record Command(CtrlerOp op, SortedMap<Integer, List<String>> joins, List<Integer> gids, int shard) {
+    }
+
+    static byte[] encodeCommand(CtrlerRequest r) {
+        return write(out -> {
+            out.writeByte(r.op().ordinal());
+            switch (r.op()) {
+                case JOIN -> writeGroups(out, r.joins());
+                case LEAVE -> {
+                    out.writeInt(r.gids().size());
+                    for (int gid : r.gids()) {
+                        out.writeInt(gid);
+                    }
+                }
+                case MOVE -> {
+                    out.writeInt(r.shard());
+                    out.writeInt(r.gids().isEmpty() ? 0 : r.gids().get(0));
+                }
+                case QUERY -> throw new IllegalArgumentException("queries are never logged");
+            }
+        });
+    }
+
+    static Command decodeCommand(byte[] bytes) {
+        return read(bytes, in -> {
+            CtrlerOp op = CtrlerOp.values()[in.readByte()];
+            return switch (op) {
+                case JOIN -> new Command(op, readGroups(in), List.of(), 0);
+                case LEAVE -> {
+                    int count = in.readInt();
+                    List<Integer> gids = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        gids.add(in.readInt());
+                    }
+                    yield new Command(op, new TreeMap<>(), gids, 0);
+                }
+                case MOVE -> {
+                    int shard = in.readInt();
+                    yield new Command(op, new TreeMap<>(), List.of(in.readInt()), shard);
+                }
+                case QUERY -> throw new IllegalStateException("a query in the log");
+            };
+        });
+    }
+
+    static byte[] encodeQuery(long num) {
+        return write(out -> out.writeLong(num));
+    }
+
+    static long decodeQuery(byte[] bytes) {
+        return read(bytes, DataInputStream::readLong);
+    }
+
+    static byte[] ok(Config config) {
+        return write(out -> {
+            out.writeByte(CtrlerStatus.OK.ordinal());
+            writeConfig(out, config);
+        });
+    }
+
+    static byte[] refused(String message) {
+        return write(out -> {
+            out.writeByte(CtrlerStatus.BAD_REQUEST.ordinal());
+            out.writeUTF(message);
+        });
+    }
+
+    static CtrlerResponse decodeReply(byte[] bytes) {
+        return read(bytes, in -> {
+            CtrlerStatus status = CtrlerStatus.values()[in.readByte()];
+            return status == CtrlerStatus.OK ? CtrlerResponse.ok(readConfig(in))
+                    : CtrlerResponse.refused(status, in.readUTF());
+        });
+    }
+
+    static void writeConfig(DataOutputStream out, Config c) throws IOException {
+        out.writeLong(c.num());
+        int[] shards = c.shards();
+        out.writeInt(shards.length);
+        for (int gid : shards) {
+            out.writeInt(gid);
+        }
+        writeGroups(out, c.groups());
+    }
+
+    static Config readConfig(DataInputStream in) throws IOException {
+        long num = in.readLong();
+        int[] shards = new int[in.readInt()];
+        for (int s = 0; s < shards.length; s++) {
+            shards[s] = in.readInt();
+        }
+        return new Config(num, shards, readGroups(in));
+    }
+
+    private static void writeGroups(DataOutputStream out, Map<Integer, List<String>> groups) throws IOException {
+        out.writeInt(groups.size());
+        for (Map.Entry<Integer, List<String>> g : groups.entrySet()) {
+            out.writeInt(g.getKey());
+            out.writeInt(g.getValue().size());
+            for (String server : g.getValue()) {
+                out.writeUTF(server);
+            }
+        }
+    }
+
+    private static SortedMap<Integer, List<String>> readGroups(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        SortedMap<Integer, List<String>> groups = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            int gid = in.readInt();
+            int servers = in.readInt();
+            List<String> list = new ArrayList<>();
+            for (int s = 0; s < servers; s++) {
+                list.add(in.readUTF());
+            }
+            groups.put(gid, list);
+        }
+        return groups;
+    }
+
+    @FunctionalInterface
+    interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T> T read(byte[] bytes, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("malformed controller data (" + bytes.length + " bytes): " + e, e);
+        }
+    }
+}
