@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.server.ReplicaConfig;
+import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.testing.FreePorts;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Transport;
@@ -42,7 +43,7 @@ class ControllerServerTest {
             peers.put(id, new InetSocketAddress("127.0.0.1", ports.get(id - 1)));
         }
         EventLoops loops = EventLoops.create(TransportConfig.builder(CLUSTER).ioThreads(2).build());
-        Map<Integer, ControllerServer> servers = new TreeMap<>();
+        Map<Integer, ReplicaServer> servers = new TreeMap<>();
         try (Transport client = Transport.create(TransportConfig.builder(CLUSTER).build(), ControllerServer.codec(),
                 loops)) {
             for (int id = 1; id <= 3; id++) {
@@ -72,7 +73,7 @@ class ControllerServerTest {
             assertEquals(left, clerk.query(-1).get(30, TimeUnit.SECONDS));
             clerk.close();
         } finally {
-            for (ControllerServer s : servers.values()) {
+            for (ReplicaServer s : servers.values()) {
                 s.close();
             }
             loops.close();

@@ -4,6 +4,7 @@ import io.shardkv.linearizability.History;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
+import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.testing.FreePorts;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Transport;
@@ -31,7 +32,7 @@ final class KvServerCluster implements AutoCloseable {
     private final Path base;
     private final RsmOptions rsm;
     private final Map<Integer, InetSocketAddress> peers = new TreeMap<>();
-    private final Map<Integer, KvServer> servers = new ConcurrentHashMap<>();
+    private final Map<Integer, ReplicaServer> servers = new ConcurrentHashMap<>();
     private final Set<Integer> isolated = ConcurrentHashMap.newKeySet();
     private final EventLoops loops = EventLoops.create(TransportConfig.builder(CLUSTER).ioThreads(2).build());
     private final Transport clients = Transport.create(TransportConfig.builder(CLUSTER).build(), KvServer.codec(), loops);
@@ -62,7 +63,7 @@ final class KvServerCluster implements AutoCloseable {
 
     /** Stops replica {@code id} abruptly: its port closes, its node stops; its disk stays. */
     void kill(int id) throws IOException {
-        KvServer s = servers.remove(id);
+        ReplicaServer s = servers.remove(id);
         if (s != null) {
             s.close();
         }
@@ -76,7 +77,7 @@ final class KvServerCluster implements AutoCloseable {
         isolated.clear();
     }
 
-    KvServer server(int id) {
+    ReplicaServer server(int id) {
         return servers.get(id);
     }
 
@@ -90,7 +91,7 @@ final class KvServerCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             long best = -1;
             int leader = 0;
-            for (KvServer s : servers.values()) {
+            for (ReplicaServer s : servers.values()) {
                 if (s.status().role() == Role.LEADER && s.status().term() > best) {
                     best = s.status().term();
                     leader = s.status().id();

@@ -15,8 +15,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * One replica of a replicated service: durable storage, a Raft node, an {@link RsmHost} running
@@ -32,6 +35,30 @@ public final class ReplicaServer implements AutoCloseable {
 
         /** The answer to {@code request} when it had no outcome within the request timeout. */
         Object timeout(Object request);
+    }
+
+    /**
+     * A handler for requests of one type: {@code handle} gets them; anything else is answered
+     * with {@code refuse(reason)}, and a request without an outcome in time with {@code timeout}.
+     */
+    public static <R> RequestHandler handlerFor(Class<R> type, BiConsumer<R, Consumer<Object>> handle,
+                                                Function<String, Object> refuse, Supplier<Object> timeout) {
+        return new RequestHandler() {
+            @Override
+            public void handle(Object request, Consumer<Object> reply) {
+                if (type.isInstance(request)) {
+                    handle.accept(type.cast(request), reply);
+                } else {
+                    reply.accept(refuse.apply("expected a " + type.getSimpleName() + ", got "
+                            + request.getClass().getSimpleName()));
+                }
+            }
+
+            @Override
+            public Object timeout(Object request) {
+                return timeout.get();
+            }
+        };
     }
 
     /** Builds a service's handler over its host; {@code addressOfNode} names a replica for leader hints. */

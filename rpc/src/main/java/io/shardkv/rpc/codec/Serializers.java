@@ -1,7 +1,6 @@
 package io.shardkv.rpc.codec;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -59,27 +58,20 @@ public final class Serializers {
     }
 
     private static final class EnumSerializer<E extends Enum<E>> extends Serializer<E> {
-        private final Class<E> type;
         private final E[] constants;
 
         EnumSerializer(Class<E> type) {
-            this.type = type;
             this.constants = type.getEnumConstants();
         }
 
         @Override
         public void write(Kryo kryo, Output output, E value) {
-            output.writeVarInt(value.ordinal(), true);
+            Wire.writeEnum(output, value);
         }
 
         @Override
         public E read(Kryo kryo, Input input, Class<? extends E> unused) {
-            int ordinal = input.readVarInt(true);
-            if (ordinal < 0 || ordinal >= constants.length) {
-                throw new KryoException("ordinal " + Integer.toUnsignedString(ordinal) + " is not a constant of "
-                        + type.getName() + " (it has " + constants.length + ")");
-            }
-            return constants[ordinal];
+            return Wire.readEnum(input, constants);
         }
     }
 }

@@ -85,6 +85,47 @@ public final class Wire {
         writeBytes(out, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Writes a byte array that may be null (a flag, then {@link #writeBytes}). */
+    public static void writeNullableBytes(Output out, byte[] bytes) {
+        out.writeBoolean(bytes != null);
+        if (bytes != null) {
+            writeBytes(out, bytes);
+        }
+    }
+
+    /** Reads what {@link #writeNullableBytes} wrote. */
+    public static byte[] readNullableBytes(Input in) {
+        return in.readBoolean() ? readBytes(in) : null;
+    }
+
+    /** Writes a string that may be null (a flag, then {@link #writeString}). */
+    public static void writeNullableString(Output out, String value) {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            writeString(out, value);
+        }
+    }
+
+    /** Reads what {@link #writeNullableString} wrote. */
+    public static String readNullableString(Input in) {
+        return in.readBoolean() ? readString(in) : null;
+    }
+
+    /** Writes an enum constant as its ordinal. */
+    public static void writeEnum(Output out, Enum<?> value) {
+        out.writeVarInt(value.ordinal(), true);
+    }
+
+    /** Reads an ordinal written by {@link #writeEnum}; one outside {@code values} is a decode error. */
+    public static <E extends Enum<E>> E readEnum(Input in, E[] values) {
+        int ordinal = in.readVarInt(true);
+        if (ordinal < 0 || ordinal >= values.length) {
+            throw new KryoException("ordinal " + Integer.toUnsignedString(ordinal) + " is not a constant of "
+                    + values.getClass().getComponentType().getName() + " (it has " + values.length + ")");
+        }
+        return values[ordinal];
+    }
+
     /**
      * Writes a list of non-null elements of the registered type {@code elementType}, each with that
      * type's registered serializer.

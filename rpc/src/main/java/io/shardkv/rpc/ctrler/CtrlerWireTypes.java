@@ -50,25 +50,6 @@ public final class CtrlerWireTypes implements CodecModule {
         return groups;
     }
 
-    private static void writeNullableString(Output out, String s) {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            Wire.writeString(out, s);
-        }
-    }
-
-    private static String readNullableString(Input in) {
-        return in.readBoolean() ? Wire.readString(in) : null;
-    }
-
-    private static <E extends Enum<E>> E readEnum(Input in, E[] values, String what) {
-        int ordinal = in.readVarInt(true);
-        if (ordinal < 0 || ordinal >= values.length) {
-            throw new KryoException(what + " " + ordinal + " is unknown");
-        }
-        return values[ordinal];
-    }
-
     private static final class ConfigSerializer extends Serializer<Config> {
         @Override
         public void write(Kryo kryo, Output out, Config c) {
@@ -103,7 +84,7 @@ public final class CtrlerWireTypes implements CodecModule {
             out.writeLong(r.clientId());
             out.writeVarLong(r.seq(), true);
             out.writeVarLong(r.lowestUnacked(), true);
-            out.writeVarInt(r.op().ordinal(), true);
+            Wire.writeEnum(out, r.op());
             writeGroups(out, r.joins());
             Wire.writeCount(out, r.gids().size());
             for (int gid : r.gids()) {
@@ -118,7 +99,7 @@ public final class CtrlerWireTypes implements CodecModule {
             long clientId = in.readLong();
             long seq = in.readVarLong(true);
             long lowest = in.readVarLong(true);
-            CtrlerOp op = readEnum(in, CtrlerOp.values(), "operation");
+            CtrlerOp op = Wire.readEnum(in, CtrlerOp.values());
             SortedMap<Integer, List<String>> joins = readGroups(in);
             int count = Wire.readCount(in);
             List<Integer> gids = new ArrayList<>(count);
@@ -132,20 +113,20 @@ public final class CtrlerWireTypes implements CodecModule {
     private static final class ResponseSerializer extends Serializer<CtrlerResponse> {
         @Override
         public void write(Kryo kryo, Output out, CtrlerResponse r) {
-            out.writeVarInt(r.status().ordinal(), true);
+            Wire.writeEnum(out, r.status());
             out.writeBoolean(r.config() != null);
             if (r.config() != null) {
                 kryo.writeObject(out, r.config());
             }
-            writeNullableString(out, r.leaderHint());
-            writeNullableString(out, r.message());
+            Wire.writeNullableString(out, r.leaderHint());
+            Wire.writeNullableString(out, r.message());
         }
 
         @Override
         public CtrlerResponse read(Kryo kryo, Input in, Class<? extends CtrlerResponse> type) {
-            CtrlerStatus status = readEnum(in, CtrlerStatus.values(), "status");
+            CtrlerStatus status = Wire.readEnum(in, CtrlerStatus.values());
             Config config = in.readBoolean() ? kryo.readObject(in, Config.class) : null;
-            return new CtrlerResponse(status, config, readNullableString(in), readNullableString(in));
+            return new CtrlerResponse(status, config, Wire.readNullableString(in), Wire.readNullableString(in));
         }
     }
 }

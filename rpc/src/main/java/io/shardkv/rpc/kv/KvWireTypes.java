@@ -18,46 +18,16 @@ public final class KvWireTypes implements CodecModule {
                 .register(33, KvResponse.class, new ResponseSerializer());
     }
 
-    private static void writeNullableBytes(Output out, byte[] bytes) {
-        out.writeBoolean(bytes != null);
-        if (bytes != null) {
-            Wire.writeBytes(out, bytes);
-        }
-    }
-
-    private static byte[] readNullableBytes(Input in) {
-        return in.readBoolean() ? Wire.readBytes(in) : null;
-    }
-
-    private static void writeNullableString(Output out, String s) {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            Wire.writeString(out, s);
-        }
-    }
-
-    private static String readNullableString(Input in) {
-        return in.readBoolean() ? Wire.readString(in) : null;
-    }
-
-    private static <E extends Enum<E>> E readEnum(Input in, E[] values, String what) {
-        int ordinal = in.readVarInt(true);
-        if (ordinal < 0 || ordinal >= values.length) {
-            throw new KryoException(what + " " + ordinal + " is unknown");
-        }
-        return values[ordinal];
-    }
-
     private static final class RequestSerializer extends Serializer<KvRequest> {
         @Override
         public void write(Kryo kryo, Output out, KvRequest r) {
             out.writeLong(r.clientId());
             out.writeVarLong(r.seq(), true);
             out.writeVarLong(r.lowestUnacked(), true);
-            out.writeVarInt(r.op().ordinal(), true);
+            Wire.writeEnum(out, r.op());
             Wire.writeBytes(out, r.key());
             Wire.writeBytes(out, r.value());
-            writeNullableBytes(out, r.expected());
+            Wire.writeNullableBytes(out, r.expected());
         }
 
         @Override
@@ -65,10 +35,10 @@ public final class KvWireTypes implements CodecModule {
             long clientId = in.readLong();
             long seq = in.readVarLong(true);
             long lowest = in.readVarLong(true);
-            KvOp op = readEnum(in, KvOp.values(), "operation");
+            KvOp op = Wire.readEnum(in, KvOp.values());
             byte[] key = Wire.readBytes(in);
             byte[] value = Wire.readBytes(in);
-            byte[] expected = readNullableBytes(in);
+            byte[] expected = Wire.readNullableBytes(in);
             try {
                 return new KvRequest(clientId, seq, lowest, op, key, value, expected);
             } catch (IllegalArgumentException e) {
@@ -80,16 +50,16 @@ public final class KvWireTypes implements CodecModule {
     private static final class ResponseSerializer extends Serializer<KvResponse> {
         @Override
         public void write(Kryo kryo, Output out, KvResponse r) {
-            out.writeVarInt(r.status().ordinal(), true);
-            writeNullableBytes(out, r.value());
-            writeNullableString(out, r.leaderHint());
-            writeNullableString(out, r.message());
+            Wire.writeEnum(out, r.status());
+            Wire.writeNullableBytes(out, r.value());
+            Wire.writeNullableString(out, r.leaderHint());
+            Wire.writeNullableString(out, r.message());
         }
 
         @Override
         public KvResponse read(Kryo kryo, Input in, Class<? extends KvResponse> type) {
-            return new KvResponse(readEnum(in, KvStatus.values(), "status"), readNullableBytes(in),
-                    readNullableString(in), readNullableString(in));
+            return new KvResponse(Wire.readEnum(in, KvStatus.values()), Wire.readNullableBytes(in),
+                    Wire.readNullableString(in), Wire.readNullableString(in));
         }
     }
 }
