@@ -38,7 +38,7 @@ public final class ControllerStateMachine implements StateMachine {
     }
 
     @Override
-    public byte[] apply(long index, byte[] command) {
+    public byte[] apply(long index, long timeMillis, byte[] command) {
         ControllerCodec.Command c = ControllerCodec.decodeCommand(command);
         Config latest = latest();
         String refusal = switch (c.op()) {

@@ -21,7 +21,7 @@ class ControllerStateMachineTest {
     private long index;
 
     private CtrlerResponse apply(CtrlerRequest r) {
-        return ControllerCodec.decodeReply(sm.apply(++index, ControllerCodec.encodeCommand(r)));
+        return ControllerCodec.decodeReply(sm.apply(++index, 0, ControllerCodec.encodeCommand(r)));
     }
 
     private static Map<Integer, List<String>> groups(int... gids) {
@@ -115,7 +115,7 @@ class ControllerStateMachineTest {
             long i = 0;
             for (CtrlerRequest step : steps) {
                 Config before = c.latest();
-                Config after = ControllerCodec.decodeReply(c.apply(++i, ControllerCodec.encodeCommand(step))).config();
+                Config after = ControllerCodec.decodeReply(c.apply(++i, 0, ControllerCodec.encodeCommand(step))).config();
                 members = new TreeSet<>(after.groups().keySet());
                 int moved = Rebalancer.moves(before.shards(), after.shards());
                 int minimum = RebalancerTest.minimumMoves(before.shards(), members);

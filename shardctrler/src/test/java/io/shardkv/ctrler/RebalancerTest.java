@@ -143,8 +143,8 @@ class RebalancerTest {
                 int gid = new ArrayList<>(members).get(random.nextInt(members.size()));
                 command = ControllerCodec.encodeCommand(CtrlerRequest.move(1, 1, 1, random.nextInt(n), gid));
             }
-            a.apply(step + 1, command);
-            b.apply(step + 1, command);
+            a.apply(step + 1, 0, command);
+            b.apply(step + 1, 0, command);
             Config next = a.latest();
             assertEquals(before.num() + 1, next.num(), "every accepted change makes one configuration");
             assertEquals(next, b.latest(), "replicas fed the same commands must agree (seed " + seed + ")");
@@ -190,11 +190,11 @@ class RebalancerTest {
         for (int gid = 1; gid <= 5; gid++) {
             joins.put(gid, List.of("s" + gid));
         }
-        sm.apply(1, ControllerCodec.encodeCommand(CtrlerRequest.join(1, 1, 1, joins)));
+        sm.apply(1, 0, ControllerCodec.encodeCommand(CtrlerRequest.join(1, 1, 1, joins)));
         Config c = sm.latest();
         assertEquals(3, c.groups().keySet().stream().filter(g -> c.shardsOf(g).size() == 1).count());
         int holder = c.groupOf(0);
-        sm.apply(2, ControllerCodec.encodeCommand(CtrlerRequest.leave(1, 2, 2, List.of(holder))));
+        sm.apply(2, 0, ControllerCodec.encodeCommand(CtrlerRequest.leave(1, 2, 2, List.of(holder))));
         Config after = sm.latest();
         assertTrue(Rebalancer.balanced(after));
         assertEquals(1, Rebalancer.moves(c.shards(), after.shards()), "only the leaver's shard moves");

@@ -23,7 +23,7 @@ public final class KvStateMachine implements StateMachine {
     }
 
     @Override
-    public byte[] apply(long index, byte[] command) {
+    public byte[] apply(long index, long timeMillis, byte[] command) {
         KvCommands.Command c = KvCommands.decode(command);
         Key key = new Key(c.key());
         return switch (c.op()) {

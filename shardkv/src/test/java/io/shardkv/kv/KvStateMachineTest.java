@@ -23,7 +23,7 @@ class KvStateMachineTest {
 
     private KvResponse write(KvOp op, String key, String value, String expected) {
         KvRequest r = new KvRequest(1, 1, 1, op, b(key), b(value), b(expected));
-        return KvCommands.decodeReply(sm.apply(++index, KvCommands.encode(r)));
+        return KvCommands.decodeReply(sm.apply(++index, 0, KvCommands.encode(r)));
     }
 
     private KvResponse get(String key) {
@@ -46,8 +46,8 @@ class KvStateMachineTest {
     @Test
     void compareAndSetOnValueAndOnAbsence() {
         KvRequest absent = new KvRequest(1, 1, 1, KvOp.CAS, b("k"), b("v1"), null);
-        assertEquals(KvStatus.OK, KvCommands.decodeReply(sm.apply(1, KvCommands.encode(absent))).status());
-        KvResponse again = KvCommands.decodeReply(sm.apply(2, KvCommands.encode(absent)));
+        assertEquals(KvStatus.OK, KvCommands.decodeReply(sm.apply(1, 0, KvCommands.encode(absent))).status());
+        KvResponse again = KvCommands.decodeReply(sm.apply(2, 0, KvCommands.encode(absent)));
         assertEquals(KvStatus.CAS_FAILED, again.status());
         assertArrayEquals(b("v1"), again.value());
         assertEquals(KvStatus.OK, write(KvOp.CAS, "k", "v2", "v1").status());
@@ -66,14 +66,14 @@ class KvStateMachineTest {
         copy.restore(sm.snapshot());
         assertArrayEquals(b("1"), KvCommands.decodeReply(copy.query(KvCommands.encodeQuery(b("a")))).value());
         KvStateMachine other = new KvStateMachine();
-        other.apply(1, KvCommands.encode(new KvRequest(1, 1, 1, KvOp.PUT, b("a"), b("1"), null)));
-        other.apply(2, KvCommands.encode(new KvRequest(1, 2, 2, KvOp.PUT, b("b"), b("2"), null)));
+        other.apply(1, 0, KvCommands.encode(new KvRequest(1, 1, 1, KvOp.PUT, b("a"), b("1"), null)));
+        other.apply(2, 0, KvCommands.encode(new KvRequest(1, 2, 2, KvOp.PUT, b("b"), b("2"), null)));
         assertArrayEquals(sm.snapshot(), other.snapshot());
     }
 
     @Test
     void aGetInTheLogIsABugNotARead() {
         byte[] get = KvCommands.encode(KvRequest.get(1, 1, 1, b("k")));
-        assertThrows(IllegalStateException.class, () -> sm.apply(1, get));
+        assertThrows(IllegalStateException.class, () -> sm.apply(1, 0, get));
     }
 }

@@ -151,12 +151,12 @@ public final class RsmHost implements Applier {
         timeMillis = Math.max(timeMillis, c.timestampMillis());
         sessions.expire(timeMillis, options.sessionTimeout().toMillis());
         if (c instanceof RsmCommand.Internal internal) {
-            return new RsmOutcome.Ok(service.apply(entry.index(), internal.command()));
+            return new RsmOutcome.Ok(service.apply(entry.index(), timeMillis, internal.command()));
         }
         RsmCommand.Client cl = (RsmCommand.Client) c;
         SessionTable.Admission a = sessions.admit(cl.clientId(), cl.seq(), cl.lowestUnacked(), timeMillis);
         if (a instanceof SessionTable.Fresh fresh) {
-            byte[] reply = service.apply(entry.index(), cl.command());
+            byte[] reply = service.apply(entry.index(), timeMillis, cl.command());
             fresh.session().record(cl.seq(), reply);
             return new RsmOutcome.Ok(reply);
         }

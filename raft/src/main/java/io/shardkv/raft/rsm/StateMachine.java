@@ -8,8 +8,12 @@ package io.shardkv.raft.rsm;
  */
 public interface StateMachine {
 
-    /** Applies the committed command at {@code index} and returns the reply for its client. */
-    byte[] apply(long index, byte[] command);
+    /**
+     * Applies the committed command at {@code index} and returns the reply for its client.
+     * {@code timeMillis} is replicated time: the largest leader timestamp applied so far, the same
+     * on every replica at this entry (never a local clock).
+     */
+    byte[] apply(long index, long timeMillis, byte[] command);
 
     /** Answers a read-only query from the current state (never logged). */
     byte[] query(byte[] query);

@@ -75,7 +75,7 @@ class RsmHostTest {
         int applied;
 
         @Override
-        public byte[] apply(long index, byte[] command) {
+        public byte[] apply(long index, long timeMillis, byte[] command) {
             applied++;
             state.append(new String(command, StandardCharsets.UTF_8));
             return String.valueOf(state.length()).getBytes(StandardCharsets.UTF_8);
