@@ -1,6 +1,7 @@
 package io.shardkv.ctrler;
 
 import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.ctrler.CtrlerOp;
 import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.CtrlerResponse;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -42,7 +42,7 @@ final class ControllerCodec {
         return write(out -> {
             out.writeByte(r.op().ordinal());
             switch (r.op()) {
-                case JOIN -> writeGroups(out, r.joins());
+                case JOIN -> ConfigCodec.writeGroups(out, r.joins());
                 case LEAVE -> {
                     out.writeInt(r.gids().size());
                     for (int gid : r.gids()) {
@@ -62,7 +62,7 @@ final class ControllerCodec {
         return read(bytes, in -> {
             CtrlerOp op = CtrlerOp.values()[in.readByte()];
             return switch (op) {
-                case JOIN -> new Command(op, readGroups(in), List.of(), 0);
+                case JOIN -> new Command(op, ConfigCodec.readGroups(in), List.of(), 0);
                 case LEAVE -> {
                     int count = in.readInt();
                     List<Integer> gids = new ArrayList<>();
@@ -91,7 +91,7 @@ final class ControllerCodec {
     static byte[] ok(Config config) {
         return write(out -> {
             out.writeByte(CtrlerStatus.OK.ordinal());
-            writeConfig(out, config);
+            ConfigCodec.write(out, config);
         });
     }
 
@@ -105,54 +105,9 @@ final class ControllerCodec {
     static CtrlerResponse decodeReply(byte[] bytes) {
         return read(bytes, in -> {
             CtrlerStatus status = CtrlerStatus.values()[in.readByte()];
-            return status == CtrlerStatus.OK ? CtrlerResponse.ok(readConfig(in))
+            return status == CtrlerStatus.OK ? CtrlerResponse.ok(ConfigCodec.read(in))
                     : CtrlerResponse.refused(status, in.readUTF());
         });
-    }
-
-    static void writeConfig(DataOutputStream out, Config c) throws IOException {
-        out.writeLong(c.num());
-        int[] shards = c.shards();
-        out.writeInt(shards.length);
-        for (int gid : shards) {
-            out.writeInt(gid);
-        }
-        writeGroups(out, c.groups());
-    }
-
-    static Config readConfig(DataInputStream in) throws IOException {
-        long num = in.readLong();
-        int[] shards = new int[in.readInt()];
-        for (int s = 0; s < shards.length; s++) {
-            shards[s] = in.readInt();
-        }
-        return new Config(num, shards, readGroups(in));
-    }
-
-    private static void writeGroups(DataOutputStream out, Map<Integer, List<String>> groups) throws IOException {
-        out.writeInt(groups.size());
-        for (Map.Entry<Integer, List<String>> g : groups.entrySet()) {
-            out.writeInt(g.getKey());
-            out.writeInt(g.getValue().size());
-            for (String server : g.getValue()) {
-                out.writeUTF(server);
-            }
-        }
-    }
-
-    private static SortedMap<Integer, List<String>> readGroups(DataInputStream in) throws IOException {
-        int count = in.readInt();
-        SortedMap<Integer, List<String>> groups = new TreeMap<>();
-        for (int i = 0; i < count; i++) {
-            int gid = in.readInt();
-            int servers = in.readInt();
-            List<String> list = new ArrayList<>();
-            for (int s = 0; s < servers; s++) {
-                list.add(in.readUTF());
-            }
-            groups.put(gid, list);
-        }
-        return groups;
     }
 
     @FunctionalInterface

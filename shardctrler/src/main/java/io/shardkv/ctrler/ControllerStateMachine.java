@@ -2,6 +2,7 @@ package io.shardkv.ctrler;
 
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ConfigCodec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -126,7 +127,7 @@ public final class ControllerStateMachine implements StateMachine {
             out.writeInt(numShards);
             out.writeInt(configs.size());
             for (Config c : configs) {
-                ControllerCodec.writeConfig(out, c);
+                ConfigCodec.write(out, c);
             }
         });
     }
@@ -141,7 +142,7 @@ public final class ControllerStateMachine implements StateMachine {
             int count = in.readInt();
             List<Config> list = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                list.add(ControllerCodec.readConfig(in));
+                list.add(ConfigCodec.read(in));
             }
             return list;
         });

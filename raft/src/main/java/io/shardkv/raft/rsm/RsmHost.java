@@ -65,7 +65,7 @@ public final class RsmHost implements Applier {
         this.log = Objects.requireNonNull(log, "log");
         this.options = Objects.requireNonNull(options, "options");
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
-        this.sessions = new SessionTable(options.maxUnackedPerClient());
+        this.sessions = new SessionTable(options.maxUnackedPerClient(), SessionTable.NewClients.FIRST_COMMAND_ONLY);
     }
 
     public long appliedIndex() {

@@ -15,38 +15,49 @@ import java.util.TreeMap;
  * front; activity is measured in replicated time (leader-stamped, carried in the log), so every
  * replica expires exactly the same sessions at exactly the same entry.
  *
- * <p>A command from an unknown client opens a session only if it says it has no unacknowledged
- * predecessors ({@code lowestUnacked == 1}); otherwise its session existed and expired, and
- * applying it could apply something twice.
+ * <p>Which commands may open a session is the {@link NewClients} policy. A service whose clients
+ * talk to it alone opens one only for a client with no unacknowledged predecessors
+ * ({@code lowestUnacked == 1}); any other unknown client's session existed and expired, and
+ * applying its command could apply something twice. A shard's table cannot tell — its clients
+ * number their commands across every shard — so it opens a session for any unknown client, and
+ * exactly-once then holds for retries within the session timeout.
  */
-final class SessionTable {
+public final class SessionTable {
+
+    /** Which unknown clients may open a session. */
+    public enum NewClients {
+        /** Only a client whose first unacknowledged command is 1; others are {@link Expired}. */
+        FIRST_COMMAND_ONLY,
+        /** Any unknown client. */
+        ANY
+    }
 
     /** What to do with an incoming client command. */
-    sealed interface Admission {
+    public sealed interface Admission {
     }
 
     /** Not seen before: apply it, then {@link Session#record} the reply. */
-    record Fresh(Session session) implements Admission {
+    public record Fresh(Session session) implements Admission {
     }
 
     /** Applied before: answer with the recorded reply. */
-    record Duplicate(byte[] reply) implements Admission {
+    public record Duplicate(byte[] reply) implements Admission {
     }
 
     /** The client's session expired; the command may have been applied before and must not be again. */
-    record Expired() implements Admission {
+    public record Expired() implements Admission {
     }
 
     /** A retry of a command whose reply the client already acknowledged: nobody waits for it. */
-    record Stale() implements Admission {
+    public record Stale() implements Admission {
     }
 
     /** More unacknowledged commands than {@code maxUnacked}: the client must wait for replies. */
-    record TooManyUnacked(int limit) implements Admission {
+    public record TooManyUnacked(int limit) implements Admission {
     }
 
     /** One client's replies to commands it has not yet acknowledged. */
-    static final class Session {
+    public static final class Session {
         final long clientId;
         long lastActiveMillis;
         long lowestUnacked = 1;
@@ -56,26 +67,28 @@ final class SessionTable {
             this.clientId = clientId;
         }
 
-        void record(long seq, byte[] reply) {
+        public void record(long seq, byte[] reply) {
             replies.put(seq, reply);
         }
     }
 
     private final LinkedHashMap<Long, Session> sessions = new LinkedHashMap<>();
     private final int maxUnacked;
+    private final NewClients newClients;
 
-    SessionTable(int maxUnacked) {
+    public SessionTable(int maxUnacked, NewClients newClients) {
         this.maxUnacked = maxUnacked;
+        this.newClients = newClients;
     }
 
-    int size() {
+    public int size() {
         return sessions.size();
     }
 
-    Admission admit(long clientId, long seq, long lowestUnacked, long nowMillis) {
+    public Admission admit(long clientId, long seq, long lowestUnacked, long nowMillis) {
         Session s = sessions.remove(clientId);
         if (s == null) {
-            if (lowestUnacked != 1) {
+            if (lowestUnacked != 1 && newClients == NewClients.FIRST_COMMAND_ONLY) {
                 return new Expired();
             }
             s = new Session(clientId);
@@ -100,7 +113,7 @@ final class SessionTable {
     }
 
     /** Forgets sessions idle since before {@code nowMillis - timeoutMillis}. */
-    void expire(long nowMillis, long timeoutMillis) {
+    public void expire(long nowMillis, long timeoutMillis) {
         Iterator<Session> it = sessions.values().iterator();
         while (it.hasNext()) {
             Session s = it.next();
@@ -109,6 +122,18 @@ final class SessionTable {
             }
             it.remove();
         }
+    }
+
+    /** The table as bytes, for {@link #load}. */
+    public byte[] toBytes() {
+        ByteArrayWriter out = new ByteArrayWriter();
+        writeTo(out);
+        return out.toByteArray();
+    }
+
+    /** Replaces this table's content with what {@link #toBytes} produced. */
+    public void load(byte[] bytes) {
+        readFrom(ByteBuffer.wrap(bytes));
     }
 
     /** Serialized in activity order, so a restored table expires in the same order. */
