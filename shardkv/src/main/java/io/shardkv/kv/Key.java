@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /** A key's bytes as a map key: equality and order by content (unsigned, lexicographic). */
-record Key(byte[] bytes) implements Comparable<Key> {
+public record Key(byte[] bytes) implements Comparable<Key> {
 
-    Key {
+    public Key {
         Objects.requireNonNull(bytes, "bytes");
     }
 

@@ -16,16 +16,16 @@ import java.nio.ByteBuffer;
  * </pre>
  * These are part of the durable format: change them only with a version.
  */
-final class KvCommands {
+public final class KvCommands {
 
     /** A decoded write. */
-    record Command(KvOp op, byte[] key, byte[] value, byte[] expected) {
+    public record Command(KvOp op, byte[] key, byte[] value, byte[] expected) {
     }
 
     private KvCommands() {
     }
 
-    static byte[] encode(KvRequest r) {
+    public static byte[] encode(KvRequest r) {
         boolean expects = r.expected() != null;
         ByteBuffer b = ByteBuffer.allocate(1 + 4 + r.key().length + 4 + r.value().length + 1
                 + (expects ? 4 + r.expected().length : 0));
@@ -39,7 +39,7 @@ final class KvCommands {
         return b.array();
     }
 
-    static Command decode(byte[] data) {
+    public static Command decode(byte[] data) {
         ByteBuffer b = ByteBuffer.wrap(data);
         KvOp op = KvOp.values()[b.get()];
         byte[] key = getBytes(b);
@@ -48,15 +48,15 @@ final class KvCommands {
         return new Command(op, key, value, expected);
     }
 
-    static byte[] encodeQuery(byte[] key) {
+    public static byte[] encodeQuery(byte[] key) {
         return ByteBuffer.allocate(4 + key.length).putInt(key.length).put(key).array();
     }
 
-    static byte[] decodeQuery(byte[] query) {
+    public static byte[] decodeQuery(byte[] query) {
         return getBytes(ByteBuffer.wrap(query));
     }
 
-    static byte[] reply(KvStatus status, byte[] value) {
+    public static byte[] reply(KvStatus status, byte[] value) {
         ByteBuffer b = ByteBuffer.allocate(2 + (value == null ? 0 : 4 + value.length));
         b.put((byte) status.ordinal()).put((byte) (value == null ? 0 : 1));
         if (value != null) {
@@ -65,7 +65,7 @@ final class KvCommands {
         return b.array();
     }
 
-    static KvResponse decodeReply(byte[] reply) {
+    public static KvResponse decodeReply(byte[] reply) {
         ByteBuffer b = ByteBuffer.wrap(reply);
         KvStatus status = KvStatus.values()[b.get()];
         byte[] value = b.get() == 1 ? getBytes(b) : null;

@@ -1,10 +1,8 @@
 package io.shardkv.kv;
 
 import io.shardkv.raft.rsm.StateMachine;
-import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,37 +22,12 @@ public final class KvStateMachine implements StateMachine {
 
     @Override
     public byte[] apply(long index, long timeMillis, byte[] command) {
-        KvCommands.Command c = KvCommands.decode(command);
-        Key key = new Key(c.key());
-        return switch (c.op()) {
-            case PUT -> {
-                data.put(key, c.value());
-                yield KvCommands.reply(KvStatus.OK, null);
-            }
-            case APPEND -> {
-                byte[] old = data.get(key);
-                data.put(key, old == null ? c.value() : concat(old, c.value()));
-                yield KvCommands.reply(KvStatus.OK, null);
-            }
-            case DELETE -> KvCommands.reply(data.remove(key) != null ? KvStatus.OK : KvStatus.NO_KEY, null);
-            case CAS -> {
-                byte[] current = data.get(key);
-                boolean matches = c.expected() == null ? current == null
-                        : current != null && Arrays.equals(current, c.expected());
-                if (matches) {
-                    data.put(key, c.value());
-                    yield KvCommands.reply(KvStatus.OK, null);
-                }
-                yield KvCommands.reply(KvStatus.CAS_FAILED, current);
-            }
-            case GET -> throw new IllegalStateException("GET at index " + index + ": reads are never logged");
-        };
+        return KvOps.write(data, KvCommands.decode(command));
     }
 
     @Override
     public byte[] query(byte[] query) {
-        byte[] value = data.get(new Key(KvCommands.decodeQuery(query)));
-        return value == null ? KvCommands.reply(KvStatus.NO_KEY, null) : KvCommands.reply(KvStatus.OK, value);
+        return KvOps.read(data, KvCommands.decodeQuery(query));
     }
 
     @Override
@@ -85,11 +58,5 @@ public final class KvStateMachine implements StateMachine {
             b.get(v);
             data.put(new Key(k), v);
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -1,0 +1,175 @@
+package io.shardkv.group;
+
+import io.shardkv.kv.Key;
+import io.shardkv.kv.KvCommands;
+import io.shardkv.rpc.ctrler.ConfigCodec;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A shard group's bytes in its log (big-endian; "bytes" = int length + content):
+ * <pre>
+ *   NEXT_CONFIG   (1) | config (ConfigCodec)
+ *   CLIENT_WRITE  (2) | client id (8) | seq (8) | lowest unacked (8) | KvCommands command
+ *   INSTALL_CHUNK (3) | config (8) | shard (4) | handoff (8) | has from (1) | from bytes? |
+ *                       entries (4) | (key bytes | value bytes)* | last (1) | sessions bytes
+ *   GC_DONE       (4) | config (8) | shard (4) | handoff (8)
+ *   DELETE_SHARD  (5) | shard (4) | handoff (8)
+ * </pre>
+ * Part of the durable format: change only with a version.
+ */
+final class GroupCodec {
+
+    private static final byte NEXT_CONFIG = 1;
+    private static final byte CLIENT_WRITE = 2;
+    private static final byte INSTALL_CHUNK = 3;
+    private static final byte GC_DONE = 4;
+    private static final byte DELETE_SHARD = 5;
+
+    private GroupCodec() {
+    }
+
+    static byte[] encode(GroupCommand c) {
+        return write(out -> {
+            if (c instanceof GroupCommand.NextConfig n) {
+                out.writeByte(NEXT_CONFIG);
+                ConfigCodec.write(out, n.config());
+            } else if (c instanceof GroupCommand.ClientWrite w) {
+                out.writeByte(CLIENT_WRITE);
+                KvRequest r = w.request();
+                out.writeLong(r.clientId());
+                out.writeLong(r.seq());
+                out.writeLong(r.lowestUnacked());
+                writeBytes(out, KvCommands.encode(r));
+            } else if (c instanceof GroupCommand.InstallChunk i) {
+                out.writeByte(INSTALL_CHUNK);
+                out.writeLong(i.configNum());
+                out.writeInt(i.shard());
+                out.writeLong(i.handoff());
+                out.writeBoolean(i.from() != null);
+                if (i.from() != null) {
+                    writeBytes(out, i.from().bytes());
+                }
+                writeEntries(out, i.entries());
+                out.writeBoolean(i.last());
+                writeBytes(out, i.sessions());
+            } else if (c instanceof GroupCommand.GcDone g) {
+                out.writeByte(GC_DONE);
+                out.writeLong(g.configNum());
+                out.writeInt(g.shard());
+                out.writeLong(g.handoff());
+            } else if (c instanceof GroupCommand.DeleteShard d) {
+                out.writeByte(DELETE_SHARD);
+                out.writeInt(d.shard());
+                out.writeLong(d.handoff());
+            }
+        });
+    }
+
+    static GroupCommand decode(byte[] bytes) {
+        return read(bytes, in -> {
+            byte kind = in.readByte();
+            return switch (kind) {
+                case NEXT_CONFIG -> new GroupCommand.NextConfig(ConfigCodec.read(in));
+                case CLIENT_WRITE -> {
+                    long clientId = in.readLong();
+                    long seq = in.readLong();
+                    long lowest = in.readLong();
+                    KvCommands.Command c = KvCommands.decode(readBytes(in));
+                    yield new GroupCommand.ClientWrite(new KvRequest(clientId, seq, lowest, c.op(), c.key(), c.value(),
+                            c.op() == KvOp.CAS ? c.expected() : null));
+                }
+                case INSTALL_CHUNK -> {
+                    long config = in.readLong();
+                    int shard = in.readInt();
+                    long handoff = in.readLong();
+                    Key from = in.readBoolean() ? new Key(readBytes(in)) : null;
+                    List<Map.Entry<Key, byte[]>> entries = readEntries(in);
+                    boolean last = in.readBoolean();
+                    yield new GroupCommand.InstallChunk(config, shard, handoff, from, entries, last, readBytes(in));
+                }
+                case GC_DONE -> new GroupCommand.GcDone(in.readLong(), in.readInt(), in.readLong());
+                case DELETE_SHARD -> new GroupCommand.DeleteShard(in.readInt(), in.readLong());
+                default -> throw new IOException("unknown shard group command " + kind);
+            };
+        });
+    }
+
+    /** A chunk of a shard on the wire between groups: entries, then whether it is the last. */
+    static byte[] encodeEntries(List<Map.Entry<Key, byte[]>> entries) {
+        return write(out -> writeEntries(out, entries));
+    }
+
+    static List<Map.Entry<Key, byte[]>> decodeEntries(byte[] bytes) {
+        return read(bytes, GroupCodec::readEntries);
+    }
+
+    static void writeEntries(DataOutputStream out, List<Map.Entry<Key, byte[]>> entries) throws IOException {
+        out.writeInt(entries.size());
+        for (Map.Entry<Key, byte[]> e : entries) {
+            writeBytes(out, e.getKey().bytes());
+            writeBytes(out, e.getValue());
+        }
+    }
+
+    static List<Map.Entry<Key, byte[]>> readEntries(DataInputStream in) throws IOException {
+        int count = in.readInt();
+        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(Math.min(count, 1 << 16));
+        for (int i = 0; i < count; i++) {
+            Key key = new Key(readBytes(in));
+            entries.add(new AbstractMap.SimpleImmutableEntry<>(key, readBytes(in)));
+        }
+        return entries;
+    }
+
+    static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static byte[] readBytes(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("field of " + length + " bytes with " + in.available() + " left");
+        }
+        return in.readNBytes(length);
+    }
+
+    @FunctionalInterface
+    interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    @FunctionalInterface
+    interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    static byte[] write(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T> T read(byte[] bytes, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("malformed shard group data (" + bytes.length + " bytes): " + e, e);
+        }
+    }
+}

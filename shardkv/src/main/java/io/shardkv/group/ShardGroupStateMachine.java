@@ -1,0 +1,445 @@
+package io.shardkv.group;
+
+import io.shardkv.kv.Key;
+import io.shardkv.kv.KvCommands;
+import io.shardkv.kv.KvOps;
+import io.shardkv.raft.rsm.SessionTable;
+import io.shardkv.raft.rsm.StateMachine;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ConfigCodec;
+import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvStatus;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The replicated state of one shard group (DESIGN §8): the configuration it has reached, and for
+ * every shard it holds the data, the shard's own exactly-once table and its migration state.
+ *
+ * <p><b>Configurations</b> are taken strictly in order, each as a log command, and only once every
+ * shard is settled for the current one (nothing to pull, nothing to garbage-collect, nothing
+ * waiting to be pulled). Taking configuration N: a shard newly owned is PULLING from its previous
+ * holder (or SERVING at once if nobody ever held it, or if this group still holds it); a shard no
+ * longer owned becomes OUTGOING, frozen, until the new owner deletes it — or, if nobody owns it in
+ * N, kept without blocking until some later owner pulls it.
+ *
+ * <p>Every group walks every configuration, so every group knows, per shard, who holds its data and
+ * since when (the <i>holder</i>), even across configurations in which nobody owned it.
+ *
+ * <p><b>Migration</b> is pulled by the new owner's leader: chunks of the frozen shard (in key order)
+ * go through the new owner's log; the last carries the shard's session table, so a client retrying
+ * a write the old owner applied gets the old owner's reply instead of a second apply. The shard is
+ * served from the moment the last chunk is applied (GC), while the new owner tells the old one to
+ * delete its copy through the old owner's log; once confirmed, the shard is SERVING. Deleted shards
+ * are gone from memory and from the next snapshot.
+ *
+ * <p>Every command is checked against the state when applied, so duplicates, retries and proposals
+ * of deposed leaders are no-ops. Deterministic: only ordered collections are iterated.
+ */
+public final class ShardGroupStateMachine implements StateMachine {
+
+    /** The outcome of one of the group's own commands. */
+    public enum Reply { APPLIED, IGNORED, NOT_READY }
+
+    /** A shard this group must pull: from whom, frozen since when, and where the last chunk ended. */
+    public record PullTask(int shard, long handoff, int sourceGid, List<String> sourceServers, Key cursor) {
+    }
+
+    /** A shard whose previous holder must be told to delete its copy. */
+    public record GcTask(int shard, long handoff, int sourceGid, List<String> sourceServers) {
+    }
+
+    /** An answer to another group's pull. */
+    public sealed interface PullAnswer {
+    }
+
+    /** The next chunk: entries after the asked-for key; on the last chunk, the session table. */
+    public record Chunk(List<Map.Entry<Key, byte[]>> entries, boolean last, byte[] sessions) implements PullAnswer {
+    }
+
+    /** This group has not yet frozen the shard at that configuration; ask again later. */
+    public record NotReady(long currentConfig) implements PullAnswer {
+    }
+
+    /** This group holds no such frozen shard (already deleted: the asker installed it before). */
+    public record Gone() implements PullAnswer {
+    }
+
+    /** Who holds a shard's data and since which configuration it is frozen there. */
+    private record Holder(int gid, List<String> servers, long handoff) {
+    }
+
+    private static final int SNAPSHOT_VERSION = 1;
+
+    private final int gid;
+    private final int numShards;
+    private final long sessionTimeoutMillis;
+    private final int maxUnacked;
+    private Config current;
+    private final Shard[] shards;
+    private final Holder[] holders;
+
+    /**
+     * @param sessionTimeoutMillis a client idle this long (replicated time) is forgotten by a shard
+     * @param maxUnacked           replies a shard keeps per client for unacknowledged writes
+     */
+    public ShardGroupStateMachine(int gid, int numShards, long sessionTimeoutMillis, int maxUnacked) {
+        if (gid <= Config.NO_GROUP) {
+            throw new IllegalArgumentException("group id must be > 0, was " + gid);
+        }
+        this.gid = gid;
+        this.numShards = numShards;
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
+        this.maxUnacked = maxUnacked;
+        this.current = Config.initial(numShards);
+        this.shards = new Shard[numShards];
+        this.holders = new Holder[numShards];
+    }
+
+    public int gid() {
+        return gid;
+    }
+
+    public Config config() {
+        return current;
+    }
+
+    /** The state of {@code shard} here, or null if this group holds nothing of it. */
+    public ShardState state(int shard) {
+        return shards[shard] == null ? null : shards[shard].state;
+    }
+
+    /** Keys held for {@code shard}, for tests and metrics. */
+    public int keys(int shard) {
+        return shards[shard] == null ? 0 : shards[shard].data.size();
+    }
+
+    /** Nothing to pull, to garbage-collect or waiting to be pulled: the next configuration may be taken. */
+    public boolean settled() {
+        for (Shard s : shards) {
+            if (s != null && (s.state == ShardState.PULLING || s.state == ShardState.GC
+                    || s.state == ShardState.OUTGOING && s.peer != Config.NO_GROUP)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public List<PullTask> pullTasks() {
+        List<PullTask> tasks = new ArrayList<>();
+        for (int i = 0; i < numShards; i++) {
+            Shard s = shards[i];
+            if (s != null && s.state == ShardState.PULLING) {
+                tasks.add(new PullTask(i, s.handoff, s.peer, s.peerServers, s.pullCursor));
+            }
+        }
+        return tasks;
+    }
+
+    public List<GcTask> gcTasks() {
+        List<GcTask> tasks = new ArrayList<>();
+        for (int i = 0; i < numShards; i++) {
+            Shard s = shards[i];
+            if (s != null && s.state == ShardState.GC) {
+                tasks.add(new GcTask(i, s.handoff, s.peer, s.peerServers));
+            }
+        }
+        return tasks;
+    }
+
+    /**
+     * Answers another group's pull of {@code shard} frozen at {@code handoff}: the entries after
+     * {@code from}, up to about {@code maxBytes}. A frozen shard never changes, so any replica that
+     * has applied the handoff gives the same answer, no log entry needed.
+     */
+    public PullAnswer pull(int shard, long handoff, Key from, int maxBytes) {
+        if (shard < 0 || shard >= numShards) {
+            return new Gone();
+        }
+        Shard s = shards[shard];
+        if (s == null || s.state != ShardState.OUTGOING || s.handoff != handoff) {
+            return current.num() < handoff ? new NotReady(current.num()) : new Gone();
+        }
+        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>();
+        long bytes = 0;
+        Map<Key, byte[]> rest = from == null ? s.data : s.data.tailMap(from, false);
+        boolean last = true;
+        for (Map.Entry<Key, byte[]> e : rest.entrySet()) {
+            if (!entries.isEmpty() && bytes + e.getKey().bytes().length + e.getValue().length > maxBytes) {
+                last = false;
+                break;
+            }
+            entries.add(Map.entry(e.getKey(), e.getValue()));
+            bytes += e.getKey().bytes().length + e.getValue().length;
+        }
+        return new Chunk(entries, last, last ? s.sessions.toBytes() : new byte[0]);
+    }
+
+    // ------------------------------------------------------------------ commands (encoded for the log)
+
+    public static byte[] nextConfig(Config config) {
+        return GroupCodec.encode(new GroupCommand.NextConfig(config));
+    }
+
+    public static byte[] clientWrite(KvRequest request) {
+        return GroupCodec.encode(new GroupCommand.ClientWrite(request));
+    }
+
+    public static byte[] installChunk(long configNum, int shard, long handoff, Key from, Chunk chunk) {
+        return GroupCodec.encode(new GroupCommand.InstallChunk(configNum, shard, handoff, from, chunk.entries(),
+                chunk.last(), chunk.sessions()));
+    }
+
+    public static byte[] gcDone(long configNum, int shard, long handoff) {
+        return GroupCodec.encode(new GroupCommand.GcDone(configNum, shard, handoff));
+    }
+
+    public static byte[] deleteShard(int shard, long handoff) {
+        return GroupCodec.encode(new GroupCommand.DeleteShard(shard, handoff));
+    }
+
+    public static Reply reply(byte[] bytes) {
+        return Reply.values()[bytes[0]];
+    }
+
+    private static byte[] encode(Reply r) {
+        return new byte[] {(byte) r.ordinal()};
+    }
+
+    // ------------------------------------------------------------------ apply
+
+    @Override
+    public byte[] apply(long index, long timeMillis, byte[] command) {
+        GroupCommand c = GroupCodec.decode(command);
+        if (c instanceof GroupCommand.ClientWrite w) {
+            return write(w.request(), timeMillis);
+        }
+        if (c instanceof GroupCommand.NextConfig n) {
+            return encode(takeConfig(n.config(), timeMillis));
+        }
+        if (c instanceof GroupCommand.InstallChunk i) {
+            return encode(install(i));
+        }
+        if (c instanceof GroupCommand.GcDone g) {
+            return encode(gcDone(g));
+        }
+        return encode(delete((GroupCommand.DeleteShard) c));
+    }
+
+    private byte[] write(KvRequest r, long now) {
+        int shard = Shards.shardOf(r.key(), numShards);
+        Shard s = shards[shard];
+        if (current.groupOf(shard) != gid || s == null || !s.serving()) {
+            return KvCommands.reply(KvStatus.WRONG_GROUP, null);
+        }
+        s.sessions.expire(now, sessionTimeoutMillis);
+        SessionTable.Admission a = s.sessions.admit(r.clientId(), r.seq(), r.lowestUnacked(), now);
+        if (a instanceof SessionTable.Duplicate d) {
+            return d.reply();
+        }
+        if (a instanceof SessionTable.Fresh fresh) {
+            byte[] reply = KvOps.write(s.data, new KvCommands.Command(r.op(), r.key(), r.value(), r.expected()));
+            fresh.session().record(r.seq(), reply);
+            return reply;
+        }
+        return KvCommands.reply(KvStatus.BAD_REQUEST, null);
+    }
+
+    private Reply takeConfig(Config next, long now) {
+        if (next.num() != current.num() + 1 || next.numShards() != numShards) {
+            return Reply.IGNORED;
+        }
+        if (!settled()) {
+            return Reply.NOT_READY;
+        }
+        for (int i = 0; i < numShards; i++) {
+            int before = current.groupOf(i);
+            int after = next.groupOf(i);
+            if (before != Config.NO_GROUP && after != before) {
+                holders[i] = new Holder(before, current.groups().get(before), next.num());
+            }
+            if (after == gid && before != gid) {
+                acquire(i);
+            } else if (before == gid && after != gid) {
+                Shard s = shards[i];
+                s.state = ShardState.OUTGOING;
+                s.handoff = next.num();
+                s.peer = after;
+                s.peerServers = after == Config.NO_GROUP ? List.of() : next.groups().get(after);
+            }
+        }
+        for (Shard s : shards) {
+            if (s != null) {
+                s.sessions.expire(now, sessionTimeoutMillis);
+            }
+        }
+        current = next;
+        return Reply.APPLIED;
+    }
+
+    /** This group owns {@code shard} from the configuration being taken. */
+    private void acquire(int shard) {
+        Holder h = holders[shard];
+        Shard held = shards[shard];
+        if (h == null) {
+            shards[shard] = new Shard(ShardState.SERVING, newSessions());
+        } else if (h.gid() == gid) {
+            // Still ours from before, frozen since nobody else took it: serve it again.
+            if (held == null || held.state != ShardState.OUTGOING || held.handoff != h.handoff()) {
+                throw new IllegalStateException("group " + gid + " should hold shard " + shard + " frozen since "
+                        + h.handoff() + " but holds " + (held == null ? "nothing" : held.state + " since " + held.handoff));
+            }
+            held.state = ShardState.SERVING;
+            held.peer = Config.NO_GROUP;
+            held.peerServers = List.of();
+        } else {
+            Shard s = new Shard(ShardState.PULLING, newSessions());
+            s.handoff = h.handoff();
+            s.peer = h.gid();
+            s.peerServers = h.servers();
+            shards[shard] = s;
+        }
+    }
+
+    private SessionTable newSessions() {
+        return new SessionTable(maxUnacked, SessionTable.NewClients.ANY);
+    }
+
+    private Reply install(GroupCommand.InstallChunk i) {
+        Shard s = shard(i.shard());
+        if (s == null || s.state != ShardState.PULLING || s.handoff != i.handoff() || current.num() != i.configNum()
+                || !Objects.equals(s.pullCursor, i.from())) {
+            return Reply.IGNORED;
+        }
+        for (Map.Entry<Key, byte[]> e : i.entries()) {
+            s.data.put(e.getKey(), e.getValue());
+            s.pullCursor = e.getKey();
+        }
+        if (i.last()) {
+            s.sessions.load(i.sessions());
+            s.state = ShardState.GC;
+            s.pullCursor = null;
+        }
+        return Reply.APPLIED;
+    }
+
+    private Reply gcDone(GroupCommand.GcDone g) {
+        Shard s = shard(g.shard());
+        if (s == null || s.state != ShardState.GC || s.handoff != g.handoff() || current.num() != g.configNum()) {
+            return Reply.IGNORED;
+        }
+        s.state = ShardState.SERVING;
+        s.peer = Config.NO_GROUP;
+        s.peerServers = List.of();
+        return Reply.APPLIED;
+    }
+
+    private Reply delete(GroupCommand.DeleteShard d) {
+        Shard s = shard(d.shard());
+        if (s != null && s.state == ShardState.OUTGOING && s.handoff == d.handoff()) {
+            shards[d.shard()] = null;
+            return Reply.APPLIED;
+        }
+        return current.num() < d.handoff() ? Reply.NOT_READY : Reply.APPLIED;
+    }
+
+    private Shard shard(int shard) {
+        return shard >= 0 && shard < numShards ? shards[shard] : null;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public byte[] query(byte[] query) {
+        byte[] key = KvCommands.decodeQuery(query);
+        int shard = Shards.shardOf(key, numShards);
+        Shard s = shards[shard];
+        if (current.groupOf(shard) != gid || s == null || !s.serving()) {
+            return KvCommands.reply(KvStatus.WRONG_GROUP, null);
+        }
+        return KvOps.read(s.data, key);
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    @Override
+    public byte[] snapshot() {
+        return GroupCodec.write(out -> {
+            out.writeInt(SNAPSHOT_VERSION);
+            out.writeInt(gid);
+            out.writeInt(numShards);
+            ConfigCodec.write(out, current);
+            for (int i = 0; i < numShards; i++) {
+                Holder h = holders[i];
+                out.writeBoolean(h != null);
+                if (h != null) {
+                    out.writeInt(h.gid());
+                    ConfigCodec.writeServers(out, h.servers());
+                    out.writeLong(h.handoff());
+                }
+                writeShard(out, shards[i]);
+            }
+        });
+    }
+
+    private static void writeShard(DataOutputStream out, Shard s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s == null) {
+            return;
+        }
+        out.writeByte(s.state.ordinal());
+        out.writeLong(s.handoff);
+        out.writeInt(s.peer);
+        ConfigCodec.writeServers(out, s.peerServers);
+        out.writeBoolean(s.pullCursor != null);
+        if (s.pullCursor != null) {
+            GroupCodec.writeBytes(out, s.pullCursor.bytes());
+        }
+        GroupCodec.writeBytes(out, s.sessions.toBytes());
+        GroupCodec.writeEntries(out, new ArrayList<>(s.data.entrySet()));
+    }
+
+    @Override
+    public void restore(byte[] snapshot) {
+        GroupCodec.read(snapshot, in -> {
+            int version = in.readInt();
+            if (version != SNAPSHOT_VERSION) {
+                throw new IOException("unsupported shard group snapshot version " + version);
+            }
+            int snapGid = in.readInt();
+            int snapShards = in.readInt();
+            if (snapGid != gid || snapShards != numShards) {
+                throw new IOException("snapshot of group " + snapGid + " with " + snapShards + " shards given to group "
+                        + gid + " with " + numShards);
+            }
+            current = ConfigCodec.read(in);
+            for (int i = 0; i < numShards; i++) {
+                holders[i] = in.readBoolean() ? new Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
+                shards[i] = readShard(in);
+            }
+            return null;
+        });
+    }
+
+    private Shard readShard(DataInputStream in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        Shard s = new Shard(ShardState.values()[in.readByte()], newSessions());
+        s.handoff = in.readLong();
+        s.peer = in.readInt();
+        s.peerServers = ConfigCodec.readServers(in);
+        s.pullCursor = in.readBoolean() ? new Key(GroupCodec.readBytes(in)) : null;
+        s.sessions.load(GroupCodec.readBytes(in));
+        for (Map.Entry<Key, byte[]> e : GroupCodec.readEntries(in)) {
+            s.data.put(e.getKey(), e.getValue());
+        }
+        return s;
+    }
+}

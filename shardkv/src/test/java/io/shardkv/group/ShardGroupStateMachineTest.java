@@ -1,0 +1,233 @@
+package io.shardkv.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.kv.KvCommands;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two shard groups' state machines driven by hand through configurations and migrations: what
+ * each shard's state is at every step, that data and exactly-once tables move, that duplicates
+ * are no-ops and that deleted shards are gone.
+ */
+class ShardGroupStateMachineTest {
+
+    private static final int SHARDS = 4;
+    private final ShardGroupStateMachine a = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
+    private final ShardGroupStateMachine b = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+    private long index;
+    private Config latest = Config.initial(SHARDS);
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A key in {@code shard}. */
+    private static String keyIn(int shard) {
+        return keyIn(shard, 0);
+    }
+
+    /** The {@code n}-th key (from 0) that falls in {@code shard}. */
+    private static String keyIn(int shard, int n) {
+        for (int i = 0, found = 0; ; i++) {
+            if (Shards.shardOf(bytes("k" + i), SHARDS) == shard && found++ == n) {
+                return "k" + i;
+            }
+        }
+    }
+
+    private Config config(int... owners) {
+        Map<Integer, List<String>> groups = new TreeMap<>();
+        for (int g : owners) {
+            if (g != Config.NO_GROUP) {
+                groups.put(g, List.of("g" + g + ":1"));
+            }
+        }
+        latest = latest.next(owners, groups);
+        return latest;
+    }
+
+    private ShardGroupStateMachine.Reply take(ShardGroupStateMachine sm, Config c) {
+        return ShardGroupStateMachine.reply(sm.apply(++index, 0, ShardGroupStateMachine.nextConfig(c)));
+    }
+
+    private KvResponse put(ShardGroupStateMachine sm, long client, long seq, String key, String value) {
+        KvRequest r = new KvRequest(client, seq, seq, KvOp.APPEND, bytes(key), bytes(value), null);
+        return KvCommands.decodeReply(sm.apply(++index, 0, ShardGroupStateMachine.clientWrite(r)));
+    }
+
+    private KvResponse get(ShardGroupStateMachine sm, String key) {
+        return KvCommands.decodeReply(sm.query(KvCommands.encodeQuery(bytes(key))));
+    }
+
+    /** Pulls every PULLING shard of {@code to} from {@code from} in chunks of about {@code chunkBytes}. */
+    private int pullAll(ShardGroupStateMachine to, ShardGroupStateMachine from, int chunkBytes) {
+        int chunks = 0;
+        for (ShardGroupStateMachine.PullTask t : to.pullTasks()) {
+            ShardGroupStateMachine.PullTask task = t;
+            while (true) {
+                ShardGroupStateMachine.Chunk chunk = assertInstanceOf(ShardGroupStateMachine.Chunk.class,
+                        from.pull(task.shard(), task.handoff(), task.cursor(), chunkBytes));
+                assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(to.apply(++index, 0,
+                        ShardGroupStateMachine.installChunk(to.config().num(), task.shard(), task.handoff(),
+                                task.cursor(), chunk))));
+                chunks++;
+                if (chunk.last()) {
+                    break;
+                }
+                task = to.pullTasks().stream().filter(p -> p.shard() == t.shard()).findFirst().orElseThrow();
+            }
+        }
+        return chunks;
+    }
+
+    /** Tells {@code from} to delete what {@code to} installed, then records the confirmation in {@code to}. */
+    private void collectGarbage(ShardGroupStateMachine to, ShardGroupStateMachine from) {
+        for (ShardGroupStateMachine.GcTask t : to.gcTasks()) {
+            from.apply(++index, 0, ShardGroupStateMachine.deleteShard(t.shard(), t.handoff()));
+            to.apply(++index, 0, ShardGroupStateMachine.gcDone(to.config().num(), t.shard(), t.handoff()));
+        }
+    }
+
+    @Test
+    void freshShardsAreServedAtOnceAndOthersAreWrongGroup() {
+        Config c1 = config(1, 1, 2, 2);
+        take(a, c1);
+        take(b, c1);
+        assertEquals(ShardState.SERVING, a.state(0));
+        assertNull(a.state(2));
+        assertEquals(KvStatus.OK, put(a, 7, 1, keyIn(0), "x").status());
+        assertEquals(KvStatus.WRONG_GROUP, put(a, 7, 2, keyIn(2), "x").status());
+        assertEquals(KvStatus.WRONG_GROUP, get(a, keyIn(3)).status());
+        assertEquals("x", new String(get(a, keyIn(0)).value(), StandardCharsets.UTF_8));
+        assertTrue(a.settled() && b.settled());
+    }
+
+    @Test
+    void shardMovesInChunksWithItsSessionsAndTheOldCopyIsDeleted() {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        for (int i = 0; i < 50; i++) {
+            put(a, 7, i + 1, keyIn(2, i + 1), "value-" + i);
+        }
+        String moving = keyIn(2);
+        KvResponse first = put(a, 9, 1, moving, "once");
+        Config c2 = config(1, 1, 2, 2);
+        take(a, c2);
+        take(b, c2);
+        assertEquals(ShardState.OUTGOING, a.state(2));
+        assertEquals(ShardState.PULLING, b.state(2));
+        assertEquals(KvStatus.WRONG_GROUP, get(b, moving).status(), "a shard is not served before it arrives");
+        assertEquals(KvStatus.WRONG_GROUP, get(a, moving).status(), "nor by its old owner after handing it off");
+        assertFalse(a.settled());
+        assertFalse(b.settled());
+
+        int chunks = pullAll(b, a, 64);
+        assertTrue(chunks > 5, "small chunks should take several rounds, took " + chunks);
+        assertEquals(ShardState.GC, b.state(2));
+        assertEquals("once", new String(get(b, moving).value(), StandardCharsets.UTF_8));
+        // The client retries its write at the new owner: answered from the migrated table.
+        assertEquals(first.status(), put(b, 9, 1, moving, "once").status());
+        assertEquals("once", new String(get(b, moving).value(), StandardCharsets.UTF_8), "applied twice");
+
+        collectGarbage(b, a);
+        assertNull(a.state(2), "the old owner must delete its copy");
+        assertEquals(ShardState.SERVING, b.state(2));
+        assertTrue(a.settled() && b.settled());
+        assertEquals(51, b.keys(2));
+    }
+
+    @Test
+    void duplicatesAndStaleCommandsAreNoOps() {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        put(a, 7, 1, keyIn(1), "v");
+        Config c2 = config(2, 2, 2, 2);
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, take(b, config(2, 2, 2, 2)), "a configuration out of order");
+        latest = c2;
+        take(a, c2);
+        take(b, c2);
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, take(b, c2), "the same configuration twice");
+        ShardGroupStateMachine.PullTask task = b.pullTasks().stream().filter(t -> t.shard() == 1).findFirst().orElseThrow();
+        ShardGroupStateMachine.Chunk chunk = (ShardGroupStateMachine.Chunk) a.pull(1, task.handoff(), null, 1 << 20);
+        byte[] install = ShardGroupStateMachine.installChunk(2, 1, task.handoff(), null, chunk);
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(b.apply(++index, 0, install)));
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(b.apply(++index, 0, install)));
+        assertEquals(1, b.keys(1));
+        assertInstanceOf(ShardGroupStateMachine.NotReady.class, a.pull(1, 99, null, 10));
+    }
+
+    @Test
+    void dataSurvivesEveryGroupLeavingAndIsPulledByTheNextOwner() {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        put(a, 7, 1, keyIn(3), "kept");
+        Config c2 = config(0, 0, 0, 0);
+        take(a, c2);
+        take(b, c2);
+        assertEquals(ShardState.OUTGOING, a.state(3));
+        assertTrue(a.settled(), "a shard nobody owns must not block its holder");
+        Config c3 = config(2, 2, 2, 2);
+        take(a, c3);
+        take(b, c3);
+        assertEquals(ShardState.PULLING, b.state(3), "the next owner pulls from the last holder");
+        pullAll(b, a, 1 << 20);
+        collectGarbage(b, a);
+        assertEquals("kept", new String(get(b, keyIn(3)).value(), StandardCharsets.UTF_8));
+        assertNull(a.state(3));
+    }
+
+    @Test
+    void aGroupThatGetsBackWhatItStillHoldsServesItWithoutPulling() {
+        take(a, config(1, 1, 1, 1));
+        put(a, 7, 1, keyIn(0), "mine");
+        take(a, config(0, 0, 0, 0));
+        take(a, config(1, 1, 1, 1));
+        assertEquals(ShardState.SERVING, a.state(0));
+        assertEquals("mine", new String(get(a, keyIn(0)).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void snapshotsCarryMigrationsInProgressAndFreedShardsLeaveThem() {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        for (int i = 0; i < 40; i++) {
+            put(a, 7, i + 1, keyIn(1, i), "x".repeat(100));
+        }
+        Config c2 = config(1, 2, 1, 1);
+        take(a, c2);
+        take(b, c2);
+        ShardGroupStateMachine.PullTask task = b.pullTasks().get(0);
+        ShardGroupStateMachine.Chunk chunk = (ShardGroupStateMachine.Chunk) a.pull(1, task.handoff(), null, 1000);
+        b.apply(++index, 0, ShardGroupStateMachine.installChunk(2, 1, task.handoff(), null, chunk));
+
+        ShardGroupStateMachine restored = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+        restored.restore(b.snapshot());
+        assertEquals(ShardState.PULLING, restored.state(1));
+        assertEquals(b.pullTasks(), restored.pullTasks(), "the pull resumes where it stopped");
+        pullAll(restored, a, 1000);
+        assertEquals(40, restored.keys(1));
+
+        int before = a.snapshot().length;
+        collectGarbage(restored, a);
+        assertTrue(a.snapshot().length < before - 40 * 100, "a deleted shard must leave the snapshot");
+    }
+}
