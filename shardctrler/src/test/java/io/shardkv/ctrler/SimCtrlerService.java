@@ -1,9 +1,9 @@
 package io.shardkv.ctrler;
 
 import io.shardkv.raft.node.Applier;
-import io.shardkv.raft.node.ReplicatedLog;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.sim.SimNode;
 import io.shardkv.raft.sim.SimService;
 import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.CtrlerResponse;
@@ -18,10 +18,10 @@ final class SimCtrlerService implements SimService {
     private final RsmHost host;
     private final ControllerService service;
 
-    SimCtrlerService(ReplicatedLog log, int numShards, RsmOptions options, LongSupplier clockMillis) {
+    SimCtrlerService(SimNode node, int numShards, RsmOptions options, LongSupplier clockMillis) {
         this.stateMachine = new ControllerStateMachine(numShards);
-        this.host = new RsmHost(stateMachine, log, options, clockMillis);
-        this.service = new ControllerService(host, id -> "node-" + id);
+        this.host = new RsmHost(stateMachine, node, options, clockMillis);
+        this.service = new ControllerService(host, node::addressOf);
     }
 
     ControllerStateMachine stateMachine() {

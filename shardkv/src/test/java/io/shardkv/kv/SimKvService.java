@@ -1,9 +1,9 @@
 package io.shardkv.kv;
 
 import io.shardkv.raft.node.Applier;
-import io.shardkv.raft.node.ReplicatedLog;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.sim.SimNode;
 import io.shardkv.raft.sim.SimService;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The production key/value stack (KvService on an RsmHost with a KvStateMachine) hosted by a node
- * of the simulator. Leader hints are node ids written as {@code "node-<id>"}.
+ * of the simulator. Leader hints are the nodes' simulated addresses.
  */
 final class SimKvService implements SimService {
 
@@ -21,13 +21,13 @@ final class SimKvService implements SimService {
     private final KvService kv;
     private final KvStateMachine stateMachine = new KvStateMachine();
 
-    SimKvService(ReplicatedLog log, RsmOptions options, LongSupplier clockMillis) {
-        this.host = new RsmHost(stateMachine, log, options, clockMillis);
-        this.kv = new KvService(host, id -> "node-" + id);
+    SimKvService(SimNode node, RsmOptions options, LongSupplier clockMillis) {
+        this.host = new RsmHost(stateMachine, node, options, clockMillis);
+        this.kv = new KvService(host, node::addressOf);
     }
 
     static SimService.Factory factory(RsmOptions options, LongSupplier clockMillis) {
-        return log -> new SimKvService(log, options, clockMillis);
+        return node -> new SimKvService(node, options, clockMillis);
     }
 
     KvStateMachine stateMachine() {

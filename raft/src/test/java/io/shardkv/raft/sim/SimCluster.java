@@ -3,8 +3,12 @@ package io.shardkv.raft.sim;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.Message;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -23,10 +27,11 @@ public final class SimCluster {
     public record Proposal(int node, long index, long term, byte[] data) {
     }
 
-    private final long seed;
-    private final Random random;
-    private final Scheduler scheduler = new Scheduler();
-    private final EventTrace trace = new EventTrace(300);
+    private final SimWorld world;
+    /** Node i of this group is network endpoint {@code base + i}. */
+    private final int base;
+    private final Scheduler scheduler;
+    private final EventTrace trace;
     private final SimNetwork network;
     private final SafetyChecker checker = new SafetyChecker();
     private final SimNode[] nodes;
@@ -38,14 +43,17 @@ public final class SimCluster {
     private final List<Proposal> proposals = new ArrayList<>();
 
     private SimCluster(Builder b) {
-        this.seed = b.seed;
-        this.random = new Random(b.seed);
+        this.world = b.world != null ? b.world : new SimWorld(b.seed);
+        this.base = b.base;
+        this.scheduler = world.scheduler();
+        this.trace = world.trace();
+        this.network = world.network();
         this.tickMicros = b.tickMicros;
         this.fsyncMinMicros = b.fsyncMinMicros;
         this.fsyncMaxMicros = b.fsyncMaxMicros;
         this.snapshotEvery = b.snapshotEvery;
         this.snapshotFillerBytes = b.snapshotFillerBytes;
-        this.network = new SimNetwork(b.size, scheduler, random, trace);
+        world.add(this);
         List<Integer> voters = IntStream.rangeClosed(1, b.size).boxed().toList();
         this.nodes = new SimNode[b.size + 1];
         for (int i = 1; i <= b.size; i++) {
@@ -59,11 +67,11 @@ public final class SimCluster {
         }
         for (int i = 1; i <= b.size; i++) {
             SimNode node = nodes[i];
-            network.register(i, envelope -> node.receive(envelope));
+            network.register(base + i, envelope -> node.receive(envelope));
         }
         for (int i = 1; i <= b.size; i++) {
             nodes[i].start();
-            scheduleTick(nodes[i], (long) (random.nextDouble() * tickMicros));
+            scheduleTick(nodes[i], scheduler.now() + (long) (world.random().nextDouble() * tickMicros));
         }
     }
 
@@ -81,7 +89,26 @@ public final class SimCluster {
     // ------------------------------------------------------------------ accessors
 
     public long seed() {
-        return seed;
+        return world.seed();
+    }
+
+    public SimWorld world() {
+        return world;
+    }
+
+    /** The network endpoint of node {@code id} of this group. */
+    public int endpoint(int id) {
+        return base + id;
+    }
+
+    /** The address clients and leader hints use for node {@code id}: {@code "sim-<endpoint>"}. */
+    public String address(int id) {
+        return "sim-" + endpoint(id);
+    }
+
+    /** Sends a Raft message of this group between its nodes' endpoints. */
+    void send(Message m) {
+        network.sendRaft(endpoint(m.from()), endpoint(m.to()), m);
     }
 
     public long now() {
@@ -101,7 +128,7 @@ public final class SimCluster {
     }
 
     public Random random() {
-        return random;
+        return world.random();
     }
 
     public List<Proposal> proposals() {
@@ -137,7 +164,7 @@ public final class SimCluster {
     }
 
     long fsyncDelay() {
-        return fsyncMinMicros + (long) (random.nextDouble() * (fsyncMaxMicros - fsyncMinMicros));
+        return fsyncMinMicros + (long) (world.random().nextDouble() * (fsyncMaxMicros - fsyncMinMicros));
     }
 
     /** Term of the entry some node applied at {@code index}, or 0 if none did. */
@@ -181,67 +208,28 @@ public final class SimCluster {
 
     // ------------------------------------------------------------------ running
 
-    /** Runs every event up to {@code micros} of virtual time from now. */
+    /** Runs every event (of the whole world) up to {@code micros} of virtual time from now. */
     public void runFor(long micros) {
-        long end = scheduler.now() + micros;
-        guarded(() -> {
-            while (scheduler.nextTime() <= end) {
-                scheduler.runNext();
-            }
-            scheduler.advanceTo(end);
-        });
+        world.runFor(micros);
     }
 
-    /**
-     * Runs until {@code condition} holds (checked after every event) or {@code maxMicros} of virtual
-     * time pass. Returns whether it held.
-     */
+    /** Runs the world until {@code condition} holds or {@code maxMicros} pass; returns whether it held. */
     public boolean runUntil(BooleanSupplier condition, long maxMicros) {
-        long end = scheduler.now() + maxMicros;
-        boolean[] met = {false};
-        guarded(() -> {
-            if (condition.getAsBoolean()) {
-                met[0] = true;
-                return;
-            }
-            while (scheduler.nextTime() <= end) {
-                scheduler.runNext();
-                if (condition.getAsBoolean()) {
-                    met[0] = true;
-                    return;
-                }
-            }
-            scheduler.advanceTo(end);
-        });
-        return met[0];
-    }
-
-    private void guarded(Runnable body) {
-        try {
-            body.run();
-        } catch (SimulationFailure f) {
-            throw fail(f.getMessage(), f);
-        } catch (RuntimeException e) {
-            throw fail("unexpected exception: " + e, e);
-        }
+        return world.runUntil(condition, maxMicros);
     }
 
     /** A failure that names the seed, how to replay it, and the last events before it. */
     public SimulationFailure fail(String message, Throwable cause) {
-        if (message != null && message.contains("[seed ")) {
-            return cause instanceof SimulationFailure sf ? sf : new SimulationFailure(message, cause);
-        }
-        String text = "[seed " + seed + ", virtual time " + scheduler.now() / 1000.0 + " ms] " + message
-                + "\nreplay with -Dsim.seed=" + seed + "\nnodes:\n" + describeNodes() + "last events:\n" + trace.format();
-        return new SimulationFailure(text, cause);
+        return world.fail(message, cause);
     }
 
-    private String describeNodes() {
+    String describeNodes() {
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i < nodes.length; i++) {
             RaftCore c = nodes[i].core();
-            sb.append("  ").append(c == null ? "node " + i + " down" : c.toString())
-                    .append(network.isIsolated(i) ? " (isolated)" : "").append('\n');
+            sb.append("  ").append(base == 0 ? "" : "@" + endpoint(i) + " ")
+                    .append(c == null ? "node " + i + " down" : c.toString())
+                    .append(network.isIsolated(endpoint(i)) ? " (isolated)" : "").append('\n');
         }
         return sb.toString();
     }
@@ -284,7 +272,7 @@ public final class SimCluster {
 
     public void crash(int id) {
         SimNode n = nodes[id];
-        n.crash(random.nextInt(1 + 64));
+        n.crash(world.random().nextInt(1 + 64));
     }
 
     /** Crashes node {@code id} if it is up, then starts it from its durable state. */
@@ -300,23 +288,32 @@ public final class SimCluster {
     }
 
     public void isolate(int id) {
-        trace.record(now(), id, "isolate");
-        network.isolate(id);
+        trace.record(now(), endpoint(id), "isolate");
+        network.isolate(endpoint(id));
     }
 
     public void reconnect(int id) {
-        trace.record(now(), id, "reconnect");
-        network.reconnect(id);
+        trace.record(now(), endpoint(id), "reconnect");
+        network.reconnect(endpoint(id));
     }
 
+    /** Splits this group's nodes: {@code sides[i]} is node i's side; only nodes on one side talk. */
     public void partition(int[] sides) {
-        trace.record(now(), 0, "partition " + java.util.Arrays.toString(sides));
-        network.partition(sides);
+        trace.record(now(), endpoint(0), "partition " + Arrays.toString(sides));
+        Map<Integer, Integer> byEndpoint = new HashMap<>();
+        for (int i = 1; i < sides.length; i++) {
+            byEndpoint.put(endpoint(i), sides[i]);
+        }
+        network.partition(byEndpoint);
     }
 
+    /** Removes partitions and isolation of this group's nodes. */
     public void heal() {
-        trace.record(now(), 0, "heal");
-        network.heal();
+        trace.record(now(), endpoint(0), "heal");
+        for (int i = 1; i < nodes.length; i++) {
+            network.reconnect(endpoint(i));
+            network.clearSide(endpoint(i));
+        }
     }
 
     /** Number of live nodes whose state machine has applied {@code index}. */
@@ -343,6 +340,8 @@ public final class SimCluster {
     public static final class Builder {
         private final int size;
         private final long seed;
+        private SimWorld world;
+        private int base;
         private long tickMicros = 10_000;
         private int electionTicks = 30;
         private int heartbeatTicks = 5;
@@ -411,6 +410,16 @@ public final class SimCluster {
          */
         public Builder service(SimService.Factory factory) {
             this.service = factory;
+            return this;
+        }
+
+        /**
+         * Places the group in a shared world, its node i at network endpoint {@code base + i}
+         * (default: a world of its own, endpoints 1..n).
+         */
+        public Builder world(SimWorld shared, int endpointBase) {
+            this.world = shared;
+            this.base = endpointBase;
             return this;
         }
 

@@ -12,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * The simulator's counterpart of {@link GroupClient}: a client endpoint that sends each request
- * to its guess of a group's leader and, as the caller's classifier decides, follows a leader hint
- * ({@code "node-<id>"}), tries the next server after a timeout or a refusal (pausing after every
+ * to its guess of a group's leader (servers are network endpoints) and, as the caller's classifier
+ * decides, follows a leader hint ({@code "sim-<endpoint>"}), tries the next server after a timeout or a refusal (pausing after every
  * server was tried), or finishes. The request is resent unchanged, so it must be safe to repeat.
  */
 public final class SimGroupClient {
@@ -47,9 +47,9 @@ public final class SimGroupClient {
         });
     }
 
-    /** The node id a leader hint names, or 0. */
-    public static int nodeOfHint(String hint) {
-        return hint != null && hint.startsWith("node-") ? Integer.parseInt(hint.substring(5)) : 0;
+    /** The endpoint an address ({@code "sim-<endpoint>"}) names, or 0. */
+    public static int endpointOf(String address) {
+        return address != null && address.startsWith("sim-") ? Integer.parseInt(address.substring(4)) : 0;
     }
 
     public int endpoint() {
@@ -76,7 +76,7 @@ public final class SimGroupClient {
             } else if (step instanceof GroupClient.Fail<R> f) {
                 failed.accept(f.error());
             } else {
-                int hinted = step instanceof GroupClient.Redirect<R> r ? nodeOfHint(r.address()) : 0;
+                int hinted = step instanceof GroupClient.Redirect<R> r ? endpointOf(r.address()) : 0;
                 retry(request, classify, done, failed, hinted);
             }
         });

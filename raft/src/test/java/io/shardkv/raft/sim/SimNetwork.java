@@ -2,7 +2,6 @@ package io.shardkv.raft.sim;
 
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,28 +30,25 @@ public final class SimNetwork {
     private final Scheduler scheduler;
     private final Random random;
     private final EventTrace trace;
-    private final int servers;
     private NetworkFaults faults = NetworkFaults.RELIABLE;
     private final Set<Integer> isolated = new HashSet<>();
-    private final int[] side;
+    /** Endpoints split by a partition; one without a side reaches everyone (clients, by default). */
+    private final Map<Integer, Integer> side = new HashMap<>();
     private UnaryOperator<Message> mutator = UnaryOperator.identity();
     private final Map<Integer, Consumer<Envelope>> receivers = new HashMap<>();
 
     private long requests;
     private long bytes;
     private long dropped;
-    private final long[] requestsTo;
+    private final Map<Integer, Long> requestsTo = new HashMap<>();
     private final Map<Class<?>, Long> sentByType = new HashMap<>();
     /** Per link (from, to): when its latest message is due, to keep FIFO links in order. */
     private final Map<Long, Long> lastArrival = new HashMap<>();
 
-    SimNetwork(int servers, Scheduler scheduler, Random random, EventTrace trace) {
-        this.servers = servers;
+    SimNetwork(Scheduler scheduler, Random random, EventTrace trace) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
-        this.side = new int[servers + 1];
-        this.requestsTo = new long[servers + 1];
     }
 
     /** Where payloads addressed to {@code endpoint} are delivered. */
@@ -86,25 +82,31 @@ public final class SimNetwork {
         return isolated.contains(endpoint);
     }
 
-    /** Splits the servers: only servers with the same side number can talk. Other endpoints reach all. */
-    public void partition(int[] sides) {
-        if (sides.length != servers + 1) {
-            throw new IllegalArgumentException("need a side for each of servers 1.." + servers);
-        }
-        System.arraycopy(sides, 0, side, 0, sides.length);
+    /**
+     * Puts each given endpoint on a side: endpoints that both have a side talk only if it is the
+     * same. Endpoints without a side (clients, unless given one) reach everyone.
+     */
+    public void partition(Map<Integer, Integer> sides) {
+        side.putAll(sides);
     }
 
-    /** Removes partitions and isolation. */
+    public void clearSide(int endpoint) {
+        side.remove(endpoint);
+    }
+
+    /** Removes every partition and isolation. */
     public void heal() {
         isolated.clear();
-        Arrays.fill(side, 0);
+        side.clear();
     }
 
     public boolean linkUp(int a, int b) {
         if (isolated.contains(a) || isolated.contains(b)) {
             return false;
         }
-        return a > servers || b > servers || side[a] == side[b];
+        Integer sa = side.get(a);
+        Integer sb = side.get(b);
+        return sa == null || sb == null || sa.equals(sb);
     }
 
     public long requestsSent() {
@@ -124,19 +126,20 @@ public final class SimNetwork {
         return sentByType.getOrDefault(type, 0L);
     }
 
-    /** Raft requests addressed to server {@code node} (what the lab calls its incoming RPC count). */
-    public long requestsTo(int node) {
-        return requestsTo[node];
+    /** Raft requests addressed to {@code endpoint} (what the lab calls its incoming RPC count). */
+    public long requestsTo(int endpoint) {
+        return requestsTo.getOrDefault(endpoint, 0L);
     }
 
-    void send(Message original) {
+    /** Sends a Raft message between two nodes' endpoints, counting it as the lab counts RPCs. */
+    void sendRaft(int from, int to, Message original) {
         Message m = mutator.apply(original);
         if (m.isRequest()) {
             requests++;
-            requestsTo[m.to()]++;
+            requestsTo.merge(to, 1L, Long::sum);
         }
         bytes += wireBytes(m);
-        send(m.from(), m.to(), m);
+        send(from, to, m);
     }
 
     /** Sends any payload between endpoints, with the same faults as Raft traffic. */

@@ -74,6 +74,11 @@ public final class SimNode implements ReplicatedLog {
         return id;
     }
 
+    /** The address of node {@code nodeId} of this node's group, for leader hints ({@code "sim-<endpoint>"}). */
+    public String addressOf(int nodeId) {
+        return cluster.address(nodeId);
+    }
+
     /** This incarnation's service instance, or null if none is hosted or the node is down. */
     public SimService service() {
         return service;
@@ -185,7 +190,7 @@ public final class SimNode implements ReplicatedLog {
         while (core != null && pending == null && !handlingReady && core.hasReady()) {
             Ready rd = core.ready();
             for (Message m : rd.messagesBeforePersist()) {
-                cluster.network().send(m);
+                cluster.send(m);
             }
             if (!rd.mustPersist()) {
                 complete(rd);
@@ -228,7 +233,7 @@ public final class SimNode implements ReplicatedLog {
 
     private void handle(Ready rd) {
         for (Message m : rd.messages()) {
-            cluster.network().send(m);
+            cluster.send(m);
         }
         if (rd.snapshot() != null) {
             restoreSnapshot(rd.snapshot());

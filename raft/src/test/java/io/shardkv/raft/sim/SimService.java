@@ -1,7 +1,6 @@
 package io.shardkv.raft.sim;
 
 import io.shardkv.raft.node.Applier;
-import io.shardkv.raft.node.ReplicatedLog;
 import java.util.function.Consumer;
 
 /**
@@ -12,10 +11,10 @@ import java.util.function.Consumer;
  */
 public interface SimService {
 
-    /** Builds one node's instance on top of that node's log. */
+    /** Builds one node's instance on top of that node (its log, its address for leader hints). */
     @FunctionalInterface
     interface Factory {
-        SimService create(ReplicatedLog log);
+        SimService create(SimNode node);
     }
 
     Applier applier();
