@@ -12,19 +12,19 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /** The production controller stack (ControllerService on an RsmHost) hosted by a simulated node. */
-final class SimCtrlerService implements SimService {
+public final class SimCtrlerService implements SimService {
 
     private final ControllerStateMachine stateMachine;
     private final RsmHost host;
     private final ControllerService service;
 
-    SimCtrlerService(SimNode node, int numShards, RsmOptions options, LongSupplier clockMillis) {
+    public SimCtrlerService(SimNode node, int numShards, RsmOptions options, LongSupplier clockMillis) {
         this.stateMachine = new ControllerStateMachine(numShards);
         this.host = new RsmHost(stateMachine, node, options, clockMillis);
         this.service = new ControllerService(host, node::addressOf);
     }
 
-    ControllerStateMachine stateMachine() {
+    public ControllerStateMachine stateMachine() {
         return stateMachine;
     }
 

@@ -41,7 +41,7 @@ final class SimKvClerk {
         this.history = history;
         Random random = new Random(cluster.seed() * 7_919 + endpoint);
         this.clientId = random.nextLong();
-        this.group = new SimGroupClient(cluster, endpoint, servers, ATTEMPT_TIMEOUT_MICROS, RETRY_PAUSE_MICROS, random);
+        this.group = new SimGroupClient(cluster.world(), endpoint, servers, ATTEMPT_TIMEOUT_MICROS, RETRY_PAUSE_MICROS, random);
     }
 
     int endpoint() {

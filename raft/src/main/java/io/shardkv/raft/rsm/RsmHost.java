@@ -59,6 +59,7 @@ public final class RsmHost implements Applier {
     private long bytesSinceSnapshot;
     private boolean snapshotInFlight;
     private int leaderHint;
+    private boolean leader;
 
     public RsmHost(StateMachine service, ReplicatedLog log, RsmOptions options, LongSupplier clockMillis) {
         this.service = Objects.requireNonNull(service, "service");
@@ -70,6 +71,14 @@ public final class RsmHost implements Applier {
 
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /**
+     * Whether this node led its group at the last role change it saw. A leader may already be
+     * deposed without knowing; whatever it proposes is checked again when applied.
+     */
+    public boolean isLeader() {
+        return leader;
     }
 
     /** Sessions currently remembered, for tests and metrics. */
@@ -218,7 +227,8 @@ public final class RsmHost implements Applier {
     @Override
     public void onSoftStateChange(SoftState state) {
         leaderHint = state.leader();
-        if (state.role() != Role.LEADER) {
+        leader = state.role() == Role.LEADER;
+        if (!leader) {
             // Proposals in flight may still commit; their clients retry with the same seq and the
             // session table answers them, so failing them now is safe and frees the clients.
             failPending(index -> true);

@@ -2,6 +2,7 @@ package io.shardkv.raft.rsm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -153,6 +154,15 @@ class RsmHostTest {
         host.apply(Entry.command(1, 1, original));
         host.apply(Entry.command(2, 2, original));
         assertEquals(1, service.applied);
+    }
+
+    @Test
+    void leadershipFollowsTheLastRoleChange() {
+        assertFalse(host.isLeader());
+        host.onSoftStateChange(new SoftState(1, Role.LEADER, 1));
+        assertTrue(host.isLeader());
+        host.onSoftStateChange(new SoftState(2, Role.FOLLOWER, 3));
+        assertFalse(host.isLeader());
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class SimCluster {
 
     private void scheduleTick(SimNode node, long at) {
         scheduler.at(at, () -> {
-            node.input(RaftCore::tick);
+            node.tick();
             scheduleTick(node, at + tickMicros);
         });
     }

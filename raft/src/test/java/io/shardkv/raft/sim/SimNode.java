@@ -42,6 +42,8 @@ public final class SimNode implements ReplicatedLog {
     private final SimStorage storage = new SimStorage();
     private final ArrayDeque<Consumer<RaftCore>> inbox = new ArrayDeque<>();
     private final List<ReadState> releasedReads = new ArrayList<>();
+    /** This incarnation's outbound clients (the service's calls to other groups). */
+    private final List<SimGroupClient> clients = new ArrayList<>();
 
     private RaftCore core;
     private SimStateMachine stateMachine;
@@ -82,6 +84,20 @@ public final class SimNode implements ReplicatedLog {
     /** This incarnation's service instance, or null if none is hosted or the node is down. */
     public SimService service() {
         return service;
+    }
+
+    /**
+     * A client this node's service uses to call another group: it sends from this node's endpoint,
+     * so partitions and isolation cut it off with the node, and it dies when the node crashes.
+     */
+    public SimGroupClient client(List<Integer> servers, long attemptTimeoutMicros, long retryPauseMicros) {
+        if (core == null) {
+            throw new IllegalStateException("node " + id + " is down");
+        }
+        SimGroupClient c = new SimGroupClient(cluster.world(), cluster.endpoint(id), servers, attemptTimeoutMicros,
+                retryPauseMicros, cluster.random(), false);
+        clients.add(c);
+        return c;
     }
 
     public boolean isUp() {
@@ -144,12 +160,27 @@ public final class SimNode implements ReplicatedLog {
         core = null;
         stateMachine = null;
         service = null;
+        clients.forEach(SimGroupClient::close);
+        clients.clear();
         pending = null;
         inbox.clear();
         releasedReads.clear();
         readsAwaitingQuorum.clear();
         readsAwaitingApply.clear();
         incarnation++;
+    }
+
+    /** One tick of the node's clock: the core's, then the service's. */
+    void tick() {
+        input(RaftCore::tick);
+        SimService ticked = service;
+        if (ticked != null) {
+            input(c -> {
+                if (service == ticked) {
+                    ticked.tick();
+                }
+            });
+        }
     }
 
     /** Hands an input to the core now, or after the write in progress. */
@@ -376,6 +407,10 @@ public final class SimNode implements ReplicatedLog {
                             new SimRpc.Response(request.id(), body)));
                 }
             });
+        } else if (envelope.payload() instanceof SimRpc.Response) {
+            for (SimGroupClient c : List.copyOf(clients)) {
+                c.receive(envelope);
+            }
         }
     }
 }

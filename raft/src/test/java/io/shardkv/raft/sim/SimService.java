@@ -19,6 +19,10 @@ public interface SimService {
 
     Applier applier();
 
+    /** The node's clock ticked (on the node's thread): for a service's own periodic work. */
+    default void tick() {
+    }
+
     /** A client's request arrived (on the node's thread); {@code reply} sends the answer back. */
     void handle(Object request, Consumer<Object> reply);
 }

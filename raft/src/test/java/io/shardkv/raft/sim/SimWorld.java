@@ -19,6 +19,7 @@ public final class SimWorld {
     private final EventTrace trace = new EventTrace(300);
     private final SimNetwork network;
     private final List<SimCluster> groups = new ArrayList<>();
+    private long nextRpcId = 1;
 
     public SimWorld(long seed) {
         this.seed = seed;
@@ -44,6 +45,14 @@ public final class SimWorld {
 
     public SimNetwork network() {
         return network;
+    }
+
+    /**
+     * A request id unique in the world, so a response to an earlier incarnation of a server can
+     * never be mistaken for the answer to a later request from the same endpoint.
+     */
+    long nextRpcId() {
+        return nextRpcId++;
     }
 
     EventTrace trace() {

@@ -74,19 +74,22 @@ public final class ControllerClerk implements AutoCloseable {
     }
 
     private CompletableFuture<Config> send(CtrlerRequest request) {
-        return group.call(request, deadline, response -> {
-            if (!(response instanceof CtrlerResponse r)) {
-                return new GroupClient.Retry<>();
-            }
-            return switch (r.status()) {
-                case OK -> new GroupClient.Done<>(r.config());
-                case WRONG_LEADER -> r.leaderHint() == null ? new GroupClient.Retry<>()
-                        : new GroupClient.Redirect<>(r.leaderHint());
-                case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-                case BAD_REQUEST, SESSION_EXPIRED -> new GroupClient.Fail<>(new ControllerException(r.status(),
-                        r.message()));
-            };
-        });
+        return group.call(request, deadline, ControllerClerk::classify);
+    }
+
+    /** What a controller's answer means for a call: done, follow the hint, try another, or give up. */
+    public static GroupClient.Step<Config> classify(Object response) {
+        if (!(response instanceof CtrlerResponse r)) {
+            return new GroupClient.Retry<>();
+        }
+        return switch (r.status()) {
+            case OK -> new GroupClient.Done<>(r.config());
+            case WRONG_LEADER -> r.leaderHint() == null ? new GroupClient.Retry<>()
+                    : new GroupClient.Redirect<>(r.leaderHint());
+            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
+            case BAD_REQUEST, SESSION_EXPIRED -> new GroupClient.Fail<>(new ControllerException(r.status(),
+                    r.message()));
+        };
     }
 
     @Override

@@ -1,0 +1,255 @@
+package io.shardkv.group;
+
+import io.shardkv.kv.Key;
+import io.shardkv.raft.rsm.RsmHost;
+import io.shardkv.raft.rsm.RsmOutcome;
+import io.shardkv.rpc.migration.DeleteShardRequest;
+import io.shardkv.rpc.migration.MigrationStatus;
+import io.shardkv.rpc.migration.PullShardRequest;
+import io.shardkv.rpc.migration.PullShardResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's half of reconfiguration (DESIGN §8): it walks the controller's configurations one
+ * at a time, pulls the shards its group gains chunk by chunk, and tells the previous holders to
+ * delete them — each result entering the group's log through the {@link RsmHost}. What to do is
+ * read from the {@link ShardGroupStateMachine} every time; the driver itself remembers only which
+ * requests are in flight, so a new leader, a restart or a lost reply simply redoes a step, and the
+ * state machine turns every repeat into a no-op.
+ *
+ * <p>Sans-I/O and single-threaded: {@link #tick} and every callback run on the node's thread.
+ * Each shard moves independently: a shard whose source is down never holds up the others.
+ */
+public final class MigrationDriver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationDriver.class);
+
+    /**
+     * @param chunkBytes   about how many bytes of a shard one pull brings (one log entry each)
+     * @param pollInterval how often a settled leader asks the controller for the next configuration
+     * @param stallTimeout a step with no outcome after this long is started again
+     */
+    public record Options(int chunkBytes, Duration pollInterval, Duration stallTimeout) {
+        public static final Options DEFAULTS = new Options(1 << 20, Duration.ofMillis(100), Duration.ofSeconds(30));
+
+        public Options {
+            if (chunkBytes < 1) {
+                throw new IllegalArgumentException("chunkBytes must be >= 1, was " + chunkBytes);
+            }
+            if (pollInterval.isNegative() || pollInterval.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
+                throw new IllegalArgumentException("pollInterval and stallTimeout must be positive");
+            }
+        }
+    }
+
+    /** One step in flight: its token tells its callbacks apart from those of a step it replaced. */
+    private record Step(long token, long startedMillis) {
+    }
+
+    private final ShardGroupStateMachine machine;
+    private final RsmHost host;
+    private final MigrationPeers peers;
+    private final Options options;
+    private final LongSupplier clockMillis;
+
+    /** Steps in flight: pulls and deletes by shard, and the next configuration's query and proposal. */
+    private final Map<Integer, Step> pulls = new HashMap<>();
+    private final Map<Integer, Step> deletes = new HashMap<>();
+    private Step configStep;
+    private long nextToken = 1;
+    private long lastPollMillis = Long.MIN_VALUE / 2;
+
+    public MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
+                           LongSupplier clockMillis) {
+        this.machine = machine;
+        this.host = host;
+        this.peers = peers;
+        this.options = options;
+        this.clockMillis = clockMillis;
+    }
+
+    /** Called periodically on the node's thread: starts whatever step is due and not in flight. */
+    public void tick() {
+        if (!host.isLeader()) {
+            // Callbacks of steps started while leading find their tokens gone and stop.
+            pulls.clear();
+            deletes.clear();
+            configStep = null;
+            return;
+        }
+        long now = clockMillis.getAsLong();
+        expireStalled(pulls, now);
+        expireStalled(deletes, now);
+        if (configStep != null && stalled(configStep, now)) {
+            configStep = null;
+        }
+        startDueSteps(now);
+    }
+
+    private void expireStalled(Map<Integer, Step> steps, long now) {
+        steps.values().removeIf(s -> stalled(s, now));
+    }
+
+    private boolean stalled(Step s, long now) {
+        return now - s.startedMillis() >= options.stallTimeout().toMillis();
+    }
+
+    private void startDueSteps(long now) {
+        for (ShardGroupStateMachine.PullTask t : machine.pullTasks()) {
+            if (!pulls.containsKey(t.shard())) {
+                pull(t);
+            }
+        }
+        for (ShardGroupStateMachine.GcTask t : machine.gcTasks()) {
+            if (!deletes.containsKey(t.shard())) {
+                delete(t);
+            }
+        }
+        if (machine.settled() && configStep == null && now - lastPollMillis >= options.pollInterval().toMillis()) {
+            pollNextConfig(now);
+        }
+    }
+
+    private Step newStep() {
+        return new Step(nextToken++, clockMillis.getAsLong());
+    }
+
+    private Step begin(Map<Integer, Step> steps, int key) {
+        Step s = newStep();
+        steps.put(key, s);
+        return s;
+    }
+
+    private static boolean current(Map<Integer, Step> steps, int key, Step s) {
+        return steps.get(key) == s;
+    }
+
+    // ------------------------------------------------------------------ configurations
+
+    private void pollNextConfig(long now) {
+        lastPollMillis = now;
+        long wanted = machine.config().num() + 1;
+        Step step = newStep();
+        configStep = step;
+        peers.queryConfig(wanted, next -> {
+            if (configStep != step) {
+                return;
+            }
+            if (next == null || next.num() != machine.config().num() + 1 || !host.isLeader()) {
+                configStep = null;
+                return;
+            }
+            host.submitInternal(ShardGroupStateMachine.nextConfig(next), outcome -> {
+                if (configStep != step) {
+                    return;
+                }
+                configStep = null;
+                if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
+                    LOG.info("group {}: configuration {} taken; pulling {}", machine.gid(), next.num(),
+                            shardsOf(machine.pullTasks()));
+                    // A group far behind walks the configurations without waiting a poll interval each.
+                    lastPollMillis = Long.MIN_VALUE / 2;
+                    afterProgress();
+                }
+            });
+        });
+    }
+
+    private static List<Integer> shardsOf(List<ShardGroupStateMachine.PullTask> tasks) {
+        List<Integer> shards = new ArrayList<>();
+        tasks.forEach(t -> shards.add(t.shard()));
+        return shards;
+    }
+
+    /** After a step's result is applied the next step may start at once, not at the next tick. */
+    private void afterProgress() {
+        if (host.isLeader()) {
+            startDueSteps(clockMillis.getAsLong());
+        }
+    }
+
+    // ------------------------------------------------------------------ pulls
+
+    private void pull(ShardGroupStateMachine.PullTask task) {
+        Step step = begin(pulls, task.shard());
+        byte[] after = task.cursor() == null ? null : task.cursor().bytes();
+        PullShardRequest request = new PullShardRequest(task.shard(), task.handoff(), after, options.chunkBytes());
+        peers.pull(task.sourceServers(), request, response -> {
+            if (!current(pulls, task.shard(), step)) {
+                return;
+            }
+            if (response == null || response.status() != MigrationStatus.OK) {
+                if (response != null && response.status() == MigrationStatus.GONE) {
+                    LOG.error("group {}: group {} no longer holds shard {} frozen at {}, which is not yet installed here",
+                            machine.gid(), task.sourceGid(), task.shard(), task.handoff());
+                }
+                pulls.remove(task.shard());
+                return;
+            }
+            install(task, step, response);
+        });
+    }
+
+    private void install(ShardGroupStateMachine.PullTask task, Step step, PullShardResponse chunk) {
+        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(chunk.keys().size());
+        for (int i = 0; i < chunk.keys().size(); i++) {
+            entries.add(Map.entry(new Key(chunk.keys().get(i)), chunk.values().get(i)));
+        }
+        byte[] command = ShardGroupStateMachine.installChunk(machine.config().num(), task.shard(), task.handoff(),
+                task.cursor(), new ShardGroupStateMachine.Chunk(entries, chunk.last(), chunk.sessions()));
+        host.submitInternal(command, outcome -> {
+            if (!current(pulls, task.shard(), step)) {
+                return;
+            }
+            pulls.remove(task.shard());
+            if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
+                if (chunk.last()) {
+                    LOG.info("group {}: shard {} installed from group {} ({} keys)", machine.gid(), task.shard(),
+                            task.sourceGid(), machine.keys(task.shard()));
+                }
+                afterProgress();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ deletes
+
+    private void delete(ShardGroupStateMachine.GcTask task) {
+        Step step = begin(deletes, task.shard());
+        peers.delete(task.sourceServers(), new DeleteShardRequest(task.shard(), task.handoff()), response -> {
+            if (!current(deletes, task.shard(), step)) {
+                return;
+            }
+            if (response == null || response.status() != MigrationStatus.OK) {
+                deletes.remove(task.shard());
+                return;
+            }
+            host.submitInternal(ShardGroupStateMachine.gcDone(machine.config().num(), task.shard(), task.handoff()),
+                    outcome -> {
+                        if (current(deletes, task.shard(), step)) {
+                            deletes.remove(task.shard());
+                            if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
+                                afterProgress();
+                            }
+                        }
+                    });
+        });
+    }
+
+    private static ShardGroupStateMachine.Reply reply(RsmOutcome outcome) {
+        return outcome instanceof RsmOutcome.Ok ok ? ShardGroupStateMachine.reply(ok.reply())
+                : ShardGroupStateMachine.Reply.IGNORED;
+    }
+
+    /** Steps in flight, for tests and metrics. */
+    public int stepsInFlight() {
+        return pulls.size() + deletes.size() + (configStep == null ? 0 : 1);
+    }
+}

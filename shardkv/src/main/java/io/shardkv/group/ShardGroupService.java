@@ -1,0 +1,150 @@
+package io.shardkv.group;
+
+import io.shardkv.kv.Key;
+import io.shardkv.kv.KvCommands;
+import io.shardkv.kv.KvService;
+import io.shardkv.raft.core.RaftCore;
+import io.shardkv.raft.rsm.RsmHost;
+import io.shardkv.raft.rsm.RsmOutcome;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import io.shardkv.rpc.migration.DeleteShardRequest;
+import io.shardkv.rpc.migration.DeleteShardResponse;
+import io.shardkv.rpc.migration.MigrationStatus;
+import io.shardkv.rpc.migration.PullShardRequest;
+import io.shardkv.rpc.migration.PullShardResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+/**
+ * Answers what reaches a shard group: clients' key/value requests and other groups' migration
+ * requests. Writes go through the log and are made exactly-once by the shard they touch (so the
+ * table moves with the shard); GET goes through ReadIndex; a pull is answered from the frozen
+ * shard by any replica, no log entry needed; a delete goes through the log. Sans-I/O and
+ * single-threaded, on the node's thread.
+ */
+public final class ShardGroupService {
+
+    /** The most a pull returns, whatever it asks for: one chunk is one log entry and one frame. */
+    public static final int MAX_CHUNK_BYTES = 4 << 20;
+
+    private final ShardGroupStateMachine machine;
+    private final RsmHost host;
+    private final IntFunction<String> addressOfNode;
+
+    /**
+     * @param addressOfNode the client-facing address of a node of this group (for WRONG_LEADER
+     *                      hints), or null if unknown
+     */
+    public ShardGroupService(ShardGroupStateMachine machine, RsmHost host, IntFunction<String> addressOfNode) {
+        this.machine = machine;
+        this.host = host;
+        this.addressOfNode = addressOfNode;
+    }
+
+    /** Dispatches any request this group serves; anything else is answered with a refusal. */
+    public void handle(Object request, Consumer<Object> reply) {
+        if (request instanceof KvRequest r) {
+            handleKv(r, reply::accept);
+        } else if (request instanceof PullShardRequest p) {
+            reply.accept(pull(p));
+        } else if (request instanceof DeleteShardRequest d) {
+            delete(d, reply::accept);
+        } else {
+            reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "a shard group serves key/value and migration"
+                    + " requests, not " + request.getClass().getSimpleName()));
+        }
+    }
+
+    /** The answer to a request that had no outcome within the server's deadline. */
+    public static Object timeout(Object request) {
+        if (request instanceof PullShardRequest) {
+            return PullShardResponse.refused(MigrationStatus.TIMEOUT, 0, "no answer within the request timeout");
+        }
+        if (request instanceof DeleteShardRequest) {
+            return DeleteShardResponse.of(MigrationStatus.TIMEOUT);
+        }
+        return KvResponse.refused(KvStatus.TIMEOUT, "no outcome within the request timeout");
+    }
+
+    private void handleKv(KvRequest request, Consumer<KvResponse> reply) {
+        if (request.key().length > KvService.MAX_KEY_BYTES) {
+            reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "key of " + request.key().length
+                    + " bytes exceeds the limit of " + KvService.MAX_KEY_BYTES));
+            return;
+        }
+        if (request.op() == KvOp.GET) {
+            host.query(KvCommands.encodeQuery(request.key()), outcome -> reply.accept(response(outcome)));
+        } else {
+            host.submitInternal(ShardGroupStateMachine.clientWrite(request), outcome -> reply.accept(response(outcome)));
+        }
+    }
+
+    private KvResponse response(RsmOutcome outcome) {
+        if (outcome instanceof RsmOutcome.Ok ok) {
+            return KvCommands.decodeReply(ok.reply());
+        }
+        if (outcome instanceof RsmOutcome.WrongLeader wl) {
+            return KvResponse.wrongLeader(hint(wl));
+        }
+        if (outcome instanceof RsmOutcome.Rejected r) {
+            return KvResponse.refused(KvStatus.BAD_REQUEST, r.reason());
+        }
+        if (outcome instanceof RsmOutcome.SessionExpired) {
+            return KvResponse.of(KvStatus.SESSION_EXPIRED);
+        }
+        return KvResponse.refused(KvStatus.SHUTTING_DOWN, ((RsmOutcome.Stopped) outcome).reason());
+    }
+
+    private String hint(RsmOutcome.WrongLeader wl) {
+        return wl.leaderHint() == RaftCore.NONE ? null : addressOfNode.apply(wl.leaderHint());
+    }
+
+    private PullShardResponse pull(PullShardRequest request) {
+        long reached = machine.config().num();
+        if (request.shard() >= machine.config().numShards()) {
+            return PullShardResponse.refused(MigrationStatus.BAD_REQUEST, reached, "shard " + request.shard()
+                    + " does not exist (" + machine.config().numShards() + " shards)");
+        }
+        Key after = request.after() == null ? null : new Key(request.after());
+        int maxBytes = Math.min(request.maxBytes(), MAX_CHUNK_BYTES);
+        ShardGroupStateMachine.PullAnswer answer = machine.pull(request.shard(), request.handoff(), after, maxBytes);
+        if (answer instanceof ShardGroupStateMachine.Chunk c) {
+            List<byte[]> keys = new ArrayList<>(c.entries().size());
+            List<byte[]> values = new ArrayList<>(c.entries().size());
+            for (Map.Entry<Key, byte[]> e : c.entries()) {
+                keys.add(e.getKey().bytes());
+                values.add(e.getValue());
+            }
+            return PullShardResponse.chunk(reached, keys, values, c.last(), c.sessions());
+        }
+        MigrationStatus status = answer instanceof ShardGroupStateMachine.NotReady ? MigrationStatus.NOT_READY
+                : MigrationStatus.GONE;
+        return PullShardResponse.refused(status, reached, null);
+    }
+
+    private void delete(DeleteShardRequest request, Consumer<DeleteShardResponse> reply) {
+        if (request.shard() >= machine.config().numShards()) {
+            reply.accept(new DeleteShardResponse(MigrationStatus.BAD_REQUEST, null, "shard " + request.shard()
+                    + " does not exist (" + machine.config().numShards() + " shards)"));
+            return;
+        }
+        host.submitInternal(ShardGroupStateMachine.deleteShard(request.shard(), request.handoff()), outcome -> {
+            if (outcome instanceof RsmOutcome.Ok ok) {
+                reply.accept(DeleteShardResponse.of(ShardGroupStateMachine.reply(ok.reply())
+                        == ShardGroupStateMachine.Reply.NOT_READY ? MigrationStatus.NOT_READY : MigrationStatus.OK));
+            } else if (outcome instanceof RsmOutcome.WrongLeader wl) {
+                reply.accept(DeleteShardResponse.wrongLeader(hint(wl)));
+            } else if (outcome instanceof RsmOutcome.Stopped) {
+                reply.accept(DeleteShardResponse.of(MigrationStatus.SHUTTING_DOWN));
+            } else {
+                reply.accept(new DeleteShardResponse(MigrationStatus.BAD_REQUEST, null, outcome.toString()));
+            }
+        });
+    }
+}

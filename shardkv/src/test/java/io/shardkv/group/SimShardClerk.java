@@ -1,0 +1,165 @@
+package io.shardkv.group;
+
+import io.shardkv.linearizability.Bytes;
+import io.shardkv.linearizability.History;
+import io.shardkv.linearizability.KvInput;
+import io.shardkv.linearizability.KvOutput;
+import io.shardkv.raft.sim.SimGroupClient;
+import io.shardkv.raft.sim.SimWorld;
+import io.shardkv.rpc.GroupClient;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import io.shardkv.rpc.ctrler.CtrlerRequest;
+import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A sharded key/value clerk as simulator events, behaving like the labs' shardkv clerk: one
+ * operation at a time, routed by its cached configuration to the owning group, retried with the
+ * same session and seq — at the hinted leader, at the next server, or, on WRONG_GROUP or when no
+ * server of the group answers in time, after re-querying the controller (100 ms pause). Every
+ * operation is recorded in a {@link History} in virtual time.
+ */
+final class SimShardClerk {
+
+    private static final long ATTEMPT_MICROS = 300_000;
+    private static final long RETRY_PAUSE_MICROS = 100_000;
+    /** How long one group is tried before the configuration is asked again (the lab's one round of its servers). */
+    private static final long GROUP_DEADLINE_MICROS = 1_000_000;
+
+    private final SimWorld world;
+    private final int endpoint;
+    private final History history;
+    private final long clientId;
+    private final Random random;
+    private final SimGroupClient controller;
+    private final Map<Integer, SimGroupClient> groups = new HashMap<>();
+    private Config config;
+    private long nextSeq = 1;
+    private boolean busy;
+
+    SimShardClerk(SimWorld world, int endpoint, List<Integer> controllers, int numShards, History history) {
+        this.world = world;
+        this.endpoint = endpoint;
+        this.history = history;
+        this.random = new Random(world.seed() * 7_919 + endpoint);
+        this.clientId = random.nextLong();
+        this.config = Config.initial(numShards);
+        this.controller = new SimGroupClient(world, endpoint, controllers, ATTEMPT_MICROS, RETRY_PAUSE_MICROS, random,
+                false);
+        world.network().register(endpoint, envelope -> {
+            controller.receive(envelope);
+            for (SimGroupClient g : List.copyOf(groups.values())) {
+                g.receive(envelope);
+            }
+        });
+    }
+
+    int endpoint() {
+        return endpoint;
+    }
+
+    boolean busy() {
+        return busy;
+    }
+
+    void get(String key, Consumer<String> done) {
+        run(new KvInput.Get(Bytes.of(key)), KvOp.GET, key, null, null,
+                r -> done.accept(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+    }
+
+    void put(String key, String value, Runnable done) {
+        run(new KvInput.Put(Bytes.of(key), Bytes.of(value)), KvOp.PUT, key, value, null, r -> done.run());
+    }
+
+    void append(String key, String value, Runnable done) {
+        run(new KvInput.Append(Bytes.of(key), Bytes.of(value)), KvOp.APPEND, key, value, null, r -> done.run());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static KvOutput outputOf(KvOp op, KvResponse r) {
+        return switch (op) {
+            case GET -> r.status() == KvStatus.OK ? KvOutput.value(Bytes.of(r.value())) : KvOutput.ABSENT;
+            case PUT, APPEND -> KvOutput.OK;
+            case DELETE -> r.status() == KvStatus.OK ? KvOutput.OK : KvOutput.NO_KEY;
+            case CAS -> KvOutput.casResult(r.status() == KvStatus.OK);
+        };
+    }
+
+    private void run(KvInput input, KvOp op, String key, String value, String expected, Consumer<KvResponse> done) {
+        if (busy) {
+            throw new IllegalStateException("clerk " + endpoint + " runs one operation at a time");
+        }
+        busy = true;
+        long seq = op == KvOp.GET ? 0 : nextSeq++;
+        KvRequest request = new KvRequest(clientId, seq, seq, op, bytes(key), value == null ? null : bytes(value),
+                expected == null ? null : bytes(expected));
+        long handle = history.invoke(endpoint, input);
+        attempt(request, response -> {
+            history.ret(handle, outputOf(op, response));
+            busy = false;
+            done.accept(response);
+        });
+    }
+
+    private void attempt(KvRequest request, Consumer<KvResponse> finish) {
+        int gid = config.groupOf(Shards.shardOf(request.key(), config.numShards()));
+        if (gid == Config.NO_GROUP) {
+            refreshThen(() -> attempt(request, finish));
+            return;
+        }
+        SimGroupClient group = groups.computeIfAbsent(gid, g -> new SimGroupClient(world, endpoint,
+                config.groups().get(g).stream().map(SimGroupClient::endpointOf).toList(), ATTEMPT_MICROS,
+                RETRY_PAUSE_MICROS, random, false));
+        group.call(request, GROUP_DEADLINE_MICROS, SimShardClerk::classify, response -> {
+            if (response.status() == KvStatus.WRONG_GROUP) {
+                refreshThen(() -> attempt(request, finish));
+            } else {
+                finish.accept(response);
+            }
+        }, error -> {
+            if (!(error instanceof TimeoutException)) {
+                throw world.fail("clerk " + endpoint + ": " + request.op() + " failed: " + error.getMessage());
+            }
+            refreshThen(() -> attempt(request, finish));
+        });
+    }
+
+    /** After the lab's 100 ms pause, asks the controller for the latest configuration, then goes on. */
+    private void refreshThen(Runnable next) {
+        world.scheduler().after(RETRY_PAUSE_MICROS, () -> controller.call(CtrlerRequest.query(clientId, -1),
+                ControllerClerk::classify, latest -> {
+                    if (latest.num() > config.num()) {
+                        config = latest;
+                    }
+                    next.run();
+                }, error -> {
+                    throw world.fail("clerk " + endpoint + ": controller query failed: " + error.getMessage());
+                }));
+    }
+
+    private static GroupClient.Step<KvResponse> classify(Object body) {
+        if (!(body instanceof KvResponse r)) {
+            return new GroupClient.Retry<>();
+        }
+        return switch (r.status()) {
+            case OK, NO_KEY, CAS_FAILED, WRONG_GROUP -> new GroupClient.Done<>(r);
+            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
+            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
+            default -> new GroupClient.Fail<>(new IllegalStateException(r.status() + " (" + r.message() + ")"));
+        };
+    }
+}
