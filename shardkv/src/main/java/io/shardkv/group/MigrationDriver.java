@@ -49,8 +49,11 @@ public final class MigrationDriver {
         }
     }
 
-    /** One step in flight: its token tells its callbacks apart from those of a step it replaced. */
-    private record Step(long token, long startedMillis) {
+    /**
+     * One step in flight, or a pause before retrying a refused one: its token tells its callbacks
+     * apart from those of a step it replaced; after {@code expiresMillis} the step is started again.
+     */
+    private record Step(long token, long expiresMillis) {
     }
 
     private final ShardGroupStateMachine machine;
@@ -97,8 +100,8 @@ public final class MigrationDriver {
         steps.values().removeIf(s -> stalled(s, now));
     }
 
-    private boolean stalled(Step s, long now) {
-        return now - s.startedMillis() >= options.stallTimeout().toMillis();
+    private static boolean stalled(Step s, long now) {
+        return now >= s.expiresMillis();
     }
 
     private void startDueSteps(long now) {
@@ -118,7 +121,15 @@ public final class MigrationDriver {
     }
 
     private Step newStep() {
-        return new Step(nextToken++, clockMillis.getAsLong());
+        return new Step(nextToken++, clockMillis.getAsLong() + options.stallTimeout().toMillis());
+    }
+
+    /**
+     * The peer refused (it has not reached the configuration yet, or is not the leader): ask again
+     * after a poll interval rather than at once, so a lagging group is not flooded.
+     */
+    private void pauseAfterRefusal(Map<Integer, Step> steps, int shard) {
+        steps.put(shard, new Step(nextToken++, clockMillis.getAsLong() + options.pollInterval().toMillis()));
     }
 
     private Step begin(Map<Integer, Step> steps, int key) {
@@ -190,7 +201,11 @@ public final class MigrationDriver {
                     LOG.error("group {}: group {} no longer holds shard {} frozen at {}, which is not yet installed here",
                             machine.gid(), task.sourceGid(), task.shard(), task.handoff());
                 }
-                pulls.remove(task.shard());
+                if (response == null) {
+                    pulls.remove(task.shard());
+                } else {
+                    pauseAfterRefusal(pulls, task.shard());
+                }
                 return;
             }
             install(task, step, response);
@@ -227,8 +242,12 @@ public final class MigrationDriver {
             if (!current(deletes, task.shard(), step)) {
                 return;
             }
-            if (response == null || response.status() != MigrationStatus.OK) {
+            if (response == null) {
                 deletes.remove(task.shard());
+                return;
+            }
+            if (response.status() != MigrationStatus.OK) {
+                pauseAfterRefusal(deletes, task.shard());
                 return;
             }
             host.submitInternal(ShardGroupStateMachine.gcDone(machine.config().num(), task.shard(), task.handoff()),
@@ -246,10 +265,5 @@ public final class MigrationDriver {
     private static ShardGroupStateMachine.Reply reply(RsmOutcome outcome) {
         return outcome instanceof RsmOutcome.Ok ok ? ShardGroupStateMachine.reply(ok.reply())
                 : ShardGroupStateMachine.Reply.IGNORED;
-    }
-
-    /** Steps in flight, for tests and metrics. */
-    public int stepsInFlight() {
-        return pulls.size() + deletes.size() + (configStep == null ? 0 : 1);
     }
 }

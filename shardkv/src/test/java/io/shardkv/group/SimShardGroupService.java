@@ -19,7 +19,7 @@ final class SimShardGroupService implements SimService {
 
     /** What every replica of a simulated shard group shares. */
     record Settings(int gid, int numShards, RsmOptions rsm, MigrationDriver.Options driver,
-                    List<Integer> controllers, LongSupplier clockMillis) {
+                    List<Integer> controllers, LongSupplier clockMillis, OwnershipLedger ledger) {
     }
 
     private final ShardGroupStateMachine machine;
@@ -30,7 +30,7 @@ final class SimShardGroupService implements SimService {
     SimShardGroupService(SimNode node, Settings s) {
         this.machine = new ShardGroupStateMachine(s.gid(), s.numShards(), s.rsm().sessionTimeout().toMillis(),
                 s.rsm().maxUnackedPerClient());
-        this.host = new RsmHost(machine, node, s.rsm(), s.clockMillis());
+        this.host = new RsmHost(new ObservedStateMachine(machine, s.ledger()), node, s.rsm(), s.clockMillis());
         this.service = new ShardGroupService(machine, host, node::addressOf);
         this.driver = new MigrationDriver(machine, host, new SimMigrationPeers(node, s.controllers()), s.driver(),
                 s.clockMillis());

@@ -195,12 +195,17 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
 
     /**
      * Records that the state machine captured everything up to {@code index} in {@code data}: the
-     * snapshot is made durable and the log before it discarded. Completes once done.
+     * snapshot is made durable and the log before it discarded. Completes once done, at once if a
+     * newer snapshot (one from the leader, accepted while this one was being taken) already covers it.
      */
     @Override
     public CompletableFuture<Void> compact(long index, byte[] data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         submit(f, core -> {
+            if (index < core.firstLogIndex()) {
+                f.complete(null);
+                return;
+            }
             core.compact(index, data);
             try {
                 storage.saveSnapshot(core.snapshot());

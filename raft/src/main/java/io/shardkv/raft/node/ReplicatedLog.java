@@ -19,7 +19,10 @@ public interface ReplicatedLog {
      */
     CompletableFuture<Long> readIndex();
 
-    /** Discards the log up to {@code index}, captured in {@code snapshot}. */
+    /**
+     * Discards the log up to {@code index}, captured in {@code snapshot}; a no-op if the log is
+     * already compacted past it (a snapshot from the leader arrived while this one was taken).
+     */
     CompletableFuture<Void> compact(long index, byte[] snapshot);
 
     /** Runs {@code action} on the node's thread. */

@@ -377,7 +377,9 @@ public final class SimNode implements ReplicatedLog {
     public CompletableFuture<Void> compact(long index, byte[] snapshot) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         onNode(f, c -> {
-            compactNow(index, snapshot);
+            if (index >= c.firstLogIndex()) {
+                compactNow(index, snapshot);
+            }
             f.complete(null);
         });
         return f;
@@ -403,8 +405,8 @@ public final class SimNode implements ReplicatedLog {
         } else if (envelope.payload() instanceof SimRpc.Request request) {
             input(c -> {
                 if (service != null) {
-                    service.handle(request.body(), body -> cluster.network().send(id, envelope.from(),
-                            new SimRpc.Response(request.id(), body)));
+                    service.handle(request.body(), body -> cluster.network().send(cluster.endpoint(id),
+                            envelope.from(), new SimRpc.Response(request.id(), body)));
                 }
             });
         } else if (envelope.payload() instanceof SimRpc.Response) {
