@@ -78,6 +78,11 @@ public final class ShardGroupService {
                     + " bytes exceeds the limit of " + KvService.MAX_KEY_BYTES));
             return;
         }
+        if (host.isLeader() && !machine.serves(request.key())) {
+            // Refused without a log entry; a follower lets the log path answer WRONG_LEADER instead.
+            reply.accept(KvResponse.of(KvStatus.WRONG_GROUP));
+            return;
+        }
         if (request.op() == KvOp.GET) {
             host.query(KvCommands.encodeQuery(request.key()), outcome -> reply.accept(response(outcome)));
         } else {

@@ -233,11 +233,10 @@ public final class ShardGroupStateMachine implements StateMachine {
     }
 
     private byte[] write(KvRequest r, long now) {
-        int shard = Shards.shardOf(r.key(), numShards);
-        Shard s = shards[shard];
-        if (current.groupOf(shard) != gid || s == null || !s.serving()) {
+        if (!serves(r.key())) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
+        Shard s = shardOf(r.key());
         s.sessions.expire(now, sessionTimeoutMillis);
         SessionTable.Admission a = s.sessions.admit(r.clientId(), r.seq(), r.lowestUnacked(), now);
         if (a instanceof SessionTable.Duplicate d) {
@@ -272,6 +271,8 @@ public final class ShardGroupStateMachine implements StateMachine {
                 s.handoff = next.num();
                 s.peer = after;
                 s.peerServers = after == Config.NO_GROUP ? List.of() : next.groups().get(after);
+            } else if (before == Config.NO_GROUP && after != Config.NO_GROUP && after != gid) {
+                awaitPuller(i, after, next);
             }
         }
         for (Shard s : shards) {
@@ -304,6 +305,20 @@ public final class ShardGroupStateMachine implements StateMachine {
             s.peer = h.gid();
             s.peerServers = h.servers();
             shards[shard] = s;
+        }
+    }
+
+    /**
+     * A shard this group froze while nobody owned it has an owner again, who will pull it from
+     * here: keep the copy, and this group unsettled, until that owner has it. Moving on earlier
+     * could let a later configuration hand the shard back to this group, which would then wait
+     * on the new owner for data that only its own discarded copy had.
+     */
+    private void awaitPuller(int shard, int owner, Config next) {
+        Shard s = shards[shard];
+        if (s != null && s.state == ShardState.OUTGOING && s.peer == Config.NO_GROUP) {
+            s.peer = owner;
+            s.peerServers = next.groups().get(owner);
         }
     }
 
@@ -358,12 +373,25 @@ public final class ShardGroupStateMachine implements StateMachine {
     @Override
     public byte[] query(byte[] query) {
         byte[] key = KvCommands.decodeQuery(query);
-        int shard = Shards.shardOf(key, numShards);
-        Shard s = shards[shard];
-        if (current.groupOf(shard) != gid || s == null || !s.serving()) {
+        if (!serves(key)) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
-        return KvOps.read(s.data, key);
+        return KvOps.read(shardOf(key).data, key);
+    }
+
+    /**
+     * Whether this replica's state serves {@code key}'s shard: owned in the current configuration
+     * and fully installed. A request for a shard it does not serve can be refused without a log
+     * entry; applying re-checks, since the state may change before the entry commits.
+     */
+    public boolean serves(byte[] key) {
+        int shard = Shards.shardOf(key, numShards);
+        Shard s = shards[shard];
+        return current.groupOf(shard) == gid && s != null && s.serving();
+    }
+
+    private Shard shardOf(byte[] key) {
+        return shards[Shards.shardOf(key, numShards)];
     }
 
     // ------------------------------------------------------------------ snapshots

@@ -195,6 +195,28 @@ class ShardGroupStateMachineTest {
     }
 
     @Test
+    void aShardFrozenWhileUnownedKeepsItsHolderUnsettledUntilTheNextOwnerHasIt() {
+        take(a, config(1, 1, 1, 1));
+        take(b, latest);
+        put(a, 7, 1, keyIn(2), "only copy");
+        take(a, config(0, 0, 0, 0));
+        take(b, latest);
+        assertTrue(a.settled(), "nobody owns the shards: nothing to wait for");
+        take(a, config(2, 2, 2, 2));
+        take(b, latest);
+        assertEquals(ShardState.OUTGOING, a.state(2));
+        assertFalse(a.settled(), "group 2 will pull from here: the copy must stay until it has it");
+        assertEquals(ShardGroupStateMachine.Reply.NOT_READY, take(a, config(0, 0, 0, 0)),
+                "a later configuration could hand the shard back before group 2 pulled it");
+        latest = b.config();
+        pullAll(b, a, 1 << 20);
+        collectGarbage(b, a);
+        assertTrue(a.settled());
+        assertNull(a.state(2));
+        assertEquals("only copy", new String(get(b, keyIn(2)).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aGroupThatGetsBackWhatItStillHoldsServesItWithoutPulling() {
         take(a, config(1, 1, 1, 1));
         put(a, 7, 1, keyIn(0), "mine");
