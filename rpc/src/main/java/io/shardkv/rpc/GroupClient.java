@@ -60,7 +60,7 @@ public final class GroupClient implements AutoCloseable {
         }
         this.servers = List.copyOf(servers);
         for (InetSocketAddress a : servers) {
-            addresses.add(a.getHostString() + ":" + a.getPort());
+            addresses.add(HostPort.format(a));
         }
         this.connections = new PeerConnection[servers.size()];
         this.attemptTimeout = attemptTimeout;

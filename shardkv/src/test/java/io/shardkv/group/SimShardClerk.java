@@ -6,13 +6,13 @@ import io.shardkv.linearizability.KvInput;
 import io.shardkv.linearizability.KvOutput;
 import io.shardkv.raft.sim.SimGroupClient;
 import io.shardkv.raft.sim.SimWorld;
-import io.shardkv.rpc.GroupClient;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
 import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvReplies;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +124,7 @@ final class SimShardClerk {
         SimGroupClient group = groups.computeIfAbsent(gid, g -> new SimGroupClient(world, endpoint,
                 config.groups().get(g).stream().map(SimGroupClient::endpointOf).toList(), ATTEMPT_MICROS,
                 RETRY_PAUSE_MICROS, random, false));
-        group.call(request, GROUP_DEADLINE_MICROS, SimShardClerk::classify, response -> {
+        group.call(request, GROUP_DEADLINE_MICROS, KvReplies::classify, response -> {
             if (response.status() == KvStatus.WRONG_GROUP) {
                 refreshThen(() -> attempt(request, finish));
             } else {
@@ -149,17 +149,5 @@ final class SimShardClerk {
                 }, error -> {
                     throw world.fail("clerk " + endpoint + ": controller query failed: " + error.getMessage());
                 }));
-    }
-
-    private static GroupClient.Step<KvResponse> classify(Object body) {
-        if (!(body instanceof KvResponse r)) {
-            return new GroupClient.Retry<>();
-        }
-        return switch (r.status()) {
-            case OK, NO_KEY, CAS_FAILED, WRONG_GROUP -> new GroupClient.Done<>(r);
-            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
-            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-            default -> new GroupClient.Fail<>(new IllegalStateException(r.status() + " (" + r.message() + ")"));
-        };
     }
 }

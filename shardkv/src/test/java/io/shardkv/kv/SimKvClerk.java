@@ -6,9 +6,9 @@ import io.shardkv.linearizability.KvInput;
 import io.shardkv.linearizability.KvOutput;
 import io.shardkv.raft.sim.SimCluster;
 import io.shardkv.raft.sim.SimGroupClient;
-import io.shardkv.rpc.GroupClient;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvReplies;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.charset.StandardCharsets;
@@ -103,24 +103,12 @@ final class SimKvClerk {
         KvRequest request = new KvRequest(clientId, seq, seq, op, bytes(key), value == null ? null : bytes(value),
                 expected == null ? null : bytes(expected));
         long handle = history.invoke(endpoint(), input);
-        group.call(request, SimKvClerk::classify, response -> {
+        group.call(request, KvReplies::classify, response -> {
             history.ret(handle, outputOf(op, response));
             busy = false;
             done.accept(response);
         }, error -> {
             throw cluster.fail("clerk " + endpoint() + ": " + op + " failed: " + error.getMessage());
         });
-    }
-
-    private static GroupClient.Step<KvResponse> classify(Object body) {
-        if (!(body instanceof KvResponse r)) {
-            return new GroupClient.Retry<>();
-        }
-        return switch (r.status()) {
-            case OK, NO_KEY, CAS_FAILED -> new GroupClient.Done<>(r);
-            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
-            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-            default -> new GroupClient.Fail<>(new IllegalStateException(r.status() + " (" + r.message() + ")"));
-        };
     }
 }

@@ -8,6 +8,7 @@ import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.transport.NettyRaftTransport;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -123,7 +124,7 @@ public final class ReplicaServer implements AutoCloseable {
 
     private String addressOf(int nodeId) {
         InetSocketAddress a = config.peers().get(nodeId);
-        return a == null ? null : a.getHostString() + ":" + a.getPort();
+        return a == null ? null : HostPort.format(a);
     }
 
     private CompletableFuture<Object> handle(Object request) {

@@ -191,8 +191,16 @@ final class WriteAheadLog implements AutoCloseable {
         directoryDirty = false;
     }
 
-    /** Deletes segments holding only entries at or below {@code index} (covered by a snapshot). */
+    /**
+     * Deletes segments holding only entries at or below {@code index} (covered by a durable
+     * snapshot) — the active one too when the snapshot covers the whole log, so covered entries
+     * never linger on disk until the segment fills.
+     */
     void releaseUpTo(long index) throws IOException {
+        if (!segments.isEmpty() && lastIndex() <= index) {
+            resetAfter(index);
+            return;
+        }
         while (segments.size() > 1 && segments.get(0).lastIndex() <= index && !unsynced.contains(segments.get(0))) {
             Segment s = segments.remove(0);
             s.close();

@@ -1,0 +1,164 @@
+package io.shardkv.group;
+
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.ReplicaConfig;
+import io.shardkv.raft.server.ReplicaServer;
+import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import io.shardkv.rpc.kv.KvWireTypes;
+import io.shardkv.rpc.migration.MigrationWireTypes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One replica of a shard group: a {@link ReplicaServer} running the {@link ShardGroupStateMachine},
+ * with {@link ShardGroupService} answering clients and other groups on its port, and a
+ * {@link MigrationDriver} ticking on the node's thread that reaches the controller and other
+ * groups through a client transport of its own.
+ */
+public final class ShardGroupServer implements AutoCloseable {
+
+    /** How often the driver looks for due steps; its poll interval paces controller queries. */
+    static final Duration TICK = Duration.ofMillis(20);
+
+    /**
+     * What makes a replica part of the sharded store.
+     *
+     * @param gid         this replica's group id (positive; 0 means "no group" in configurations)
+     * @param numShards   the cluster's shard count, the controller's
+     * @param controllers the controller replicas' addresses
+     * @param driver      migration settings
+     */
+    public record Settings(int gid, int numShards, List<InetSocketAddress> controllers,
+                           MigrationDriver.Options driver) {
+        public Settings {
+            if (gid <= 0) {
+                throw new IllegalArgumentException("gid must be positive, was " + gid);
+            }
+            if (numShards < 1) {
+                throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+            }
+            if (controllers.isEmpty()) {
+                throw new IllegalArgumentException("at least one controller address is needed");
+            }
+            controllers = List.copyOf(controllers);
+            Objects.requireNonNull(driver, "driver");
+        }
+    }
+
+    private final ShardGroupStateMachine machine;
+    private final Transport outbound;
+    private final NetMigrationPeers peers;
+    private final ReplicaServer replica;
+    private final ScheduledExecutorService ticker;
+    private MigrationDriver driver;
+
+    private ShardGroupServer(ReplicaConfig config, Settings settings, EventLoops loops, ReplicaServer.LinkFilter links)
+            throws IOException {
+        this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
+                config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
+        this.outbound = Transport.create(TransportConfig.builder(config.clusterId()).build(), codec(), loops);
+        this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
+        try {
+            this.replica = ReplicaServer.start(config, loops, codec(), machine, (host, addressOf) -> {
+                ShardGroupService service = new ShardGroupService(machine, host, addressOf);
+                driver = new MigrationDriver(machine, host, peers, settings.driver(), System::currentTimeMillis);
+                return new ReplicaServer.RequestHandler() {
+                    @Override
+                    public void handle(Object request, Consumer<Object> reply) {
+                        service.handle(request, reply);
+                    }
+
+                    @Override
+                    public Object timeout(Object request) {
+                        return ShardGroupService.timeout(request);
+                    }
+                };
+            }, links);
+        } catch (IOException | RuntimeException e) {
+            peers.close();
+            outbound.close();
+            throw e;
+        }
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "shard-group-" + settings.gid() + "-" + config.id() + "-driver");
+            t.setDaemon(true);
+            return t;
+        });
+        MigrationDriver d = driver;
+        ticker.scheduleWithFixedDelay(() -> onNode(d::tick), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code action} on the node's thread (peers' callbacks arrive only after the node started). */
+    private void onNode(Runnable action) {
+        replica.node().execute(action);
+    }
+
+    /** The codec of a shard group's port and of its calls out: Raft, key/value, controller and migration messages. */
+    public static Codec codec() {
+        return Codec.builder().install(new RaftWireTypes()).install(new KvWireTypes()).install(new CtrlerWireTypes())
+                .install(new MigrationWireTypes()).build();
+    }
+
+    /** Opens the replica's storage, binds its port, starts its node and its migration driver. */
+    public static ShardGroupServer start(ReplicaConfig config, Settings settings, EventLoops loops) throws IOException {
+        return new ShardGroupServer(config, settings, loops, ReplicaServer.LinkFilter.OPEN);
+    }
+
+    static ShardGroupServer start(ReplicaConfig config, Settings settings, EventLoops loops,
+                                  ReplicaServer.LinkFilter links) throws IOException {
+        return new ShardGroupServer(config, settings, loops, links);
+    }
+
+    public InetSocketAddress address() {
+        return replica.address();
+    }
+
+    public NodeStatus status() {
+        return replica.status();
+    }
+
+    /** This replica's shard state, read on the node's thread. */
+    public CompletableFuture<ShardGroupView> view() {
+        CompletableFuture<ShardGroupView> f = new CompletableFuture<>();
+        replica.node().execute(() -> {
+            SortedMap<Integer, ShardState> states = new TreeMap<>();
+            SortedMap<Integer, Integer> keys = new TreeMap<>();
+            for (int s = 0; s < machine.config().numShards(); s++) {
+                ShardState state = machine.state(s);
+                if (state != null) {
+                    states.put(s, state);
+                    keys.put(s, machine.keys(s));
+                }
+            }
+            f.complete(new ShardGroupView(machine.config().num(), machine.settled(), states, keys));
+        });
+        return f;
+    }
+
+    /** Stops the driver, then serving: the port and connections close, then the node and its storage. */
+    @Override
+    public void close() throws IOException {
+        ticker.shutdownNow();
+        try {
+            replica.close();
+        } finally {
+            peers.close();
+            outbound.close();
+        }
+    }
+}

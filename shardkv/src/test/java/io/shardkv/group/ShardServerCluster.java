@@ -1,0 +1,214 @@
+package io.shardkv.group;
+
+import io.shardkv.ctrler.ControllerServer;
+import io.shardkv.raft.rsm.RsmOptions;
+import io.shardkv.raft.server.ReplicaConfig;
+import io.shardkv.raft.server.ReplicaServer;
+import io.shardkv.raft.testing.FreePorts;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A real sharded store in this JVM: a 3-replica controller group and shard groups 100, 101 and
+ * 102 of 3 replicas each, on 127.0.0.1 ports with real files and fsync. Groups can be shut down
+ * and started again on their data (the labs' shutdowngroup/startgroup).
+ */
+final class ShardServerCluster implements AutoCloseable {
+
+    static final String CLUSTER = "shardkv-test";
+    static final int[] GIDS = {100, 101, 102};
+    static final int REPLICAS = 3;
+
+    private final Path base;
+    private final int numShards;
+    private final RsmOptions rsm;
+    private final MigrationDriver.Options driver;
+    private final EventLoops loops = EventLoops.create(TransportConfig.builder(CLUSTER).ioThreads(2).build());
+    private final Transport clients = Transport.create(TransportConfig.builder(CLUSTER).build(),
+            ShardGroupServer.codec(), loops);
+    private final Map<Integer, InetSocketAddress> controllerPeers = new TreeMap<>();
+    private final List<ReplicaServer> controllers = new ArrayList<>();
+    private final List<Map<Integer, InetSocketAddress>> groupPeers = new ArrayList<>();
+    private final ShardGroupServer[][] servers = new ShardGroupServer[GIDS.length][REPLICAS + 1];
+    private final ControllerClerk admin;
+    private final Random random;
+
+    /** @param snapshotThresholdBytes 0: never snapshot */
+    ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed)
+            throws IOException {
+        this.base = base;
+        this.numShards = numShards;
+        this.rsm = RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotThresholdBytes);
+        this.driver = driver;
+        this.random = new Random(seed);
+        List<Integer> ports = FreePorts.take(REPLICAS * (1 + GIDS.length));
+        for (int id = 1; id <= REPLICAS; id++) {
+            controllerPeers.put(id, new InetSocketAddress("127.0.0.1", ports.get(id - 1)));
+        }
+        for (int gi = 0; gi < GIDS.length; gi++) {
+            Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+            for (int id = 1; id <= REPLICAS; id++) {
+                peers.put(id, new InetSocketAddress("127.0.0.1", ports.get(REPLICAS * (gi + 1) + id - 1)));
+            }
+            groupPeers.add(peers);
+        }
+        for (int id = 1; id <= REPLICAS; id++) {
+            controllers.add(ControllerServer.start(ReplicaConfig.of(id, controllerPeers, base.resolve("ctrler-" + id),
+                    CLUSTER), numShards, loops));
+        }
+        for (int gi = 0; gi < GIDS.length; gi++) {
+            startGroup(gi);
+        }
+        this.admin = new ControllerClerk(clients, controllerAddresses());
+    }
+
+    List<InetSocketAddress> controllerAddresses() {
+        return new ArrayList<>(controllerPeers.values());
+    }
+
+    Path dataDir(int gi, int id) {
+        return base.resolve("group-" + GIDS[gi] + "-" + id);
+    }
+
+    void startGroup(int gi) throws IOException {
+        for (int id = 1; id <= REPLICAS; id++) {
+            startServer(gi, id);
+        }
+    }
+
+    void startServer(int gi, int id) throws IOException {
+        if (servers[gi][id] != null) {
+            return;
+        }
+        ReplicaConfig config = ReplicaConfig.of(id, groupPeers.get(gi), dataDir(gi, id), CLUSTER).withRsm(rsm);
+        servers[gi][id] = ShardGroupServer.start(config, new ShardGroupServer.Settings(GIDS[gi], numShards,
+                controllerAddresses(), driver), loops);
+    }
+
+    void shutdownGroup(int gi) throws IOException {
+        for (int id = 1; id <= REPLICAS; id++) {
+            shutdownServer(gi, id);
+        }
+    }
+
+    void shutdownServer(int gi, int id) throws IOException {
+        ShardGroupServer s = servers[gi][id];
+        servers[gi][id] = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    ShardGroupServer server(int gi, int id) {
+        return servers[gi][id];
+    }
+
+    List<String> addresses(int gi) {
+        return groupPeers.get(gi).values().stream().map(HostPort::format).toList();
+    }
+
+    Config join(int... gis) throws Exception {
+        Map<Integer, List<String>> joining = new LinkedHashMap<>();
+        for (int gi : gis) {
+            joining.put(GIDS[gi], addresses(gi));
+        }
+        return admin.join(joining).get(30, TimeUnit.SECONDS);
+    }
+
+    Config leave(int... gis) throws Exception {
+        List<Integer> gids = new ArrayList<>();
+        for (int gi : gis) {
+            gids.add(GIDS[gi]);
+        }
+        return admin.leave(gids).get(30, TimeUnit.SECONDS);
+    }
+
+    Config move(int shard, int gi) throws Exception {
+        return admin.move(shard, GIDS[gi]).get(30, TimeUnit.SECONDS);
+    }
+
+    Config query() throws Exception {
+        return admin.query(-1).get(30, TimeUnit.SECONDS);
+    }
+
+    NetShardClerk clerk() {
+        return new NetShardClerk(clients, controllerAddresses(), numShards, new Random(random.nextLong()));
+    }
+
+    /** Waits until every running replica of every group has applied configuration {@code num} and settled. */
+    void awaitSettled(long num, Duration limit) throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            boolean all = true;
+            for (ShardGroupServer[] group : servers) {
+                for (int id = 1; id <= REPLICAS; id++) {
+                    if (group[id] != null) {
+                        ShardGroupView v = group[id].view().get(5, TimeUnit.SECONDS);
+                        all &= v.configNum() == num && v.settled();
+                    }
+                }
+            }
+            if (all) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("not every replica settled at configuration " + num + " within " + limit);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Bytes of every file under every shard group replica's data directory (the labs' persisted state, on disk). */
+    long groupDiskBytes() {
+        long total = 0;
+        for (int gi = 0; gi < GIDS.length; gi++) {
+            for (int id = 1; id <= REPLICAS; id++) {
+                try (Stream<Path> files = Files.walk(dataDir(gi, id))) {
+                    total += files.filter(Files::isRegularFile).mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).sum();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() throws IOException {
+        admin.close();
+        for (int gi = 0; gi < GIDS.length; gi++) {
+            shutdownGroup(gi);
+        }
+        for (ReplicaServer c : controllers) {
+            c.close();
+        }
+        clients.close();
+        loops.close();
+    }
+}
