@@ -26,8 +26,9 @@ import java.util.Objects;
  * shard is settled for the current one (nothing to pull, nothing to garbage-collect, nothing
  * waiting to be pulled). Taking configuration N: a shard newly owned is PULLING from its previous
  * holder (or SERVING at once if nobody ever held it, or if this group still holds it); a shard no
- * longer owned becomes OUTGOING, frozen, until the new owner deletes it — or, if nobody owns it in
- * N, kept without blocking until some later owner pulls it.
+ * longer owned becomes OUTGOING, frozen, until the new owner deletes it. If nobody owns it in N, the
+ * frozen copy is kept without blocking; once a later configuration names an owner, that owner
+ * pulls it from here and this group waits for it like for any hand-off.
  *
  * <p>Every group walks every configuration, so every group knows, per shard, who holds its data and
  * since when (the <i>holder</i>), even across configurations in which nobody owned it.
