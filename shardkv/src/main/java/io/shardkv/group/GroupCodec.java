@@ -65,7 +65,6 @@ final class GroupCodec {
                 writeBytes(out, i.sessions());
             } else if (c instanceof GroupCommand.GcDone g) {
                 out.writeByte(GC_DONE);
-                out.writeLong(g.configNum());
                 out.writeInt(g.shard());
                 out.writeLong(g.handoff());
             } else if (c instanceof GroupCommand.DeleteShard d) {
@@ -98,7 +97,7 @@ final class GroupCodec {
                     boolean last = in.readBoolean();
                     yield new GroupCommand.InstallChunk(config, shard, handoff, from, entries, last, readBytes(in));
                 }
-                case GC_DONE -> new GroupCommand.GcDone(in.readLong(), in.readInt(), in.readLong());
+                case GC_DONE -> new GroupCommand.GcDone(in.readInt(), in.readLong());
                 case DELETE_SHARD -> new GroupCommand.DeleteShard(in.readInt(), in.readLong());
                 default -> throw new IOException("unknown shard group command " + kind);
             };

@@ -29,7 +29,7 @@ sealed interface GroupCommand {
     }
 
     /** The previous holder deleted the shard: stop telling it to. */
-    record GcDone(long configNum, int shard, long handoff) implements GroupCommand {
+    record GcDone(int shard, long handoff) implements GroupCommand {
     }
 
     /** Delete a shard this group handed off at {@code handoff}: its new owner has installed it. */

@@ -250,7 +250,7 @@ public final class MigrationDriver {
                 pauseAfterRefusal(deletes, task.shard());
                 return;
             }
-            host.submitInternal(ShardGroupStateMachine.gcDone(machine.config().num(), task.shard(), task.handoff()),
+            host.submitInternal(ShardGroupStateMachine.gcDone(task.shard(), task.handoff()),
                     outcome -> {
                         if (current(deletes, task.shard(), step)) {
                             deletes.remove(task.shard());

@@ -13,11 +13,11 @@ final class Shard {
 
     ShardState state;
     /**
-     * PULLING / GC: the configuration at which the previous holder froze the shard; OUTGOING: the
+     * PULLING: the configuration at which the previous holder froze the shard; OUTGOING: the
      * configuration at which this group did.
      */
     long handoff;
-    /** PULLING / GC: the previous holder; OUTGOING: the new owner ({@code NO_GROUP} if none). */
+    /** PULLING: the previous holder; OUTGOING: the new owner ({@code NO_GROUP} if none). */
     int peer;
     List<String> peerServers = List.of();
     /** PULLING: the last key installed so far (null: none yet). */
@@ -32,6 +32,6 @@ final class Shard {
 
     /** Served to clients: its data is complete and this group owns it. */
     boolean serving() {
-        return state == ShardState.SERVING || state == ShardState.GC;
+        return state == ShardState.SERVING;
     }
 }

@@ -36,9 +36,11 @@ import java.util.Objects;
  * <p><b>Migration</b> is pulled by the new owner's leader: chunks of the frozen shard (in key order)
  * go through the new owner's log; the last carries the shard's session table, so a client retrying
  * a write the old owner applied gets the old owner's reply instead of a second apply. The shard is
- * served from the moment the last chunk is applied (GC), while the new owner tells the old one to
- * delete its copy through the old owner's log; once confirmed, the shard is SERVING. Deleted shards
- * are gone from memory and from the next snapshot.
+ * served from the moment the last chunk is applied. The new owner then owes the old one a
+ * deletion: it tells the old owner, through the old owner's log, to delete its copy, and records
+ * the confirmation in its own. The debt does not hold the new owner back — it may walk on, even
+ * hand the shard on — while the old owner, whose copy is still frozen, waits for it. Deleted
+ * shards are gone from memory and from the next snapshot.
  *
  * <p>Every command is checked against the state when applied, so duplicates, retries and proposals
  * of deposed leaders are no-ops. Deterministic: only ordered collections are iterated.
@@ -76,7 +78,7 @@ public final class ShardGroupStateMachine implements StateMachine {
     private record Holder(int gid, List<String> servers, long handoff) {
     }
 
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
 
     private final int gid;
     private final int numShards;
@@ -85,6 +87,8 @@ public final class ShardGroupStateMachine implements StateMachine {
     private Config current;
     private final Shard[] shards;
     private final Holder[] holders;
+    /** Deletions this group owes previous holders of shards it installed, in the order installed. */
+    private final List<GcTask> deletions = new ArrayList<>();
 
     /**
      * @param sessionTimeoutMillis a client idle this long (replicated time) is forgotten by a shard
@@ -121,10 +125,13 @@ public final class ShardGroupStateMachine implements StateMachine {
         return shards[shard] == null ? 0 : shards[shard].data.size();
     }
 
-    /** Nothing to pull, to garbage-collect or waiting to be pulled: the next configuration may be taken. */
+    /**
+     * Nothing to pull and nothing waiting to be pulled: the next configuration may be taken.
+     * Deletions this group owes others do not count: they need nothing more from this group's state.
+     */
     public boolean settled() {
         for (Shard s : shards) {
-            if (s != null && (s.state == ShardState.PULLING || s.state == ShardState.GC
+            if (s != null && (s.state == ShardState.PULLING
                     || s.state == ShardState.OUTGOING && s.peer != Config.NO_GROUP)) {
                 return false;
             }
@@ -143,15 +150,9 @@ public final class ShardGroupStateMachine implements StateMachine {
         return tasks;
     }
 
+    /** The deletions this group owes: previous holders to tell to delete their copies. */
     public List<GcTask> gcTasks() {
-        List<GcTask> tasks = new ArrayList<>();
-        for (int i = 0; i < numShards; i++) {
-            Shard s = shards[i];
-            if (s != null && s.state == ShardState.GC) {
-                tasks.add(new GcTask(i, s.handoff, s.peer, s.peerServers));
-            }
-        }
-        return tasks;
+        return List.copyOf(deletions);
     }
 
     /**
@@ -197,8 +198,8 @@ public final class ShardGroupStateMachine implements StateMachine {
                 chunk.last(), chunk.sessions()));
     }
 
-    public static byte[] gcDone(long configNum, int shard, long handoff) {
-        return GroupCodec.encode(new GroupCommand.GcDone(configNum, shard, handoff));
+    public static byte[] gcDone(int shard, long handoff) {
+        return GroupCodec.encode(new GroupCommand.GcDone(shard, handoff));
     }
 
     public static byte[] deleteShard(int shard, long handoff) {
@@ -339,21 +340,18 @@ public final class ShardGroupStateMachine implements StateMachine {
         }
         if (i.last()) {
             s.sessions.load(i.sessions());
-            s.state = ShardState.GC;
+            s.state = ShardState.SERVING;
             s.pullCursor = null;
+            deletions.add(new GcTask(i.shard(), i.handoff(), s.peer, s.peerServers));
+            s.peer = Config.NO_GROUP;
+            s.peerServers = List.of();
         }
         return Reply.APPLIED;
     }
 
     private Reply gcDone(GroupCommand.GcDone g) {
-        Shard s = shard(g.shard());
-        if (s == null || s.state != ShardState.GC || s.handoff != g.handoff() || current.num() != g.configNum()) {
-            return Reply.IGNORED;
-        }
-        s.state = ShardState.SERVING;
-        s.peer = Config.NO_GROUP;
-        s.peerServers = List.of();
-        return Reply.APPLIED;
+        boolean removed = deletions.removeIf(d -> d.shard() == g.shard() && d.handoff() == g.handoff());
+        return removed ? Reply.APPLIED : Reply.IGNORED;
     }
 
     private Reply delete(GroupCommand.DeleteShard d) {
@@ -414,6 +412,13 @@ public final class ShardGroupStateMachine implements StateMachine {
                 }
                 writeShard(out, shards[i]);
             }
+            out.writeInt(deletions.size());
+            for (GcTask d : deletions) {
+                out.writeInt(d.shard());
+                out.writeLong(d.handoff());
+                out.writeInt(d.sourceGid());
+                ConfigCodec.writeServers(out, d.sourceServers());
+            }
         });
     }
 
@@ -451,6 +456,10 @@ public final class ShardGroupStateMachine implements StateMachine {
             for (int i = 0; i < numShards; i++) {
                 holders[i] = in.readBoolean() ? new Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
                 shards[i] = readShard(in);
+            }
+            deletions.clear();
+            for (int n = in.readInt(); n > 0; n--) {
+                deletions.add(new GcTask(in.readInt(), in.readLong(), in.readInt(), ConfigCodec.readServers(in)));
             }
             return null;
         });

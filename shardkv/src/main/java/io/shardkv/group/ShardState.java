@@ -6,8 +6,6 @@ public enum ShardState {
     SERVING,
     /** Owned since this configuration; its data is being pulled from the previous holder. Not served. */
     PULLING,
-    /** Owned and complete, so served; the previous holder has not yet confirmed it deleted its copy. */
-    GC,
     /** No longer owned; kept, frozen, until the new owner has installed it and says so. Not served. */
     OUTGOING
 }

@@ -129,7 +129,7 @@ public final class MigrationBench {
         while (System.nanoTime() < deadline) {
             for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
                 ShardState s = c.server(gi, id).view().get(5, TimeUnit.SECONDS).shards().get(shard);
-                if (s == ShardState.GC || s == ShardState.SERVING) {
+                if (s == ShardState.SERVING) {
                     return;
                 }
             }

@@ -99,7 +99,7 @@ class ShardGroupStateMachineTest {
     private void collectGarbage(ShardGroupStateMachine to, ShardGroupStateMachine from) {
         for (ShardGroupStateMachine.GcTask t : to.gcTasks()) {
             from.apply(++index, 0, ShardGroupStateMachine.deleteShard(t.shard(), t.handoff()));
-            to.apply(++index, 0, ShardGroupStateMachine.gcDone(to.config().num(), t.shard(), t.handoff()));
+            to.apply(++index, 0, ShardGroupStateMachine.gcDone(t.shard(), t.handoff()));
         }
     }
 
@@ -139,7 +139,11 @@ class ShardGroupStateMachineTest {
 
         int chunks = pullAll(b, a, 64);
         assertTrue(chunks > 5, "small chunks should take several rounds, took " + chunks);
-        assertEquals(ShardState.GC, b.state(2));
+        assertEquals(ShardState.SERVING, b.state(2));
+        assertEquals(List.of(2, 3), b.gcTasks().stream().map(ShardGroupStateMachine.GcTask::shard).toList(),
+                "group 2 owes group 1 the deletion of its copies of shards 2 and 3");
+        assertTrue(b.settled(), "the debt must not hold the new owner back");
+        assertFalse(a.settled(), "the old owner's frozen copy waits for the deletion");
         assertEquals("once", new String(get(b, moving).value(), StandardCharsets.UTF_8));
         // The client retries its write at the new owner: answered from the migrated table.
         assertEquals(first.status(), put(b, 9, 1, moving, "once").status());
@@ -214,6 +218,25 @@ class ShardGroupStateMachineTest {
         assertTrue(a.settled());
         assertNull(a.state(2));
         assertEquals("only copy", new String(get(b, keyIn(2)).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theNewOwnerWalksOnAndHandsTheShardOnWhileItStillOwesTheDeletion() {
+        take(a, config(1, 1, 1, 1));
+        take(b, latest);
+        put(a, 7, 1, keyIn(1), "v");
+        take(a, config(2, 2, 2, 2));
+        take(b, latest);
+        pullAll(b, a, 1 << 20);
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, take(b, config(2, 2, 2, 2)),
+                "group 1 may be down for good: group 2 must not wait for its confirmation");
+        take(a, latest);
+        assertEquals(ShardState.OUTGOING, a.state(1), "group 1 has not been told to delete yet");
+        collectGarbage(b, a);
+        assertNull(a.state(1));
+        assertEquals(List.of(), b.gcTasks());
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(
+                b.apply(++index, 0, ShardGroupStateMachine.gcDone(1, 2))), "a repeated confirmation is a no-op");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.shardkv.rpc.ctrler.Config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -162,6 +163,49 @@ class ShardScenariosTest {
         }
         lab.shutdownGroup(0);
         checkAll(lab, ck, values);
+    }
+
+    /**
+     * Beyond the lab: the old owner dies right after the new owner installed its shards, before
+     * confirming the deletion. The new owner must keep walking configurations and hand shards on.
+     */
+    @ParameterizedTest(name = "new owner walks on while the old owner is down, seed {0}")
+    @MethodSource("seeds")
+    void newOwnerWalksOnWhileTheOldOwnerIsDown(long seed) {
+        ShardLab lab = ShardLab.make(3, false, -1, seed);
+        Random random = new Random(seed);
+        SimShardClerk ck = lab.makeClerk();
+        lab.join(0);
+        String[] values = putKeys(lab, ck, 10, 5, random);
+        lab.join(1);
+        List<Integer> installed = new ArrayList<>();
+        lab.await("a replica of group 101 installed a shard that no replica of group 100 has deleted yet", () -> {
+            for (int i = 1; i <= 3; i++) {
+                for (ShardGroupStateMachine.GcTask t : lab.service(1, i).machine().gcTasks()) {
+                    if (IntStream.rangeClosed(1, 3).allMatch(
+                            r -> lab.service(0, r).machine().state(t.shard()) == ShardState.OUTGOING)) {
+                        installed.add(t.shard());
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }, ShardLab.STEP_LIMIT);
+        lab.shutdownGroup(0);
+        Config three = lab.join(2);
+        lab.await("every replica of group 101 takes configuration " + three.num() + " though group 100 never"
+                        + " confirms a deletion",
+                () -> IntStream.rangeClosed(1, 3).allMatch(i -> lab.service(1, i).machine().config().num() == three.num()),
+                ShardLab.STEP_LIMIT);
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(lab.service(1, i).machine().gcTasks().stream().anyMatch(t -> t.shard() == installed.get(0)),
+                    "group 100 is down: the deletion of shard " + installed.get(0) + " stays owed");
+        }
+        for (int i = 0; i < 10; i++) {
+            if (ShardLab.shardOf(key(i)) == installed.get(0)) {
+                lab.check(ck, key(i), values[i]);
+            }
+        }
     }
 
     @ParameterizedTest(name = "TestSnapshot seed {0}")
