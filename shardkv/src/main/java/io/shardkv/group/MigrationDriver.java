@@ -125,8 +125,9 @@ public final class MigrationDriver {
     }
 
     /**
-     * The peer refused (it has not reached the configuration yet, or is not the leader): ask again
-     * after a poll interval rather than at once, so a lagging group is not flooded.
+     * No answer, or a refusal (the peer has not reached the configuration yet, or is not the
+     * leader): ask again after a poll interval rather than at once, so a lagging or unreachable
+     * group is not flooded.
      */
     private void pauseAfterRefusal(Map<Integer, Step> steps, int shard) {
         steps.put(shard, new Step(nextToken++, clockMillis.getAsLong() + options.pollInterval().toMillis()));
@@ -201,31 +202,36 @@ public final class MigrationDriver {
                     LOG.error("group {}: group {} no longer holds shard {} frozen at {}, which is not yet installed here",
                             machine.gid(), task.sourceGid(), task.shard(), task.handoff());
                 }
-                if (response == null) {
-                    pulls.remove(task.shard());
-                } else {
-                    pauseAfterRefusal(pulls, task.shard());
-                }
+                pauseAfterRefusal(pulls, task.shard());
                 return;
             }
             install(task, step, response);
         });
     }
 
-    private void install(ShardGroupStateMachine.PullTask task, Step step, PullShardResponse chunk) {
-        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(chunk.keys().size());
-        for (int i = 0; i < chunk.keys().size(); i++) {
-            entries.add(Map.entry(new Key(chunk.keys().get(i)), chunk.values().get(i)));
+    private void install(ShardGroupStateMachine.PullTask task, Step step, PullShardResponse response) {
+        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(response.keys().size());
+        for (int i = 0; i < response.keys().size(); i++) {
+            entries.add(Map.entry(new Key(response.keys().get(i)), response.values().get(i)));
+        }
+        ShardGroupStateMachine.Chunk chunk = new ShardGroupStateMachine.Chunk(entries, response.last(),
+                response.sessions());
+        String invalid = machine.invalidChunk(task.shard(), task.cursor(), chunk);
+        if (invalid != null) {
+            LOG.error("group {}: group {} sent a chunk of shard {} that cannot be installed ({}); asking again",
+                    machine.gid(), task.sourceGid(), task.shard(), invalid);
+            pauseAfterRefusal(pulls, task.shard());
+            return;
         }
         byte[] command = ShardGroupStateMachine.installChunk(machine.config().num(), task.shard(), task.handoff(),
-                task.cursor(), new ShardGroupStateMachine.Chunk(entries, chunk.last(), chunk.sessions()));
+                task.cursor(), chunk);
         host.submitInternal(command, outcome -> {
             if (!current(pulls, task.shard(), step)) {
                 return;
             }
             pulls.remove(task.shard());
             if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
-                if (chunk.last()) {
+                if (response.last()) {
                     LOG.info("group {}: shard {} installed from group {} ({} keys)", machine.gid(), task.shard(),
                             task.sourceGid(), machine.keys(task.shard()));
                 }
@@ -242,11 +248,7 @@ public final class MigrationDriver {
             if (!current(deletes, task.shard(), step)) {
                 return;
             }
-            if (response == null) {
-                deletes.remove(task.shard());
-                return;
-            }
-            if (response.status() != MigrationStatus.OK) {
+            if (response == null || response.status() != MigrationStatus.OK) {
                 pauseAfterRefusal(deletes, task.shard());
                 return;
             }

@@ -76,7 +76,7 @@ public final class ShardGroupServer implements AutoCloseable {
         try {
             this.replica = ReplicaServer.start(config, loops, codec(), machine, (host, addressOf) -> {
                 ShardGroupService service = new ShardGroupService(machine, host, addressOf);
-                driver = new MigrationDriver(machine, host, peers, settings.driver(), System::currentTimeMillis);
+                driver = new MigrationDriver(machine, host, peers, settings.driver(), ShardGroupServer::monotonicMillis);
                 return new ReplicaServer.RequestHandler() {
                     @Override
                     public void handle(Object request, Consumer<Object> reply) {
@@ -101,6 +101,11 @@ public final class ShardGroupServer implements AutoCloseable {
         });
         MigrationDriver d = driver;
         ticker.scheduleWithFixedDelay(() -> onNode(d::tick), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The driver's clock: only intervals matter, so a wall-clock step must not stall or rush it. */
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** Runs {@code action} on the node's thread (peers' callbacks arrive only after the node started). */

@@ -2,7 +2,7 @@ package io.shardkv.group;
 
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
-import io.shardkv.kv.KvService;
+import io.shardkv.kv.KvLimits;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.rsm.RsmOutcome;
@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers what reaches a shard group: clients' key/value requests and other groups' migration
@@ -32,6 +34,11 @@ public final class ShardGroupService {
 
     /** The most a pull returns, whatever it asks for: one chunk is one log entry and one frame. */
     public static final int MAX_CHUNK_BYTES = 4 << 20;
+
+    /** A shard's session table travels in one answer, which must fit a frame (16 MiB by default). */
+    static final int SESSION_TABLE_WARNING_BYTES = 12 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardGroupService.class);
 
     private final ShardGroupStateMachine machine;
     private final RsmHost host;
@@ -73,9 +80,9 @@ public final class ShardGroupService {
     }
 
     private void handleKv(KvRequest request, Consumer<KvResponse> reply) {
-        if (request.key().length > KvService.MAX_KEY_BYTES) {
-            reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "key of " + request.key().length
-                    + " bytes exceeds the limit of " + KvService.MAX_KEY_BYTES));
+        KvResponse refusal = KvLimits.refusal(request);
+        if (refusal != null) {
+            reply.accept(refusal);
             return;
         }
         if (host.isLeader() && !machine.serves(request.key())) {
@@ -125,6 +132,11 @@ public final class ShardGroupService {
             for (Map.Entry<Key, byte[]> e : c.entries()) {
                 keys.add(e.getKey().bytes());
                 values.add(e.getValue());
+            }
+            if (c.sessions().length > SESSION_TABLE_WARNING_BYTES) {
+                LOG.error("group {}: the session table of shard {} is {} bytes, near the 16 MiB frame limit; an"
+                        + " answer that does not fit stalls the migration (lower the session timeout or the clients'"
+                        + " unacknowledged writes)", machine.gid(), request.shard(), c.sessions().length);
             }
             return PullShardResponse.chunk(reached, keys, values, c.last(), c.sessions());
         }

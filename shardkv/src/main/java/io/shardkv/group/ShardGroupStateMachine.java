@@ -180,7 +180,15 @@ public final class ShardGroupStateMachine implements StateMachine {
             entries.add(Map.entry(e.getKey(), e.getValue()));
             bytes += e.getKey().bytes().length + e.getValue().length;
         }
-        return new Chunk(entries, last, last ? s.sessions.toBytes() : new byte[0]);
+        if (!last) {
+            return new Chunk(entries, false, new byte[0]);
+        }
+        byte[] sessions = s.sessions.toBytes();
+        if (!entries.isEmpty() && bytes + sessions.length > maxBytes) {
+            // The session table does not fit beside these entries: it comes alone, in one more chunk.
+            return new Chunk(entries, false, new byte[0]);
+        }
+        return new Chunk(entries, true, sessions);
     }
 
     // ------------------------------------------------------------------ commands (encoded for the log)
@@ -226,7 +234,7 @@ public final class ShardGroupStateMachine implements StateMachine {
             return encode(takeConfig(n.config(), timeMillis));
         }
         if (c instanceof GroupCommand.InstallChunk i) {
-            return encode(install(i));
+            return encode(install(i, timeMillis));
         }
         if (c instanceof GroupCommand.GcDone g) {
             return encode(gcDone(g));
@@ -278,7 +286,8 @@ public final class ShardGroupStateMachine implements StateMachine {
             }
         }
         for (Shard s : shards) {
-            if (s != null) {
+            if (s != null && s.state != ShardState.OUTGOING) {
+                // A frozen copy stays exactly as handed off: every replica answers a pull alike.
                 s.sessions.expire(now, sessionTimeoutMillis);
             }
         }
@@ -328,10 +337,46 @@ public final class ShardGroupStateMachine implements StateMachine {
         return new SessionTable(maxUnacked, SessionTable.NewClients.ANY);
     }
 
-    private Reply install(GroupCommand.InstallChunk i) {
+    /**
+     * Why {@code chunk} cannot continue the pull of {@code shard} after {@code from}, or null if it
+     * can: keys of that shard, ascending, after {@code from}; a chunk that is not the last brings at
+     * least one entry (so the pull advances); the last one's session table is well formed. Checked
+     * by the driver before proposing, and again when applying (so a bad chunk is a no-op).
+     */
+    public String invalidChunk(int shard, Key from, Chunk chunk) {
+        if (!chunk.last() && chunk.entries().isEmpty()) {
+            return "an empty chunk that is not the last";
+        }
+        Key previous = from;
+        for (Map.Entry<Key, byte[]> e : chunk.entries()) {
+            if (Shards.shardOf(e.getKey().bytes(), numShards) != shard) {
+                return "a key of shard " + Shards.shardOf(e.getKey().bytes(), numShards) + ", not " + shard;
+            }
+            if (previous != null && e.getKey().compareTo(previous) <= 0) {
+                return "keys not in ascending order after the cursor";
+            }
+            if (e.getValue() == null) {
+                return "a key without a value";
+            }
+            previous = e.getKey();
+        }
+        if (chunk.last()) {
+            try {
+                newSessions().load(chunk.sessions());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private Reply install(GroupCommand.InstallChunk i, long now) {
         Shard s = shard(i.shard());
         if (s == null || s.state != ShardState.PULLING || s.handoff != i.handoff() || current.num() != i.configNum()
                 || !Objects.equals(s.pullCursor, i.from())) {
+            return Reply.IGNORED;
+        }
+        if (invalidChunk(i.shard(), i.from(), new Chunk(i.entries(), i.last(), i.sessions())) != null) {
             return Reply.IGNORED;
         }
         for (Map.Entry<Key, byte[]> e : i.entries()) {
@@ -339,7 +384,7 @@ public final class ShardGroupStateMachine implements StateMachine {
             s.pullCursor = e.getKey();
         }
         if (i.last()) {
-            s.sessions.load(i.sessions());
+            s.sessions.load(i.sessions(), now);
             s.state = ShardState.SERVING;
             s.pullCursor = null;
             deletions.add(new GcTask(i.shard(), i.handoff(), s.peer, s.peerServers));

@@ -5,6 +5,7 @@ import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The key/value service's bytes in the Raft log and in the RSM host's reply cache. Layouts
@@ -65,10 +66,18 @@ public final class KvCommands {
         return b.array();
     }
 
+    /** The reply to a write refused when applied (nothing changed); {@code reason} reaches the client. */
+    public static byte[] refusal(String reason) {
+        return reply(KvStatus.BAD_REQUEST, reason.getBytes(StandardCharsets.UTF_8));
+    }
+
     public static KvResponse decodeReply(byte[] reply) {
         ByteBuffer b = ByteBuffer.wrap(reply);
         KvStatus status = KvStatus.values()[b.get()];
         byte[] value = b.get() == 1 ? getBytes(b) : null;
+        if (status == KvStatus.BAD_REQUEST) {
+            return KvResponse.refused(status, value == null ? null : new String(value, StandardCharsets.UTF_8));
+        }
         return new KvResponse(status, value, null, null);
     }
 

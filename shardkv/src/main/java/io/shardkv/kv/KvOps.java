@@ -23,6 +23,10 @@ public final class KvOps {
             }
             case APPEND -> {
                 byte[] old = data.get(key);
+                if (old != null && (long) old.length + c.value().length > KvLimits.MAX_VALUE_BYTES) {
+                    yield KvCommands.refusal("appending " + c.value().length + " bytes to a value of " + old.length
+                            + " would exceed the limit of " + KvLimits.MAX_VALUE_BYTES + " bytes");
+                }
                 data.put(key, old == null ? c.value() : concat(old, c.value()));
                 yield KvCommands.reply(KvStatus.OK, null);
             }

@@ -17,9 +17,6 @@ import java.util.function.IntFunction;
  */
 public final class KvService {
 
-    /** Keys above this size are refused: they would bloat every index and snapshot. */
-    public static final int MAX_KEY_BYTES = 64 * 1024;
-
     private final RsmHost host;
     private final IntFunction<String> addressOfNode;
 
@@ -33,9 +30,9 @@ public final class KvService {
     }
 
     public void handle(KvRequest request, Consumer<KvResponse> reply) {
-        if (request.key().length > MAX_KEY_BYTES) {
-            reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "key of " + request.key().length
-                    + " bytes exceeds the limit of " + MAX_KEY_BYTES));
+        KvResponse refusal = KvLimits.refusal(request);
+        if (refusal != null) {
+            reply.accept(refusal);
             return;
         }
         if (request.op() == KvOp.GET) {

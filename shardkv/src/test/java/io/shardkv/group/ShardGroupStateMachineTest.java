@@ -3,9 +3,11 @@ package io.shardkv.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
@@ -14,6 +16,8 @@ import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -237,6 +241,37 @@ class ShardGroupStateMachineTest {
         assertEquals(List.of(), b.gcTasks());
         assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(
                 b.apply(++index, 0, ShardGroupStateMachine.gcDone(1, 2))), "a repeated confirmation is a no-op");
+    }
+
+    @Test
+    void aChunkThatCannotContinueThePullIsANoOp() {
+        take(a, config(1, 1, 1, 1));
+        take(b, latest);
+        put(a, 7, 1, keyIn(0, 0), "a");
+        put(a, 7, 2, keyIn(0, 1), "b");
+        take(a, config(2, 2, 2, 2));
+        take(b, latest);
+        ShardGroupStateMachine.PullTask task = b.pullTasks().get(0);
+        ShardGroupStateMachine.Chunk good = (ShardGroupStateMachine.Chunk) a.pull(0, task.handoff(), null, 1 << 20);
+        List<Map.Entry<Key, byte[]>> reversed = new ArrayList<>(good.entries());
+        Collections.reverse(reversed);
+        Map.Entry<Key, byte[]> foreign = Map.entry(new Key(bytes(keyIn(1))), bytes("x"));
+        ShardGroupStateMachine.Chunk[] bad = {
+            new ShardGroupStateMachine.Chunk(List.of(), false, new byte[0]),
+            new ShardGroupStateMachine.Chunk(reversed, true, good.sessions()),
+            new ShardGroupStateMachine.Chunk(List.of(foreign), true, good.sessions()),
+            new ShardGroupStateMachine.Chunk(good.entries(), true, new byte[] {1, 2, 3}),
+        };
+        for (ShardGroupStateMachine.Chunk chunk : bad) {
+            assertNotNull(b.invalidChunk(0, null, chunk));
+            assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(b.apply(++index, 0,
+                    ShardGroupStateMachine.installChunk(b.config().num(), 0, task.handoff(), null, chunk))));
+            assertEquals(ShardState.PULLING, b.state(0));
+            assertEquals(0, b.keys(0));
+        }
+        assertNull(b.invalidChunk(0, null, good));
+        pullAll(b, a, 1 << 20);
+        assertEquals(ShardState.SERVING, b.state(0));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
@@ -69,6 +70,26 @@ class KvStateMachineTest {
         other.apply(1, 0, KvCommands.encode(new KvRequest(1, 1, 1, KvOp.PUT, b("a"), b("1"), null)));
         other.apply(2, 0, KvCommands.encode(new KvRequest(1, 2, 2, KvOp.PUT, b("b"), b("2"), null)));
         assertArrayEquals(sm.snapshot(), other.snapshot());
+    }
+
+    @Test
+    void anAppendBeyondTheValueLimitIsRefusedWithItsReasonAndChangesNothing() {
+        String big = "x".repeat(KvLimits.MAX_VALUE_BYTES - 1);
+        assertEquals(KvStatus.OK, write(KvOp.PUT, "k", big, null).status());
+        assertEquals(KvStatus.OK, write(KvOp.APPEND, "k", "y", null).status(), "exactly at the limit is fine");
+        KvResponse refused = write(KvOp.APPEND, "k", "z", null);
+        assertEquals(KvStatus.BAD_REQUEST, refused.status());
+        assertTrue(refused.message().contains("would exceed the limit of " + KvLimits.MAX_VALUE_BYTES), refused.message());
+        assertEquals(KvLimits.MAX_VALUE_BYTES, get("k").value().length);
+    }
+
+    @Test
+    void requestsWithTooLargeKeysOrValuesAreRefusedBeforeTheLog() {
+        KvRequest bigKey = new KvRequest(1, 1, 1, KvOp.PUT, new byte[KvLimits.MAX_KEY_BYTES + 1], b("v"), null);
+        KvRequest bigValue = new KvRequest(1, 1, 1, KvOp.PUT, b("k"), new byte[KvLimits.MAX_VALUE_BYTES + 1], null);
+        assertTrue(KvLimits.refusal(bigKey).message().startsWith("key of " + (KvLimits.MAX_KEY_BYTES + 1)));
+        assertTrue(KvLimits.refusal(bigValue).message().startsWith("value of " + (KvLimits.MAX_VALUE_BYTES + 1)));
+        assertNull(KvLimits.refusal(new KvRequest(1, 1, 1, KvOp.PUT, b("k"), new byte[KvLimits.MAX_VALUE_BYTES], null)));
     }
 
     @Test

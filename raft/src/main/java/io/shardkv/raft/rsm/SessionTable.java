@@ -1,5 +1,6 @@
 package io.shardkv.raft.rsm;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -131,9 +132,33 @@ public final class SessionTable {
         return out.toByteArray();
     }
 
-    /** Replaces this table's content with what {@link #toBytes} produced. */
+    /**
+     * Replaces this table's content with what {@link #toBytes} produced.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not such a table; the content is then unchanged
+     */
     public void load(byte[] bytes) {
-        readFrom(ByteBuffer.wrap(bytes));
+        load(bytes, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #load}, counting every session active at {@code activeAtLeastMillis} at the latest:
+     * for a table that comes from another group, whose replicated clock is not this one's, so that
+     * no session expires here sooner than a full timeout after it arrived.
+     */
+    public void load(byte[] bytes, long activeAtLeastMillis) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            readFrom(in);
+        } catch (BufferUnderflowException | IllegalStateException e) {
+            throw new IllegalArgumentException("malformed session table of " + bytes.length + " bytes: " + e, e);
+        }
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException("malformed session table: " + in.remaining() + " bytes after its end");
+        }
+        for (Session s : sessions.values()) {
+            s.lastActiveMillis = Math.max(s.lastActiveMillis, activeAtLeastMillis);
+        }
     }
 
     /** Serialized in activity order, so a restored table expires in the same order. */
@@ -147,21 +172,28 @@ public final class SessionTable {
         }
     }
 
+    /** Replaces this table's content; if {@code in} ends too soon or is malformed, throws and leaves it unchanged. */
     void readFrom(ByteBuffer in) {
-        sessions.clear();
         int count = in.getInt();
+        if (count < 0) {
+            throw new IllegalStateException("negative session count " + count);
+        }
         List<Session> read = new ArrayList<>(Math.min(count, 1 << 16));
         for (int i = 0; i < count; i++) {
             Session s = new Session(in.getLong());
             s.lastActiveMillis = in.getLong();
             s.lowestUnacked = in.getLong();
             int replies = in.getInt();
+            if (replies < 0) {
+                throw new IllegalStateException("negative reply count " + replies);
+            }
             for (int r = 0; r < replies; r++) {
                 long seq = in.getLong();
                 s.replies.put(seq, ByteArrayWriter.getBytes(in));
             }
             read.add(s);
         }
+        sessions.clear();
         read.forEach(s -> sessions.put(s.clientId, s));
     }
 }
