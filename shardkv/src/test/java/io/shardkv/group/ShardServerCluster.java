@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
 import io.shardkv.ctrler.ControllerServer;
+import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -178,25 +180,55 @@ final class ShardServerCluster implements AutoCloseable {
         }
     }
 
-    /** Bytes of every file under every shard group replica's data directory (the labs' persisted state, on disk). */
-    long groupDiskBytes() {
-        long total = 0;
+    /**
+     * Waits until every running group replica has applied its whole log, the same on every replica
+     * of a group, twice in a row 200 ms apart: nothing in flight, so what is on disk is settled.
+     */
+    void awaitQuiescent(Duration limit) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String previous = null;
+        while (System.nanoTime() - deadline < 0) {
+            StringBuilder state = new StringBuilder();
+            boolean applied = true;
+            for (ShardGroupServer[] group : servers) {
+                long last = -1;
+                for (int id = 1; id <= REPLICAS; id++) {
+                    if (group[id] != null) {
+                        NodeStatus st = group[id].status();
+                        applied &= st.appliedIndex() == st.lastIndex() && (last < 0 || last == st.lastIndex());
+                        last = st.lastIndex();
+                        state.append(st.lastIndex()).append(',');
+                    }
+                }
+                state.append('|');
+            }
+            if (applied && state.toString().equals(previous)) {
+                return;
+            }
+            previous = applied ? state.toString() : null;
+            Thread.sleep(200);
+        }
+        throw new TimeoutException("group replicas still applying after " + limit);
+    }
+
+    /**
+     * Bytes of every file under every shard group replica's data directory (the labs' persisted
+     * state, on disk), by file relative to the cluster's base directory.
+     */
+    SortedMap<String, Long> groupDiskFiles() {
+        SortedMap<String, Long> sizes = new TreeMap<>();
         for (int gi = 0; gi < GIDS.length; gi++) {
             for (int id = 1; id <= REPLICAS; id++) {
                 try (Stream<Path> files = Files.walk(dataDir(gi, id))) {
-                    total += files.filter(Files::isRegularFile).mapToLong(p -> {
-                        try {
-                            return Files.size(p);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }).sum();
+                    for (Path p : files.filter(Files::isRegularFile).toList()) {
+                        sizes.put(base.relativize(p).toString(), Files.size(p));
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }
         }
-        return total;
+        return sizes;
     }
 
     @Override

@@ -197,6 +197,10 @@ public final class RsmHost implements Applier {
             snapshotInFlight = false;
             if (error != null) {
                 LOG.warn("node {}: snapshot at {} not taken: {}", log.id(), index, error.toString());
+            } else {
+                // Entries applied while this one was being taken may already be due: without this,
+                // they would stay in the log until some later entry is applied.
+                maybeSnapshot();
             }
         });
     }
