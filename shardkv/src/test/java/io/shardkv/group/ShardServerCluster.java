@@ -35,11 +35,11 @@ import java.util.stream.Stream;
  * 102 of 3 replicas each, on 127.0.0.1 ports with real files and fsync. Groups can be shut down
  * and started again on their data (the labs' shutdowngroup/startgroup).
  */
-final class ShardServerCluster implements AutoCloseable {
+public final class ShardServerCluster implements AutoCloseable {
 
-    static final String CLUSTER = "shardkv-test";
-    static final int[] GIDS = {100, 101, 102};
-    static final int REPLICAS = 3;
+    public static final String CLUSTER = "shardkv-test";
+    public static final int[] GIDS = {100, 101, 102};
+    public static final int REPLICAS = 3;
 
     private final Path base;
     private final int numShards;
@@ -56,7 +56,7 @@ final class ShardServerCluster implements AutoCloseable {
     private final Random random;
 
     /** @param snapshotThresholdBytes 0: never snapshot */
-    ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed)
+    public ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed)
             throws IOException {
         this.base = base;
         this.numShards = numShards;
@@ -84,7 +84,7 @@ final class ShardServerCluster implements AutoCloseable {
         this.admin = new ControllerClerk(clients, controllerAddresses());
     }
 
-    List<InetSocketAddress> controllerAddresses() {
+    public List<InetSocketAddress> controllerAddresses() {
         return new ArrayList<>(controllerPeers.values());
     }
 
@@ -92,13 +92,13 @@ final class ShardServerCluster implements AutoCloseable {
         return base.resolve("group-" + GIDS[gi] + "-" + id);
     }
 
-    void startGroup(int gi) throws IOException {
+    public void startGroup(int gi) throws IOException {
         for (int id = 1; id <= REPLICAS; id++) {
             startServer(gi, id);
         }
     }
 
-    void startServer(int gi, int id) throws IOException {
+    public void startServer(int gi, int id) throws IOException {
         if (servers[gi][id] != null) {
             return;
         }
@@ -107,13 +107,13 @@ final class ShardServerCluster implements AutoCloseable {
                 controllerAddresses(), driver), loops);
     }
 
-    void shutdownGroup(int gi) throws IOException {
+    public void shutdownGroup(int gi) throws IOException {
         for (int id = 1; id <= REPLICAS; id++) {
             shutdownServer(gi, id);
         }
     }
 
-    void shutdownServer(int gi, int id) throws IOException {
+    public void shutdownServer(int gi, int id) throws IOException {
         ShardGroupServer s = servers[gi][id];
         servers[gi][id] = null;
         if (s != null) {
@@ -121,15 +121,15 @@ final class ShardServerCluster implements AutoCloseable {
         }
     }
 
-    ShardGroupServer server(int gi, int id) {
+    public ShardGroupServer server(int gi, int id) {
         return servers[gi][id];
     }
 
-    List<String> addresses(int gi) {
+    public List<String> addresses(int gi) {
         return groupPeers.get(gi).values().stream().map(HostPort::format).toList();
     }
 
-    Config join(int... gis) throws Exception {
+    public Config join(int... gis) throws Exception {
         Map<Integer, List<String>> joining = new LinkedHashMap<>();
         for (int gi : gis) {
             joining.put(GIDS[gi], addresses(gi));
@@ -137,7 +137,7 @@ final class ShardServerCluster implements AutoCloseable {
         return admin.join(joining).get(30, TimeUnit.SECONDS);
     }
 
-    Config leave(int... gis) throws Exception {
+    public Config leave(int... gis) throws Exception {
         List<Integer> gids = new ArrayList<>();
         for (int gi : gis) {
             gids.add(GIDS[gi]);
@@ -145,11 +145,11 @@ final class ShardServerCluster implements AutoCloseable {
         return admin.leave(gids).get(30, TimeUnit.SECONDS);
     }
 
-    Config move(int shard, int gi) throws Exception {
+    public Config move(int shard, int gi) throws Exception {
         return admin.move(shard, GIDS[gi]).get(30, TimeUnit.SECONDS);
     }
 
-    Config query() throws Exception {
+    public Config query() throws Exception {
         return admin.query(-1).get(30, TimeUnit.SECONDS);
     }
 
@@ -158,7 +158,7 @@ final class ShardServerCluster implements AutoCloseable {
     }
 
     /** Waits until every running replica of every group has applied configuration {@code num} and settled. */
-    void awaitSettled(long num, Duration limit) throws InterruptedException, TimeoutException, ExecutionException {
+    public void awaitSettled(long num, Duration limit) throws InterruptedException, TimeoutException, ExecutionException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             boolean all = true;
@@ -184,7 +184,7 @@ final class ShardServerCluster implements AutoCloseable {
      * Waits until every running group replica has applied its whole log, the same on every replica
      * of a group, twice in a row 200 ms apart: nothing in flight, so what is on disk is settled.
      */
-    void awaitQuiescent(Duration limit) throws InterruptedException, TimeoutException {
+    public void awaitQuiescent(Duration limit) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + limit.toNanos();
         String previous = null;
         while (System.nanoTime() - deadline < 0) {

@@ -1,16 +1,13 @@
 package io.shardkv.rpc.ctrler;
 
+import io.shardkv.rpc.ClientSession;
 import io.shardkv.rpc.GroupClient;
 import io.shardkv.rpc.Transport;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Talks to the shard controller group for admins, shard groups and clients: finds the leader
@@ -25,9 +22,7 @@ public final class ControllerClerk implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     private final GroupClient group;
-    private final long clientId = new SecureRandom().nextLong();
-    private final AtomicLong nextSeq = new AtomicLong(1);
-    private final NavigableSet<Long> outstanding = new ConcurrentSkipListSet<>();
+    private final ClientSession session = new ClientSession();
     private final Duration deadline;
 
     public ControllerClerk(Transport transport, List<InetSocketAddress> controllers) {
@@ -42,35 +37,29 @@ public final class ControllerClerk implements AutoCloseable {
 
     /** Configuration {@code num}; -1 (or a number past the end) for the latest. */
     public CompletableFuture<Config> query(long num) {
-        return send(CtrlerRequest.query(clientId, num));
+        return send(CtrlerRequest.query(session.clientId(), num));
     }
 
     /** Adds groups; the new configuration rebalances shards onto them. */
     public CompletableFuture<Config> join(Map<Integer, List<String>> groups) {
-        long seq = nextSeq.getAndIncrement();
-        return session(seq, CtrlerRequest.join(clientId, seq, lowestUnacked(seq), groups));
+        long seq = session.begin();
+        return write(seq, CtrlerRequest.join(session.clientId(), seq, session.lowestUnacked(), groups));
     }
 
     /** Removes groups; their shards move to the remaining groups. */
     public CompletableFuture<Config> leave(List<Integer> gids) {
-        long seq = nextSeq.getAndIncrement();
-        return session(seq, CtrlerRequest.leave(clientId, seq, lowestUnacked(seq), gids));
+        long seq = session.begin();
+        return write(seq, CtrlerRequest.leave(session.clientId(), seq, session.lowestUnacked(), gids));
     }
 
     /** Assigns {@code shard} to {@code gid} until the next join or leave. */
     public CompletableFuture<Config> move(int shard, int gid) {
-        long seq = nextSeq.getAndIncrement();
-        return session(seq, CtrlerRequest.move(clientId, seq, lowestUnacked(seq), shard, gid));
+        long seq = session.begin();
+        return write(seq, CtrlerRequest.move(session.clientId(), seq, session.lowestUnacked(), shard, gid));
     }
 
-    /** The lowest seq whose reply has not arrived, counting {@code seq} itself as outstanding. */
-    private long lowestUnacked(long seq) {
-        outstanding.add(seq);
-        return outstanding.first();
-    }
-
-    private CompletableFuture<Config> session(long seq, CtrlerRequest request) {
-        return send(request).whenComplete((config, error) -> outstanding.remove(seq));
+    private CompletableFuture<Config> write(long seq, CtrlerRequest request) {
+        return send(request).whenComplete((config, error) -> session.end(seq));
     }
 
     private CompletableFuture<Config> send(CtrlerRequest request) {

@@ -1,0 +1,52 @@
+package io.shardkv.client;
+
+import io.shardkv.rpc.HostPort;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link ShardKvClient} reaches a cluster.
+ *
+ * @param controllers    the shard controller replicas' addresses
+ * @param clusterId      the cluster id every server was started with (checked in the handshake)
+ * @param callTimeout    how long one call keeps retrying before it fails with {@code TIMEOUT}
+ * @param attemptTimeout how long one server has to answer before the next is tried
+ */
+public record ClientConfig(List<InetSocketAddress> controllers, String clusterId, Duration callTimeout,
+                           Duration attemptTimeout) {
+
+    public static final String DEFAULT_CLUSTER_ID = "shardkv";
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
+
+    public ClientConfig {
+        if (controllers.isEmpty()) {
+            throw new IllegalArgumentException("at least one controller address is needed");
+        }
+        controllers = List.copyOf(controllers);
+        Objects.requireNonNull(clusterId, "clusterId");
+        if (callTimeout.isNegative() || callTimeout.isZero() || attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** Controllers given as {@code host:port}, with the default cluster id and timeouts. */
+    public static ClientConfig of(List<String> controllers) {
+        return new ClientConfig(controllers.stream().map(HostPort::parse).toList(), DEFAULT_CLUSTER_ID,
+                DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT);
+    }
+
+    public ClientConfig withClusterId(String id) {
+        return new ClientConfig(controllers, id, callTimeout, attemptTimeout);
+    }
+
+    public ClientConfig withCallTimeout(Duration timeout) {
+        return new ClientConfig(controllers, clusterId, timeout, attemptTimeout);
+    }
+
+    public ClientConfig withAttemptTimeout(Duration timeout) {
+        return new ClientConfig(controllers, clusterId, callTimeout, timeout);
+    }
+}
