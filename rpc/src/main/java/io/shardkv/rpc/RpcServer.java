@@ -50,9 +50,16 @@ public final class RpcServer implements AutoCloseable {
                         pipeline.install(channel);
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        // Addresses from configuration (HostPort) are unresolved; a server binds where its name points now.
+        InetSocketAddress local = address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort())
+                : address;
+        if (local.isUnresolved()) {
+            throw new IOException("cannot listen on " + HostPort.format(address) + ": the host name does not resolve");
+        }
+        ChannelFuture bound = bootstrap.bind(local).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
+            throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bound.cause().getMessage(),
+                    bound.cause());
         }
         RpcServer server = new RpcServer(bound.channel(), connections);
         LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());

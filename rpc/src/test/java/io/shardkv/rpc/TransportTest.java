@@ -94,6 +94,21 @@ class TransportTest {
     }
 
     @Test
+    void listensOnAConfiguredHostNameAndNamesAnUnresolvableOne() throws Exception {
+        try (Transport transport = Transport.create(config("test").nodeId(1).build(), CODEC)) {
+            RpcServer server = transport.listen(HostPort.parse("localhost:" + unusedAddress().getPort()),
+                    new RecordingHandler(CompletableFuture::completedFuture));
+            PeerConnection peer = transport.connect(server.localAddress());
+            assertEquals(new Ping(2, "y"), peer.request(new Ping(2, "y"), LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+            peer.close();
+            server.close();
+            IOException e = assertThrows(IOException.class, () -> transport.listen(
+                    HostPort.parse("no-such-host.invalid:7000"), new RecordingHandler(CompletableFuture::completedFuture)));
+            assertTrue(e.getMessage().contains("no-such-host.invalid:7000"), e.getMessage());
+        }
+    }
+
+    @Test
     void concurrentRequestsOnOneConnectionAreMatchedToTheirResponses() throws Exception {
         ExecutorService workers = Executors.newFixedThreadPool(4);
         resources.add(workers::shutdownNow);

@@ -1,0 +1,145 @@
+package io.shardkv.cli;
+
+import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code shardkv admin}: the controller's join, leave, move and query. */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Change or show the shard configuration.",
+        subcommands = {AdminCommand.Join.class, AdminCommand.Leave.class, AdminCommand.Move.class,
+            AdminCommand.Query.class})
+final class AdminCommand {
+
+    @Mixin
+    ClusterTarget target;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs one controller call and prints the configuration it returns. */
+    int run(Function<ControllerClerk, CompletableFuture<Config>> call) throws Exception {
+        ClientConfig c = target.clientConfig();
+        Codec codec = Codec.builder().install(new CtrlerWireTypes()).build();
+        try (Transport transport = Transport.create(TransportConfig.builder(c.clusterId()).build(), codec);
+             ControllerClerk clerk = new ControllerClerk(transport, c.controllers(), c.callTimeout())) {
+            Config config;
+            try {
+                config = call.apply(clerk).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the controller did not answer: " + Main.oneLine(e.getCause()));
+            }
+            print(spec.commandLine().getOut(), config);
+            return 0;
+        }
+    }
+
+    static void print(PrintWriter out, Config c) {
+        out.println("configuration " + c.num());
+        c.groups().forEach((gid, servers) -> out.println("group " + gid + ": " + String.join(",", servers)
+                + "  shards " + c.shardsOf(gid)));
+        List<Integer> unassigned = c.shardsOf(Config.NO_GROUP);
+        if (!unassigned.isEmpty()) {
+            out.println("unassigned shards " + unassigned);
+        }
+        out.flush();
+    }
+
+    @Command(name = "join", mixinStandardHelpOptions = true, description = "Add groups; shards rebalance onto them.")
+    static final class Join implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--group", required = true, paramLabel = "GID=HOST:PORT,...",
+                description = "A group to add and its replicas' addresses; repeat for several.")
+        List<String> groups;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<Integer, List<String>> joining = new LinkedHashMap<>();
+            for (String g : groups) {
+                int eq = g.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--group wants GID=HOST:PORT,... but got \"" + g + "\"");
+                }
+                joining.put(parseGid(g.substring(0, eq)), Peers.list(g.substring(eq + 1)));
+            }
+            return admin.run(clerk -> clerk.join(joining));
+        }
+    }
+
+    @Command(name = "leave", mixinStandardHelpOptions = true, description = "Remove groups; their shards move to the others.")
+    static final class Leave implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--gid", required = true, split = ",", description = "The groups to remove.")
+        List<Integer> gids;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.run(clerk -> clerk.leave(new ArrayList<>(gids)));
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true, description = "Give one shard to one group.")
+    static final class Move implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--shard", required = true, description = "The shard (0 to shards - 1).")
+        int shard;
+
+        @Option(names = "--gid", required = true, description = "The group that gets it.")
+        int gid;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.run(clerk -> clerk.move(shard, gid));
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true, description = "Show a configuration (default: the latest).")
+    static final class Query implements Callable<Integer> {
+        @ParentCommand
+        AdminCommand admin;
+
+        @Option(names = "--num", defaultValue = "-1", description = "Which configuration; -1 for the latest.")
+        long num;
+
+        @Override
+        public Integer call() throws Exception {
+            return admin.run(clerk -> clerk.query(num));
+        }
+    }
+
+    private static int parseGid(String text) {
+        try {
+            int gid = Integer.parseInt(text.trim());
+            if (gid <= 0) {
+                throw new NumberFormatException();
+            }
+            return gid;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a group id is a positive number, got \"" + text + "\"");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.shardkv.cli;
+
+import io.shardkv.client.ClientConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Which cluster a client command talks to: controllers named by --ctrl, or a local cluster's directory. */
+final class ClusterTarget {
+
+    static final Path DEFAULT_LOCAL_DIR = Path.of(System.getProperty("user.home"), ".shardkv", "local");
+
+    @Option(names = "--ctrl", paramLabel = "HOST:PORT,...", description = "The controller replicas' addresses.")
+    String controllers;
+
+    @Option(names = "--dir", description = "A local cluster's directory (used when --ctrl is not given). Default: ~/.shardkv/local.")
+    Path dir;
+
+    @Option(names = "--cluster-id", description = "The cluster's id, with --ctrl. Default: shardkv.")
+    String clusterId;
+
+    @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION",
+            description = "How long one operation may take before it fails, e.g. 500ms, 10s. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    ClientConfig clientConfig() throws IOException {
+        Duration t = Durations.parse(timeout, "--timeout");
+        if (controllers != null) {
+            ClientConfig c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);
+            return clusterId == null ? c : c.withClusterId(clusterId);
+        }
+        LocalLayout layout = LocalLayout.load(dir == null ? DEFAULT_LOCAL_DIR : dir);
+        return ClientConfig.of(LocalLayout.addresses(layout.controllers())).withClusterId(layout.clusterId())
+                .withCallTimeout(t);
+    }
+}

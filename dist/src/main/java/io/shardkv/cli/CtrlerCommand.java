@@ -1,0 +1,29 @@
+package io.shardkv.cli;
+
+import io.shardkv.ctrler.ControllerServer;
+import io.shardkv.raft.server.ReplicaServer;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.TransportConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code shardkv ctrler}: runs one replica of the shard controller until SIGTERM. */
+@Command(name = "ctrler", mixinStandardHelpOptions = true,
+        description = "Run one replica of the shard controller group until stopped (SIGTERM).")
+final class CtrlerCommand implements Callable<Integer> {
+
+    @Mixin
+    ReplicaOptions replica;
+
+    @Override
+    public Integer call() throws Exception {
+        var config = replica.replicaConfig();
+        EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
+        ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
+        return Serving.untilStopped("controller replica " + replica.id, server.address(), () -> {
+            server.close();
+            loops.close();
+        });
+    }
+}

@@ -1,0 +1,290 @@
+package io.shardkv.cli;
+
+import io.shardkv.client.ClientConfig;
+import io.shardkv.client.ShardKvClient;
+import io.shardkv.raft.storage.FsyncPolicy;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import io.shardkv.rpc.ctrler.Shards;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code shardkv local}: a whole cluster as background processes on 127.0.0.1. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = "Start, inspect or stop a local cluster (controllers and shard groups as background processes).",
+        subcommands = {LocalCommand.Start.class, LocalCommand.Status.class, LocalCommand.Stop.class})
+final class LocalCommand {
+
+    private static final Duration READY_LIMIT = Duration.ofSeconds(90);
+
+    @Option(names = "--dir", scope = ScopeType.INHERIT,
+            description = "The cluster's directory: layout, data, logs, pid files. Default: ~/.shardkv/local.")
+    Path dir;
+
+    Path dir() {
+        return dir == null ? ClusterTarget.DEFAULT_LOCAL_DIR : dir;
+    }
+
+    /** What every {@code local} subcommand has: the parent's directory and its own output. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand
+        LocalCommand local;
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        LocalLayout layout() throws IOException {
+            return LocalLayout.load(local.dir());
+        }
+    }
+
+    static Optional<ProcessHandle> running(LocalLayout layout, LocalLayout.Process p) throws IOException {
+        Path pidFile = layout.pidFile(p);
+        if (!Files.isRegularFile(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(p.name()) || c.contains("io.shardkv.cli.Main"))
+                            .orElse(true));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Start every process of the cluster that is not running (on its existing data), join the"
+                + " groups, wait until every shard is served, and print the addresses."})
+    static final class Start extends Subcommand {
+        @Option(names = "--groups", defaultValue = "3", description = "Shard groups (1-9). Default: ${DEFAULT-VALUE}.")
+        int groups;
+
+        @Option(names = "--replicas", defaultValue = "3", description = "Replicas per group, controller included (1-9). Default: ${DEFAULT-VALUE}.")
+        int replicas;
+
+        @Option(names = "--shards", defaultValue = "64", description = "Shards. Default: ${DEFAULT-VALUE}.")
+        int shards;
+
+        @Option(names = "--base-port", defaultValue = "7100",
+                description = "Controllers listen on base+1.., group k on base+10(k+1)+replica. Default: ${DEFAULT-VALUE}.")
+        int basePort;
+
+        @Option(names = "--cluster-id", defaultValue = "shardkv", description = "Default: ${DEFAULT-VALUE}.")
+        String clusterId;
+
+        @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
+        FsyncPolicy fsync;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = out();
+            Path dir = local.dir();
+            LocalLayout layout;
+            if (LocalLayout.exists(dir)) {
+                layout = LocalLayout.load(dir);
+                out.printf("using the existing cluster in %s (%d groups x %d replicas, %d shards)%n", dir,
+                        layout.groups(), layout.replicas(), layout.shards());
+            } else {
+                layout = new LocalLayout(dir, clusterId, shards, groups, replicas, basePort);
+                layout.save();
+            }
+            long start = System.nanoTime();
+            int started = 0;
+            for (LocalLayout.Process p : layout.all()) {
+                if (running(layout, p).isEmpty()) {
+                    spawn(layout, p);
+                    started++;
+                }
+            }
+            out.printf("%d processes started, %d already running%n", started, layout.all().size() - started);
+            out.flush();
+            ClientConfig client = ClientConfig.of(LocalLayout.addresses(layout.controllers()))
+                    .withClusterId(layout.clusterId()).withCallTimeout(READY_LIMIT);
+            Config config = joinMissingGroups(layout, client);
+            awaitEveryShardServed(layout, client);
+            out.printf("ready in %.1f s: %d shards served by %d groups (configuration %d)%n",
+                    (System.nanoTime() - start) / 1e9, layout.shards(), layout.groups(), config.num());
+            out.println("controllers: " + String.join(",", LocalLayout.addresses(layout.controllers())));
+            for (int g = 0; g < layout.groups(); g++) {
+                out.println("group " + layout.gid(g) + ":   " + String.join(",", LocalLayout.addresses(layout.group(g))));
+            }
+            out.println("data, logs and pid files: " + dir);
+            out.flush();
+            return 0;
+        }
+
+        private void spawn(LocalLayout layout, LocalLayout.Process p) throws IOException {
+            if (portInUse(p.port())) {
+                throw new IllegalStateException("port " + p.port() + " (for " + p.name()
+                        + ") is in use by another program; stop it or choose another --base-port");
+            }
+            Files.createDirectories(layout.logFile(p).getParent());
+            Files.createDirectories(layout.pidFile(p).getParent());
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xss512k", "-XX:+UseSerialGC", "-Xmx1g",
+                    "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
+                    "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
+                    "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),
+                    "--fsync", fsync.name()));
+            if (p.role().equals("ctrler")) {
+                cmd.addAll(List.of("--peers", LocalLayout.peers(layout.controllers())));
+            } else {
+                cmd.addAll(List.of("--gid", Integer.toString(p.gid()), "--peers",
+                        LocalLayout.peers(layout.group(p.gid() - LocalLayout.FIRST_GID)),
+                        "--controllers", String.join(",", LocalLayout.addresses(layout.controllers()))));
+            }
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile(p).toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Files.writeString(layout.pidFile(p), Long.toString(process.pid()), StandardCharsets.UTF_8);
+        }
+
+        private static boolean portInUse(int port) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException free) {
+                return false;
+            }
+        }
+
+        private static Config joinMissingGroups(LocalLayout layout, ClientConfig client) throws Exception {
+            Codec codec = Codec.builder().install(new CtrlerWireTypes()).build();
+            try (Transport transport = Transport.create(TransportConfig.builder(layout.clusterId()).build(), codec);
+                 ControllerClerk clerk = new ControllerClerk(transport, client.controllers(), READY_LIMIT)) {
+                Config latest;
+                try {
+                    latest = clerk.query(-1).get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
+                            + " s (see " + layout.logFile(layout.controllers().get(0)) + ")");
+                }
+                Map<Integer, List<String>> missing = new LinkedHashMap<>();
+                for (int g = 0; g < layout.groups(); g++) {
+                    if (!latest.groups().containsKey(layout.gid(g))) {
+                        missing.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
+                    }
+                }
+                return missing.isEmpty() ? latest : clerk.join(missing).get();
+            }
+        }
+
+        /** Every shard answers a read (a key of each shard, absent or not) through the client. */
+        private static void awaitEveryShardServed(LocalLayout layout, ClientConfig client) {
+            try (ShardKvClient kv = ShardKvClient.connect(client)) {
+                for (int shard = 0; shard < layout.shards(); shard++) {
+                    kv.get(keyOf(shard, layout.shards()));
+                }
+            }
+        }
+
+        private static byte[] keyOf(int shard, int shards) {
+            for (int n = 0; ; n++) {
+                byte[] k = ("__probe-" + n).getBytes(StandardCharsets.UTF_8);
+                if (Shards.shardOf(k, shards) == shard) {
+                    return k;
+                }
+            }
+        }
+
+        private static String javaBinary() {
+            return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString());
+        }
+
+        /** The shardkv jar this runs from, or (run from a build's classes, as in tests) this JVM's class path. */
+        private static String ownClassPath() {
+            try {
+                Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("cannot locate the shardkv jar: " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "One line per process: role, gid, replica id, address, pid, alive, log file.")
+    static final class Status extends Subcommand {
+        @Override
+        public Integer call() throws Exception {
+            LocalLayout layout = layout();
+            PrintWriter out = out();
+            out.printf("%-8s %-5s %-3s %-16s %-8s %-6s %s%n", "ROLE", "GID", "ID", "ADDRESS", "PID", "ALIVE", "LOG");
+            int alive = 0;
+            for (LocalLayout.Process p : layout.all()) {
+                Optional<ProcessHandle> h = running(layout, p);
+                alive += h.isPresent() ? 1 : 0;
+                out.printf("%-8s %-5s %-3d %-16s %-8s %-6s %s%n", p.role(), p.gid() == 0 ? "-" : Integer.toString(p.gid()),
+                        p.id(), p.address(), h.map(x -> Long.toString(x.pid())).orElse("-"), h.isPresent() ? "yes" : "no",
+                        layout.logFile(p));
+            }
+            out.printf("%d of %d processes alive%n", alive, layout.all().size());
+            out.flush();
+            return alive == layout.all().size() ? 0 : Main.FAILED;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop every process (SIGTERM: each finishes in-flight work and closes its storage). Data stays.")
+    static final class Stop extends Subcommand {
+        @Override
+        public Integer call() throws Exception {
+            LocalLayout layout = layout();
+            List<ProcessHandle> stopping = new ArrayList<>();
+            for (LocalLayout.Process p : layout.all()) {
+                running(layout, p).ifPresent(h -> {
+                    h.destroy();
+                    stopping.add(h);
+                });
+            }
+            int forced = 0;
+            for (ProcessHandle h : stopping) {
+                try {
+                    h.onExit().get(15, TimeUnit.SECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    h.destroyForcibly();
+                    forced++;
+                }
+            }
+            for (LocalLayout.Process p : layout.all()) {
+                Files.deleteIfExists(layout.pidFile(p));
+            }
+            out().printf("%d processes stopped%s; data kept in %s%n", stopping.size(),
+                    forced == 0 ? "" : " (" + forced + " killed after 15 s)", local.dir());
+            out().flush();
+            return 0;
+        }
+    }
+}

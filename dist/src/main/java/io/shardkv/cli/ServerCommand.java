@@ -1,0 +1,40 @@
+package io.shardkv.cli;
+
+import io.shardkv.group.MigrationDriver;
+import io.shardkv.group.ShardGroupServer;
+import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.TransportConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code shardkv server}: runs one replica of a shard group until SIGTERM. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run one replica of a shard group until stopped (SIGTERM).")
+final class ServerCommand implements Callable<Integer> {
+
+    @Mixin
+    ReplicaOptions replica;
+
+    @Option(names = "--gid", required = true, description = "The group's id (positive), as joined at the controller.")
+    int gid;
+
+    @Option(names = "--controllers", required = true, paramLabel = "HOST:PORT,...",
+            description = "The controller replicas' addresses.")
+    String controllers;
+
+    @Override
+    public Integer call() throws Exception {
+        var config = replica.replicaConfig();
+        var settings = new ShardGroupServer.Settings(gid, replica.shards,
+                Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
+        EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
+        ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
+        return Serving.untilStopped("group " + gid + " replica " + replica.id, server.address(), () -> {
+            server.close();
+            loops.close();
+        });
+    }
+}

@@ -1,0 +1,157 @@
+package io.shardkv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The launcher end to end, as a user runs it: {@code local start} spawns a controller group and two
+ * shard groups as real processes, a long-lived {@code cli} process in pipe mode reads and writes,
+ * a shard-group server and a controller are killed with SIGKILL, and the same session keeps
+ * serving every key; {@code local start} restarts the missing processes on their data, and
+ * {@code local stop} ends them.
+ */
+class LocalClusterEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    private static int freeBasePort() throws IOException {
+        Random random = new Random();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + random.nextInt(400) * 100;
+            boolean free = true;
+            for (int p = base + 1; p <= base + 40 && free; p++) {
+                try (ServerSocket s = new ServerSocket(p)) {
+                    free = s.getLocalPort() == p;
+                } catch (IOException inUse) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no free range of 40 ports found");
+    }
+
+    private String run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        assertEquals(0, code, String.join(" ", args) + " failed: " + err + out);
+        return out.toString();
+    }
+
+    /** A {@code shardkv cli} process in pipe mode: one command in, one reply out. */
+    private static final class Pipe implements AutoCloseable {
+        private final Process process;
+        private final Writer in;
+        private final BufferedReader out;
+
+        Pipe(Path dir) throws IOException {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName(), "cli", "--dir", dir.toString(),
+                    "--timeout", "60s").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        String send(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+            String reply = out.readLine();
+            if (reply == null) {
+                throw new IOException("the cli process ended before answering \"" + line + "\"");
+            }
+            return reply;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            try {
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the cli must exit at the end of its input");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the cli exits", e);
+            } finally {
+                process.destroyForcibly();
+            }
+            assertEquals(0, process.exitValue());
+        }
+    }
+
+    @Test
+    void startUseKillNineKeepServingRestartStop() throws Exception {
+        String base = Integer.toString(freeBasePort());
+        String d = dir.toString();
+        try {
+            String started = run("local", "start", "--dir", d, "--groups", "2", "--shards", "10", "--base-port", base);
+            assertTrue(started.contains("ready in"), started);
+            List<String> expected = new ArrayList<>();
+            try (Pipe cli = new Pipe(dir)) {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals("OK", cli.send("put key-" + i + " value-" + i));
+                    expected.add("VALUE value-" + i);
+                }
+                assertEquals("OK", cli.send("append key-0 and more"));
+                expected.set(0, "VALUE value-0and more");
+                assertEquals("TRUE", cli.send("cas key-1 value-1 swapped"));
+                expected.set(1, "VALUE swapped");
+
+                kill9(dir.resolve("run").resolve("server-100-1.pid"));
+                kill9(dir.resolve("run").resolve("ctrler-1.pid"));
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(expected.get(i), cli.send("get key-" + i), "key-" + i + " after two SIGKILLs");
+                }
+                for (int i = 20; i < 30; i++) {
+                    assertEquals("OK", cli.send("put key-" + i + " after"));
+                    assertEquals("VALUE after", cli.send("get key-" + i));
+                }
+                assertEquals("NIL", cli.send("get never-written"));
+                assertTrue(cli.send("frobnicate x").startsWith("ERR USAGE"));
+            }
+            StringWriter statusOut = new StringWriter();
+            CommandLine statusCommand = Main.commandLine();
+            statusCommand.setOut(new PrintWriter(statusOut));
+            assertEquals(Main.FAILED, statusCommand.execute("local", "status", "--dir", d), "status fails while processes are down");
+            assertTrue(statusOut.toString().contains("7 of 9 processes alive"), statusOut.toString());
+            String restarted = run("local", "start", "--dir", d);
+            assertTrue(restarted.contains("2 processes started"), restarted);
+            assertTrue(run("local", "status", "--dir", d).contains("9 of 9 processes alive"));
+            assertEquals("value-0and more", run("cli", "--dir", d, "get", "key-0").trim());
+        } finally {
+            run("local", "stop", "--dir", d);
+        }
+        assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
+    }
+
+    private static void kill9(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " is not running"));
+        h.destroyForcibly();
+        h.onExit().get(30, TimeUnit.SECONDS);
+    }
+}
