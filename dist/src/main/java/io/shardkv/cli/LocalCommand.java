@@ -3,6 +3,11 @@ package io.shardkv.cli;
 import io.shardkv.client.ClientConfig;
 import io.shardkv.client.ShardKvClient;
 import io.shardkv.raft.storage.FsyncPolicy;
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.StatusRequest;
+import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -235,24 +240,46 @@ final class LocalCommand {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "One line per process: role, gid, replica id, address, pid, alive, log file.")
+            description = "One line per process: role, gid, replica id, address, pid, alive, Raft role and term, log file.")
     static final class Status extends Subcommand {
         @Override
         public Integer call() throws Exception {
             LocalLayout layout = layout();
             PrintWriter out = out();
-            out.printf("%-8s %-5s %-3s %-16s %-8s %-6s %s%n", "ROLE", "GID", "ID", "ADDRESS", "PID", "ALIVE", "LOG");
+            out.printf("%-8s %-5s %-3s %-16s %-8s %-6s %-13s %-6s %s%n", "ROLE", "GID", "ID", "ADDRESS", "PID", "ALIVE",
+                    "RAFT", "TERM", "LOG");
             int alive = 0;
-            for (LocalLayout.Process p : layout.all()) {
-                Optional<ProcessHandle> h = running(layout, p);
-                alive += h.isPresent() ? 1 : 0;
-                out.printf("%-8s %-5s %-3d %-16s %-8s %-6s %s%n", p.role(), p.gid() == 0 ? "-" : Integer.toString(p.gid()),
-                        p.id(), p.address(), h.map(x -> Long.toString(x.pid())).orElse("-"), h.isPresent() ? "yes" : "no",
-                        layout.logFile(p));
+            Codec codec = Codec.builder().install(new RaftWireTypes()).build();
+            try (Transport transport = Transport.create(TransportConfig.builder(layout.clusterId()).build(), codec)) {
+                for (LocalLayout.Process p : layout.all()) {
+                    Optional<ProcessHandle> h = running(layout, p);
+                    alive += h.isPresent() ? 1 : 0;
+                    Optional<NodeStatus> raft = h.isPresent() ? status(transport, p) : Optional.empty();
+                    out.printf("%-8s %-5s %-3d %-16s %-8s %-6s %-13s %-6s %s%n", p.role(),
+                            p.gid() == 0 ? "-" : Integer.toString(p.gid()), p.id(), p.address(),
+                            h.map(x -> Long.toString(x.pid())).orElse("-"), h.isPresent() ? "yes" : "no",
+                            raft.map(r -> r.role().name()).orElse("-"), raft.map(r -> Long.toString(r.term())).orElse("-"),
+                            layout.logFile(p));
+                }
             }
             out.printf("%d of %d processes alive%n", alive, layout.all().size());
             out.flush();
             return alive == layout.all().size() ? 0 : Main.FAILED;
+        }
+    }
+
+    /** A replica's Raft status, or empty if it does not answer within a second. */
+    private static Optional<NodeStatus> status(Transport transport, LocalLayout.Process p) {
+        PeerConnection c = transport.connect(HostPort.parse(p.address()));
+        try {
+            return Optional.of((NodeStatus) c.request(new StatusRequest(), Duration.ofSeconds(1)).get());
+        } catch (ExecutionException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            c.close();
         }
     }
 

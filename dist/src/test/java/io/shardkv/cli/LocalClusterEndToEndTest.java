@@ -140,7 +140,10 @@ class LocalClusterEndToEndTest {
             assertTrue(statusOut.toString().contains("7 of 9 processes alive"), statusOut.toString());
             String restarted = run("local", "start", "--dir", d);
             assertTrue(restarted.contains("2 processes started"), restarted);
-            assertTrue(run("local", "status", "--dir", d).contains("9 of 9 processes alive"));
+            String status = run("local", "status", "--dir", d);
+            assertTrue(status.contains("9 of 9 processes alive"), status);
+            assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,
+                    "every group (controllers included) reports a leader:\n" + status);
             assertEquals("value-0and more", run("cli", "--dir", d, "get", "key-0").trim());
         } finally {
             run("local", "stop", "--dir", d);

@@ -128,6 +128,9 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     private CompletableFuture<Object> handle(Object request) {
+        if (request instanceof StatusRequest) {
+            return CompletableFuture.completedFuture(node.status());
+        }
         CompletableFuture<Object> f = new CompletableFuture<>();
         node.execute(() -> handler.handle(request, f::complete));
         return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);

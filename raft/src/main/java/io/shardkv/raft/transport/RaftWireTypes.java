@@ -15,7 +15,10 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecModule;
 import io.shardkv.rpc.codec.Wire;
@@ -24,7 +27,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The Raft messages on the wire, ids 100–119. Every field is written explicitly; every read goes
+ * The Raft messages on the wire, and a replica's status (a request any replica answers), ids 100–119. Every field is written explicitly; every read goes
  * through {@link Wire}'s bounds and every decoded value through the records' own validation, so a
  * damaged or hostile message is a decode error, never an out-of-range value inside the core.
  */
@@ -48,7 +51,9 @@ public final class RaftWireTypes implements CodecModule {
                 .register(107, InstallSnapshot.class,
                         serializer(RaftWireTypes::writeSnapshot, RaftWireTypes::readSnapshot))
                 .register(108, SnapshotAck.class, serializer(RaftWireTypes::writeSnapshotAck, RaftWireTypes::readSnapshotAck))
-                .register(109, TimeoutNow.class, serializer(RaftWireTypes::writeTimeoutNow, RaftWireTypes::readTimeoutNow));
+                .register(109, TimeoutNow.class, serializer(RaftWireTypes::writeTimeoutNow, RaftWireTypes::readTimeoutNow))
+                .register(110, StatusRequest.class, serializer((kryo, out, m) -> { }, r -> new StatusRequest()))
+                .register(111, NodeStatus.class, serializer(RaftWireTypes::writeStatus, RaftWireTypes::readStatus));
     }
 
     /** A serializer from a pair of functions; constructor validation failures become decode errors. */
@@ -246,6 +251,33 @@ public final class RaftWireTypes implements CodecModule {
     private static SnapshotAck readSnapshotAck(Reader r) {
         return new SnapshotAck(r.id(), r.id(), r.number("term"), r.number("snapshotIndex"), r.number("nextOffset"),
                 r.flag());
+    }
+
+    private static void writeStatus(Kryo kryo, Output out, NodeStatus s) {
+        out.writeVarInt(s.id(), true);
+        out.writeVarLong(s.term(), true);
+        out.writeByte(s.role().ordinal());
+        out.writeVarInt(s.leader(), true);
+        out.writeVarLong(s.commitIndex(), true);
+        out.writeVarLong(s.appliedIndex(), true);
+        out.writeVarLong(s.lastIndex(), true);
+        out.writeBoolean(s.running());
+    }
+
+    private static NodeStatus readStatus(Reader r) {
+        int id = r.id();
+        long term = r.number("term");
+        int role = r.in().readByte();
+        Role[] roles = Role.values();
+        if (role < 0 || role >= roles.length) {
+            throw new IllegalArgumentException("role " + role + " is unknown");
+        }
+        int leader = r.in().readVarInt(true);
+        if (leader < 0) {
+            throw new IllegalArgumentException("leader " + leader + " must be >= 0");
+        }
+        return new NodeStatus(id, term, roles[role], leader, r.number("commit index"), r.number("applied index"),
+                r.number("last index"), r.flag());
     }
 
     private static void writeTimeoutNow(Kryo kryo, Output out, TimeoutNow m) {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
+import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecException;
 import java.util.Arrays;
@@ -56,6 +59,15 @@ class RaftWireTypesTest {
             return is.toString().replaceAll("\\[B@\\w+", "") + Arrays.toString(is.data());
         }
         return m.toString();
+    }
+
+    @Test
+    void aReplicasStatusRoundTrips() {
+        NodeStatus status = new NodeStatus(3, 17, Role.LEADER, 3, 1000, 998, 1002, true);
+        assertEquals(status, codec.decode(codec.encode(status)));
+        NodeStatus noLeader = new NodeStatus(1, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0, false);
+        assertEquals(noLeader, codec.decode(codec.encode(noLeader)));
+        assertEquals(new StatusRequest(), codec.decode(codec.encode(new StatusRequest())));
     }
 
     @Test
