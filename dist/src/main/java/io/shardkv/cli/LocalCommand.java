@@ -145,15 +145,18 @@ final class LocalCommand {
             for (int g = 0; g < layout.groups(); g++) {
                 out.println("group " + layout.gid(g) + ":   " + String.join(",", LocalLayout.addresses(layout.group(g))));
             }
+            out.println("metrics: http://127.0.0.1:PORT/metrics, PORT = a process's port + " + LocalLayout.METRICS_OFFSET);
             out.println("data, logs and pid files: " + dir);
             out.flush();
             return 0;
         }
 
         private void spawn(LocalLayout layout, LocalLayout.Process p) throws IOException {
-            if (portInUse(p.port())) {
-                throw new IllegalStateException("port " + p.port() + " (for " + p.name()
-                        + ") is in use by another program; stop it or choose another --base-port");
+            for (int port : new int[] {p.port(), p.metricsPort()}) {
+                if (portInUse(port)) {
+                    throw new IllegalStateException("port " + port + " (for " + p.name()
+                            + ") is in use by another program; stop it or choose another --base-port");
+                }
             }
             Files.createDirectories(layout.logFile(p).getParent());
             Files.createDirectories(layout.pidFile(p).getParent());
@@ -161,7 +164,7 @@ final class LocalCommand {
                     "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
                     "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
                     "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),
-                    "--fsync", fsync.name()));
+                    "--fsync", fsync.name(), "--metrics-port", Integer.toString(p.metricsPort())));
             if (p.role().equals("ctrler")) {
                 cmd.addAll(List.of("--peers", LocalLayout.peers(layout.controllers())));
             } else {

@@ -19,11 +19,17 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
 
     static final String FILE = "cluster.properties";
     static final int FIRST_GID = 100;
+    static final int METRICS_OFFSET = 1000;
 
     /** One process of the cluster. */
     record Process(String name, String role, int gid, int id, int port) {
         String address() {
             return "127.0.0.1:" + port;
+        }
+
+        /** Where its Prometheus metrics are served: 1000 above its port. */
+        int metricsPort() {
+            return port + METRICS_OFFSET;
         }
     }
 
@@ -37,7 +43,7 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         if (shards < 1) {
             throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
         }
-        if (basePort < 1024 || basePort + 10 * (groups + 1) > 65_535) {
+        if (basePort < 1024 || basePort + 10 * (groups + 1) + METRICS_OFFSET > 65_535) {
             throw new IllegalArgumentException("--base-port must leave room for every process above 1024 and below 65536");
         }
     }

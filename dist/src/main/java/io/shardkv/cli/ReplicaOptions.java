@@ -38,7 +38,14 @@ final class ReplicaOptions {
             description = "ALWAYS: every acknowledged write is on disk; NEVER: faster, UNSAFE on machine crashes (tests only). Default: ${DEFAULT-VALUE}.")
     FsyncPolicy fsync;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 for none. Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
     ReplicaConfig replicaConfig() {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
+        }
         if (shards < 1) {
             throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
         }

@@ -32,7 +32,12 @@ final class ServerCommand implements Callable<Integer> {
                 Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
+        ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "server", gid,
+                replica.id, server::status, server::storageStats, server::view);
         return Serving.untilStopped("group " + gid + " replica " + replica.id, server.address(), () -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             server.close();
             loops.close();
         });

@@ -11,6 +11,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +44,21 @@ class LocalClusterEndToEndTest {
             int base = 20_000 + random.nextInt(400) * 100;
             boolean free = true;
             for (int p = base + 1; p <= base + 40 && free; p++) {
-                try (ServerSocket s = new ServerSocket(p)) {
-                    free = s.getLocalPort() == p;
-                } catch (IOException inUse) {
-                    free = false;
-                }
+                free = free(p) && free(p + LocalLayout.METRICS_OFFSET);
             }
             if (free) {
                 return base;
             }
         }
         throw new IOException("no free range of 40 ports found");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return s.getLocalPort() == port;
+        } catch (IOException inUse) {
+            return false;
+        }
     }
 
     private String run(String... args) {
@@ -140,6 +148,10 @@ class LocalClusterEndToEndTest {
             assertTrue(statusOut.toString().contains("7 of 9 processes alive"), statusOut.toString());
             String restarted = run("local", "start", "--dir", d);
             assertTrue(restarted.contains("2 processes started"), restarted);
+            String metrics = httpGet("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
+                    + "/metrics");
+            assertTrue(metrics.contains("raft_term{") && metrics.contains("shardkv_shard_keys{")
+                    && metrics.contains("raft_log_fsyncs_total{"), metrics);
             String status = run("local", "status", "--dir", d);
             assertTrue(status.contains("9 of 9 processes alive"), status);
             assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,
@@ -149,6 +161,13 @@ class LocalClusterEndToEndTest {
             run("local", "stop", "--dir", d);
         }
         assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
+    }
+
+    private static String httpGet(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), url);
+        return r.body();
     }
 
     private static void kill9(Path pidFile) throws Exception {

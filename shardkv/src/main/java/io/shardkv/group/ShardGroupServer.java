@@ -3,6 +3,7 @@ package io.shardkv.group;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
+import io.shardkv.raft.storage.StorageStats;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Transport;
@@ -135,6 +136,10 @@ public final class ShardGroupServer implements AutoCloseable {
 
     public NodeStatus status() {
         return replica.status();
+    }
+
+    public StorageStats storageStats() {
+        return replica.node().storageStats();
     }
 
     /** This replica's shard state, read on the node's thread. */
