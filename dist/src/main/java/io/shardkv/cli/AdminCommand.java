@@ -63,7 +63,8 @@ final class AdminCommand {
         out.flush();
     }
 
-    @Command(name = "join", mixinStandardHelpOptions = true, description = "Add groups; shards rebalance onto them.")
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = "Add groups (those already joined are left as they are); shards rebalance onto them.")
     static final class Join implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -82,7 +83,12 @@ final class AdminCommand {
                 }
                 joining.put(parseGid(g.substring(0, eq)), Peers.list(g.substring(eq + 1)));
             }
-            return admin.run(clerk -> clerk.join(joining));
+            // Groups already joined are left as they are, so an init job may run again.
+            return admin.run(clerk -> clerk.query(-1).thenCompose(latest -> {
+                Map<Integer, List<String>> missing = new LinkedHashMap<>(joining);
+                missing.keySet().removeAll(latest.groups().keySet());
+                return missing.isEmpty() ? CompletableFuture.completedFuture(latest) : clerk.join(missing);
+            }));
         }
     }
 

@@ -22,8 +22,8 @@ final class CtrlerCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "ctrler", 0,
-                replica.id, server::status, () -> server.node().storageStats(), null);
-        return Serving.untilStopped("controller replica " + replica.id, server.address(), () -> {
+                config.id(), server::status, () -> server.node().storageStats(), null);
+        return Serving.untilStopped("controller replica " + config.id(), server.address(), () -> {
             if (metrics != null) {
                 metrics.close();
             }

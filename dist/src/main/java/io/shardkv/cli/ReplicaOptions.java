@@ -4,16 +4,22 @@ import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.storage.StorageOptions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** What every replica process (controller or shard group) is started with. */
 final class ReplicaOptions {
 
-    @Option(names = "--id", required = true, description = "This replica's id in its group (1, 2, ...).")
-    int id;
+    @Option(names = "--id", required = true, paramLabel = "ID|auto",
+            description = {"This replica's id in its group (1, 2, ...), or auto: one more than the number ending the",
+                "host name (StatefulSet pods name-0, name-1, ... get 1, 2, ...)."})
+    String id;
 
     @Option(names = "--peers", required = true, paramLabel = "ID=HOST:PORT,...",
             description = "Every replica of the group, this one included; this one listens on its own address.")
@@ -42,6 +48,38 @@ final class ReplicaOptions {
             description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 for none. Default: ${DEFAULT-VALUE}.")
     int metricsPort;
 
+    int replicaId() {
+        if (id.equals("auto")) {
+            String host = hostName();
+            Matcher m = Pattern.compile("-(\\d+)$").matcher(host);
+            if (!m.find()) {
+                throw new IllegalArgumentException("--id auto needs a host name ending in -N, but it is \"" + host + "\"");
+            }
+            return Integer.parseInt(m.group(1)) + 1;
+        }
+        try {
+            int n = Integer.parseInt(id);
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--id wants a replica id from 1, or auto, got \"" + id + "\"");
+        }
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--id auto: cannot tell this host's name: " + e.getMessage());
+        }
+    }
+
     ReplicaConfig replicaConfig() {
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
@@ -52,11 +90,12 @@ final class ReplicaOptions {
         if (snapshotBytes < 0) {
             throw new IllegalArgumentException("--snapshot-bytes must be 0 or more, got " + snapshotBytes);
         }
+        int replica = replicaId();
         Map<Integer, InetSocketAddress> members = Peers.byId(peers);
-        if (!members.containsKey(id)) {
-            throw new IllegalArgumentException("--peers does not list this replica's id " + id);
+        if (!members.containsKey(replica)) {
+            throw new IllegalArgumentException("--peers does not list this replica's id " + replica);
         }
-        return ReplicaConfig.of(id, members, dataDir, clusterId)
+        return ReplicaConfig.of(replica, members, dataDir, clusterId)
                 .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes))
                 .withStorage(StorageOptions.DEFAULTS.withFsync(fsync));
     }
