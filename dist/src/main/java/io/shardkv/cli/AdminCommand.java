@@ -1,12 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
-import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
-import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.Config;
-import io.shardkv.rpc.ctrler.ControllerClerk;
-import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,14 +31,12 @@ final class AdminCommand {
     CommandSpec spec;
 
     /** Runs one controller call and prints the configuration it returns. */
-    int run(Function<ControllerClerk, CompletableFuture<Config>> call) throws Exception {
+    int run(Function<ControllerSession, CompletableFuture<Config>> call) throws Exception {
         ClientConfig c = target.clientConfig();
-        Codec codec = Codec.builder().install(new CtrlerWireTypes()).build();
-        try (Transport transport = Transport.create(TransportConfig.builder(c.clusterId()).build(), codec);
-             ControllerClerk clerk = new ControllerClerk(transport, c.controllers(), c.callTimeout())) {
+        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
             Config config;
             try {
-                config = call.apply(clerk).get();
+                config = call.apply(session).get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("the controller did not answer: " + Main.oneLine(e.getCause()));
             }
@@ -83,12 +76,7 @@ final class AdminCommand {
                 }
                 joining.put(parseGid(g.substring(0, eq)), Peers.list(g.substring(eq + 1)));
             }
-            // Groups already joined are left as they are, so an init job may run again.
-            return admin.run(clerk -> clerk.query(-1).thenCompose(latest -> {
-                Map<Integer, List<String>> missing = new LinkedHashMap<>(joining);
-                missing.keySet().removeAll(latest.groups().keySet());
-                return missing.isEmpty() ? CompletableFuture.completedFuture(latest) : clerk.join(missing);
-            }));
+            return admin.run(session -> session.joinMissing(joining));
         }
     }
 
@@ -102,7 +90,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return admin.run(clerk -> clerk.leave(new ArrayList<>(gids)));
+            return admin.run(session -> session.clerk().leave(new ArrayList<>(gids)));
         }
     }
 
@@ -119,7 +107,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return admin.run(clerk -> clerk.move(shard, gid));
+            return admin.run(session -> session.clerk().move(shard, gid));
         }
     }
 
@@ -133,7 +121,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return admin.run(clerk -> clerk.query(num));
+            return admin.run(session -> session.clerk().query(num));
         }
     }
 

@@ -12,8 +12,6 @@ import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.Config;
-import io.shardkv.rpc.ctrler.ControllerClerk;
-import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.ctrler.Shards;
 import java.io.File;
 import java.io.IOException;
@@ -188,23 +186,15 @@ final class LocalCommand {
         }
 
         private static Config joinMissingGroups(LocalLayout layout, ClientConfig client) throws Exception {
-            Codec codec = Codec.builder().install(new CtrlerWireTypes()).build();
-            try (Transport transport = Transport.create(TransportConfig.builder(layout.clusterId()).build(), codec);
-                 ControllerClerk clerk = new ControllerClerk(transport, client.controllers(), READY_LIMIT)) {
-                Config latest;
-                try {
-                    latest = clerk.query(-1).get();
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
-                            + " s (see " + layout.logFile(layout.controllers().get(0)) + ")");
-                }
-                Map<Integer, List<String>> missing = new LinkedHashMap<>();
-                for (int g = 0; g < layout.groups(); g++) {
-                    if (!latest.groups().containsKey(layout.gid(g))) {
-                        missing.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
-                    }
-                }
-                return missing.isEmpty() ? latest : clerk.join(missing).get();
+            Map<Integer, List<String>> groups = new LinkedHashMap<>();
+            for (int g = 0; g < layout.groups(); g++) {
+                groups.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
+            }
+            try (ControllerSession session = new ControllerSession(layout.clusterId(), client.controllers(), READY_LIMIT)) {
+                return session.joinMissing(groups).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
+                        + " s (see " + layout.logFile(layout.controllers().get(0)) + ")");
             }
         }
 

@@ -3,7 +3,6 @@ package io.shardkv.raft.core;
 import static io.shardkv.raft.core.Cores.ELECTION_TICKS;
 import static io.shardkv.raft.core.Cores.HEARTBEAT_TICKS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.core.Message.AppendEntries;
 import java.util.List;

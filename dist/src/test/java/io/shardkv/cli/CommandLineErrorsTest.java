@@ -1,0 +1,74 @@
+package io.shardkv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** User errors get one line on stderr and a non-zero exit (2: usage, 1: failed); never a stack trace. */
+class CommandLineErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return new Result(cl.execute(args), out.toString(), err.toString());
+    }
+
+    private static void assertOneLineError(Result r, int code, String fragment) {
+        assertEquals(code, r.code(), r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, not a stack trace: " + r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void badFlagsAndArgumentsAreUsageErrors() {
+        assertOneLineError(run("cli", "--frobnicate"), Main.USAGE, "Unknown option: '--frobnicate'");
+        assertOneLineError(run("server"), Main.USAGE, "Missing required options");
+        assertOneLineError(run("ctrler", "--id", "0", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
+                Main.USAGE, "--id wants a replica id from 1");
+        assertOneLineError(run("ctrler", "--id", "2", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
+                Main.USAGE, "does not list this replica's id 2");
+        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=nonsense", "--data-dir", dir.toString()),
+                Main.USAGE, "not a host:port address");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
+                "--timeout wants a positive duration");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "fly", "k"), Main.USAGE, "unknown operation");
+        assertOneLineError(run("local", "status", "--dir", dir.toString()), Main.USAGE, "no local cluster in");
+        assertOneLineError(run("local", "start", "--dir", dir.toString(), "--groups", "12"), Main.USAGE,
+                "--groups must be 1 to 9");
+    }
+
+    @Test
+    void anUnreachableClusterFailsWithinTheTimeout() {
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "get", "k"), Main.FAILED, "TIMEOUT");
+        assertOneLineError(run("admin", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "query"), Main.FAILED,
+                "the controller did not answer");
+    }
+
+    @Test
+    void helpDocumentsEveryReplicaSettingWithItsDefault() {
+        Result r = run("server", "--help");
+        assertEquals(0, r.code());
+        for (String flag : new String[] {"--gid", "--id", "--peers", "--controllers", "--data-dir", "--cluster-id",
+            "--shards", "--snapshot-bytes", "--fsync", "--metrics-port"}) {
+            assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
+        }
+        assertTrue(r.out().contains("Default: 67108864 (64 MiB)"), r.out());
+    }
+}
