@@ -17,8 +17,11 @@ import java.util.Objects;
 public record ClientConfig(List<InetSocketAddress> controllers, String clusterId, Duration callTimeout,
                            Duration attemptTimeout) {
 
+    /** The cluster id servers start with unless told otherwise. */
     public static final String DEFAULT_CLUSTER_ID = "shardkv";
+    /** How long a call keeps trying by default. */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long one server has to answer by default before the next is tried. */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
 
     public ClientConfig {
@@ -38,14 +41,17 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
                 DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT);
     }
 
+    /** The same, for the cluster started with {@code --cluster-id id}. */
     public ClientConfig withClusterId(String id) {
         return new ClientConfig(controllers, id, callTimeout, attemptTimeout);
     }
 
+    /** The same, with calls giving up after {@code timeout}. */
     public ClientConfig withCallTimeout(Duration timeout) {
         return new ClientConfig(controllers, clusterId, timeout, attemptTimeout);
     }
 
+    /** The same, trying the next server after {@code timeout} without an answer. */
     public ClientConfig withAttemptTimeout(Duration timeout) {
         return new ClientConfig(controllers, clusterId, callTimeout, timeout);
     }

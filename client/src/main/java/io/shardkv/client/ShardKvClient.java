@@ -122,10 +122,12 @@ public final class ShardKvClient implements AutoCloseable {
         return await(getAsync(key));
     }
 
+    /** Sets {@code key} to {@code value}. */
     public void put(byte[] key, byte[] value) {
         await(putAsync(key, value));
     }
 
+    /** Appends {@code value} to {@code key}'s value (an absent key counts as empty). */
     public void append(byte[] key, byte[] value) {
         await(appendAsync(key, value));
     }
@@ -148,10 +150,12 @@ public final class ShardKvClient implements AutoCloseable {
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
+    /** Sets {@code key} to {@code value}. */
     public void put(String key, String value) {
         put(utf8(key), utf8(value));
     }
 
+    /** Appends {@code value} to {@code key}'s value (an absent key counts as empty). */
     public void append(String key, String value) {
         append(utf8(key), utf8(value));
     }

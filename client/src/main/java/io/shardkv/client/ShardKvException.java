@@ -21,16 +21,19 @@ public final class ShardKvException extends RuntimeException {
 
     private final Kind kind;
 
+    /** A failure of {@code kind}, described by {@code message}. */
     public ShardKvException(Kind kind, String message) {
         super(kind + ": " + message);
         this.kind = kind;
     }
 
+    /** A failure of {@code kind}, described by {@code message}, caused by {@code cause}. */
     public ShardKvException(Kind kind, String message, Throwable cause) {
         super(kind + ": " + message, cause);
         this.kind = kind;
     }
 
+    /** What kind of failure this is. */
     public Kind kind() {
         return kind;
     }

@@ -22,7 +22,8 @@ final class CtrlerCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "ctrler", 0,
-                config.id(), server::status, () -> server.node().storageStats(), null);
+                config.id(), new ServerMetrics.Sources(server::status, () -> server.node().storageStats(),
+                        server::rsmStats, null, null));
         return Serving.untilStopped("controller replica " + config.id(), server.address(), () -> {
             if (metrics != null) {
                 metrics.close();

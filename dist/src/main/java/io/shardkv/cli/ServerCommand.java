@@ -33,7 +33,8 @@ final class ServerCommand implements Callable<Integer> {
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "server", gid,
-                config.id(), server::status, server::storageStats, server::view);
+                config.id(), new ServerMetrics.Sources(server::status, server::storageStats, server::rsmStats,
+                        server::view, server::migratedBytes));
         return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), () -> {
             if (metrics != null) {
                 metrics.close();

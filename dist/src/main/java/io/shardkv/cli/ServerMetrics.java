@@ -9,17 +9,21 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.shardkv.group.ShardGroupView;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.storage.StorageStats;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * A server's metrics in the Prometheus text format on {@code http://HOST:PORT/metrics}: Raft
- * (term, role, indexes), storage (fsyncs, entries and bytes written, snapshots), for shard groups
- * the configuration reached and every held shard's state and size, and the JVM's. Sampled when
+ * (term, role, indexes), storage (fsyncs and their time, entries and bytes written, snapshots),
+ * proposals (count and time to outcome: rates give mean latency), snapshot size, for shard groups
+ * the configuration reached, every held shard's state and size and the bytes migrated in, and the
+ * JVM's. Sampled when
  * scraped; labelled with the process's role, group and replica id.
  */
 final class ServerMetrics implements AutoCloseable {
@@ -31,11 +35,20 @@ final class ServerMetrics implements AutoCloseable {
     }
 
     /**
-     * @param shards a shard group's view, or null for a controller
+     * Where the figures come from, each read when scraped.
+     *
+     * @param shards   a shard group's view, or null for a controller
+     * @param migrated bytes of shard data pulled in, or null for a controller
      */
-    static ServerMetrics start(int port, String role, int gid, int id, Supplier<NodeStatus> status,
-                               Supplier<StorageStats> storage, Supplier<CompletableFuture<ShardGroupView>> shards)
-            throws IOException {
+    record Sources(Supplier<NodeStatus> status, Supplier<StorageStats> storage, Supplier<RsmStats> rsm,
+                   Supplier<CompletableFuture<ShardGroupView>> shards, LongSupplier migrated) {
+    }
+
+    static ServerMetrics start(int port, String role, int gid, int id, Sources sources) throws IOException {
+        Supplier<NodeStatus> status = sources.status();
+        Supplier<StorageStats> storage = sources.storage();
+        Supplier<RsmStats> rsm = sources.rsm();
+        Supplier<CompletableFuture<ShardGroupView>> shards = sources.shards();
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         Labels process = Labels.of("process", role, "gid", Integer.toString(gid), "replica", Integer.toString(id));
@@ -53,9 +66,22 @@ final class ServerMetrics implements AutoCloseable {
                     }
                 }).register(registry);
         counter(registry, process, "raft_log_fsyncs", "fsyncs of the write-ahead log.", () -> storage.get().logSyncs());
+        counter(registry, process, "raft_log_fsync_seconds", "Time spent in those fsyncs.",
+                () -> storage.get().logSyncNanos() / 1e9);
         counter(registry, process, "raft_log_entries_written", "Log entries written.", () -> storage.get().entriesWritten());
         counter(registry, process, "raft_log_bytes_written", "Log bytes written.", () -> storage.get().bytesWritten());
         counter(registry, process, "raft_snapshots_saved", "Snapshots written to disk.", () -> storage.get().snapshotsSaved());
+        counter(registry, process, "rsm_commits", "This replica's proposals applied with an outcome.",
+                () -> rsm.get().commits());
+        counter(registry, process, "rsm_commit_seconds", "Their time from proposal to outcome, in all.",
+                () -> rsm.get().commitNanos() / 1e9);
+        counter(registry, process, "rsm_snapshots", "Snapshots this replica took.", () -> rsm.get().snapshots());
+        gauge(registry, process, "rsm_last_snapshot_bytes", "Size of the latest snapshot taken.",
+                () -> rsm.get().lastSnapshotBytes());
+        if (sources.migrated() != null) {
+            counter(registry, process, "shardkv_migrated_bytes", "Shard data (keys and values) pulled in while leading.",
+                    () -> sources.migrated().getAsLong());
+        }
         if (shards != null) {
             gauge(registry, process, "shardkv_config_num", "The configuration this replica has applied.",
                     () -> view(shards).configNum());

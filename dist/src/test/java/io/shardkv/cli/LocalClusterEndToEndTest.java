@@ -150,8 +150,11 @@ class LocalClusterEndToEndTest {
             assertTrue(restarted.contains("2 processes started"), restarted);
             String metrics = httpGet("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/metrics");
-            assertTrue(metrics.contains("raft_term{") && metrics.contains("shardkv_shard_keys{")
-                    && metrics.contains("raft_log_fsyncs_total{"), metrics);
+            for (String name : new String[] {"raft_term{", "raft_role{", "raft_log_fsyncs_total{",
+                "raft_log_fsync_seconds_total{", "rsm_commits_total{", "rsm_commit_seconds_total{",
+                "shardkv_migrated_bytes_total{", "shardkv_shard_keys{", "jvm_memory_used_bytes{"}) {
+                assertTrue(metrics.contains(name), name + " missing from:\n" + metrics);
+            }
             String status = run("local", "status", "--dir", d);
             assertTrue(status.contains("9 of 9 processes alive"), status);
             assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,

@@ -67,6 +67,8 @@ public final class MigrationDriver {
     private final Map<Integer, Step> deletes = new HashMap<>();
     private Step configStep;
     private long nextToken = 1;
+    /** Key and value bytes of shards installed here; written on the node's thread, read by metrics. */
+    private volatile long installedBytes;
     private long lastPollMillis = Long.MIN_VALUE / 2;
 
     public MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
@@ -141,6 +143,11 @@ public final class MigrationDriver {
 
     private static boolean current(Map<Integer, Step> steps, int key, Step s) {
         return steps.get(key) == s;
+    }
+
+    /** Key and value bytes this replica installed from other groups while it led (any thread). */
+    public long installedBytes() {
+        return installedBytes;
     }
 
     // ------------------------------------------------------------------ configurations
@@ -231,6 +238,9 @@ public final class MigrationDriver {
             }
             pulls.remove(task.shard());
             if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
+                for (Map.Entry<Key, byte[]> e : chunk.entries()) {
+                    installedBytes += e.getKey().bytes().length + e.getValue().length;
+                }
                 if (response.last()) {
                     LOG.info("group {}: shard {} installed from group {} ({} keys)", machine.gid(), task.shard(),
                             task.sourceGid(), machine.keys(task.shard()));

@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.storage.StorageStats;
@@ -140,6 +141,15 @@ public final class ShardGroupServer implements AutoCloseable {
 
     public StorageStats storageStats() {
         return replica.node().storageStats();
+    }
+
+    public RsmStats rsmStats() {
+        return replica.rsmStats();
+    }
+
+    /** Bytes of shard data this replica pulled in while it led its group. */
+    public long migratedBytes() {
+        return driver.installedBytes();
     }
 
     /** This replica's shard state, read on the node's thread. */

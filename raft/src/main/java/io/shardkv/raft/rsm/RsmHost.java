@@ -58,6 +58,10 @@ public final class RsmHost implements Applier {
     private long appliedIndex;
     private long bytesSinceSnapshot;
     private boolean snapshotInFlight;
+    private volatile long commits;
+    private volatile long commitNanos;
+    private volatile long snapshots;
+    private volatile long lastSnapshotBytes;
     private int leaderHint;
     private boolean leader;
 
@@ -79,6 +83,11 @@ public final class RsmHost implements Applier {
      */
     public boolean isLeader() {
         return leader;
+    }
+
+    /** Counters for metrics; any thread. */
+    public RsmStats stats() {
+        return new RsmStats(commits, commitNanos, snapshots, lastSnapshotBytes);
     }
 
     /** Sessions currently remembered, for tests and metrics. */
@@ -105,7 +114,16 @@ public final class RsmHost implements Applier {
         propose(RsmCommand.encode(new RsmCommand.Internal(clockMillis.getAsLong(), command)), done);
     }
 
-    private void propose(byte[] entry, Consumer<RsmOutcome> done) {
+    private void propose(byte[] entry, Consumer<RsmOutcome> reply) {
+        long start = System.nanoTime();
+        Consumer<RsmOutcome> done = outcome -> {
+            if (outcome instanceof RsmOutcome.Ok) {
+                // Written only here, on the node's thread; volatile for readers elsewhere.
+                commitNanos += System.nanoTime() - start;
+                commits++;
+            }
+            reply.accept(outcome);
+        };
         log.propose(entry).whenComplete((p, error) -> {
             if (error != null) {
                 done.accept(failure(error));
@@ -193,6 +211,8 @@ public final class RsmHost implements Applier {
         bytesSinceSnapshot = 0;
         snapshotInFlight = true;
         LOG.info("node {}: snapshot at index {} ({} bytes, {} sessions)", log.id(), index, image.length, sessions.size());
+        lastSnapshotBytes = image.length;
+        snapshots++;
         log.compact(index, image).whenComplete((ok, error) -> {
             snapshotInFlight = false;
             if (error != null) {

@@ -4,6 +4,7 @@ import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.node.RaftNode;
 import io.shardkv.raft.node.RaftTransport;
 import io.shardkv.raft.rsm.RsmHost;
+import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.transport.NettyRaftTransport;
@@ -138,6 +139,11 @@ public final class ReplicaServer implements AutoCloseable {
 
     public NodeStatus status() {
         return node.status();
+    }
+
+    /** The replicated state machine host's counters; any thread. */
+    public RsmStats rsmStats() {
+        return host.stats();
     }
 
     public RaftNode node() {

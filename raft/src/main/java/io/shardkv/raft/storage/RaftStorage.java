@@ -129,7 +129,7 @@ public final class RaftStorage implements AutoCloseable {
     }
 
     public StorageStats stats() {
-        return new StorageStats(wal.syncs(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
+        return new StorageStats(wal.syncs(), wal.syncNanos(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
     }
 
     /** Number of log segment files, for tests and diagnostics. */

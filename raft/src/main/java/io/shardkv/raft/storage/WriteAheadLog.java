@@ -36,6 +36,7 @@ final class WriteAheadLog implements AutoCloseable {
     private boolean directoryDirty;
 
     private long syncs;
+    private long syncNanos;
     private long entriesWritten;
     private long bytesWritten;
 
@@ -171,6 +172,7 @@ final class WriteAheadLog implements AutoCloseable {
             return;
         }
         boolean fsync = options.fsync() == FsyncPolicy.ALWAYS;
+        long start = System.nanoTime();
         for (Segment s : unsynced) {
             if (fsync) {
                 s.channel().force(false);
@@ -186,6 +188,7 @@ final class WriteAheadLog implements AutoCloseable {
         }
         if (dirty) {
             syncs++;
+            syncNanos += System.nanoTime() - start;
         }
         dirty = false;
         directoryDirty = false;
@@ -292,6 +295,11 @@ final class WriteAheadLog implements AutoCloseable {
             bigger.put(batch);
             batch = bigger;
         }
+    }
+
+    /** Time spent making batches durable (fsync of segments and directory), in nanoseconds. */
+    long syncNanos() {
+        return syncNanos;
     }
 
     long syncs() {
