@@ -32,7 +32,8 @@ public final class ControllerServer {
             return ReplicaServer.handlerFor(CtrlerRequest.class,
                     (request, reply) -> service.handle(request, reply::accept),
                     why -> CtrlerResponse.refused(CtrlerStatus.BAD_REQUEST, why),
-                    () -> CtrlerResponse.refused(CtrlerStatus.TIMEOUT, "no outcome within the request timeout"));
+                    () -> CtrlerResponse.refused(CtrlerStatus.TIMEOUT, "no outcome within the request timeout"),
+                    () -> CtrlerResponse.refused(CtrlerStatus.SHUTTING_DOWN, "this replica is stopping"));
         }, ReplicaServer.LinkFilter.OPEN);
     }
 }

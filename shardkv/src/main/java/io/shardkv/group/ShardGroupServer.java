@@ -89,6 +89,11 @@ public final class ShardGroupServer implements AutoCloseable {
                     public Object timeout(Object request) {
                         return ShardGroupService.timeout(request);
                     }
+
+                    @Override
+                    public Object shuttingDown(Object request) {
+                        return ShardGroupService.shuttingDown(request);
+                    }
                 };
             }, links);
         } catch (IOException | RuntimeException e) {

@@ -70,13 +70,22 @@ public final class ShardGroupService {
 
     /** The answer to a request that had no outcome within the server's deadline. */
     public static Object timeout(Object request) {
+        return unanswered(request, MigrationStatus.TIMEOUT, KvStatus.TIMEOUT, "no outcome within the request timeout");
+    }
+
+    /** The answer to a request that reached a stopping replica: try another. */
+    public static Object shuttingDown(Object request) {
+        return unanswered(request, MigrationStatus.SHUTTING_DOWN, KvStatus.SHUTTING_DOWN, "this replica is stopping");
+    }
+
+    private static Object unanswered(Object request, MigrationStatus migration, KvStatus kv, String why) {
         if (request instanceof PullShardRequest) {
-            return PullShardResponse.refused(MigrationStatus.TIMEOUT, 0, "no answer within the request timeout");
+            return PullShardResponse.refused(migration, 0, why);
         }
         if (request instanceof DeleteShardRequest) {
-            return DeleteShardResponse.of(MigrationStatus.TIMEOUT);
+            return DeleteShardResponse.of(migration);
         }
-        return KvResponse.refused(KvStatus.TIMEOUT, "no outcome within the request timeout");
+        return KvResponse.refused(kv, why);
     }
 
     private void handleKv(KvRequest request, Consumer<KvResponse> reply) {

@@ -34,7 +34,8 @@ public final class KvServer {
             KvService service = new KvService(host, addressOf);
             return ReplicaServer.handlerFor(KvRequest.class, (request, reply) -> service.handle(request, reply::accept),
                     why -> KvResponse.refused(KvStatus.BAD_REQUEST, why),
-                    () -> KvResponse.refused(KvStatus.TIMEOUT, "no outcome within the request timeout"));
+                    () -> KvResponse.refused(KvStatus.TIMEOUT, "no outcome within the request timeout"),
+                    () -> KvResponse.refused(KvStatus.SHUTTING_DOWN, "this replica is stopping"));
         }, links);
     }
 }

@@ -7,6 +7,7 @@ import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.testing.FreePorts;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import java.io.IOException;
@@ -79,6 +80,11 @@ final class KvServerCluster implements AutoCloseable {
 
     ReplicaServer server(int id) {
         return servers.get(id);
+    }
+
+    /** A raw connection to replica {@code id}, for tests that talk to one server directly. */
+    PeerConnection connect(int id) {
+        return clients.connect(peers.get(id));
     }
 
     KvClerk clerk(History history) {

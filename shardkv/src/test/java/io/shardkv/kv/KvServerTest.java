@@ -8,12 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.linearizability.CheckResult;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.LinearizabilityChecker;
+import io.shardkv.rpc.PeerConnection;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +43,10 @@ class KvServerTest {
 
     @TempDir
     Path tmp;
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
 
     @Test
     void operationsBehaveAsSpecified() throws Exception {
@@ -75,6 +88,43 @@ class KvServerTest {
     }
 
     /** Every replica stops abruptly at once and restarts from its disk while clients keep going. */
+    /**
+     * A stopping replica answers new requests SHUTTING_DOWN at once and still answers the one in
+     * flight (here, a write that cannot commit: TIMEOUT, or WRONG_LEADER once the cut-off leader
+     * steps down) before it closes — never a dropped connection.
+     */
+    @Test
+    void aStoppingReplicaFinishesWhatItStartedAndSendsNewRequestsElsewhere() throws Exception {
+        try (KvServerCluster cluster = new KvServerCluster(3, tmp, 0, 6)) {
+            cluster.startAll();
+            int leader = cluster.awaitLeader();
+            cluster.isolate(leader);
+            PeerConnection c = cluster.connect(leader);
+            CompletableFuture<Object> stuck = c.request(new KvRequest(1, 1, 1, KvOp.PUT, b("k"), b("v"), null),
+                    Duration.ofSeconds(30));
+            Thread closer = new Thread(() -> {
+                try {
+                    cluster.kill(leader);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            closer.start();
+            KvRequest refused = new KvRequest(1, 0, 1, KvOp.GET, new byte[KvLimits.MAX_KEY_BYTES + 1], null, null);
+            KvStatus seen = KvStatus.BAD_REQUEST;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen == KvStatus.BAD_REQUEST && System.nanoTime() < deadline) {
+                seen = ((KvResponse) c.request(refused, Duration.ofSeconds(30)).get()).status();
+            }
+            assertEquals(KvStatus.SHUTTING_DOWN, seen, "a request reaching a stopping replica is sent elsewhere");
+            KvStatus answer = ((KvResponse) stuck.get(30, TimeUnit.SECONDS)).status();
+            assertTrue(answer == KvStatus.TIMEOUT || answer == KvStatus.WRONG_LEADER,
+                    "the request in flight gets an answer to retry on before the port closes, got " + answer);
+            closer.join();
+            c.close();
+        }
+    }
+
     @Test
     void wholeClusterRestartLosesNoAcknowledgedWrite() throws Exception {
         try (KvServerCluster cluster = new KvServerCluster(3, tmp, 0, 3)) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -37,6 +38,9 @@ public final class ReplicaServer implements AutoCloseable {
 
         /** The answer to {@code request} when it had no outcome within the request timeout. */
         Object timeout(Object request);
+
+        /** The answer to {@code request} when it arrives while the server is stopping (try another replica). */
+        Object shuttingDown(Object request);
     }
 
     /**
@@ -44,7 +48,8 @@ public final class ReplicaServer implements AutoCloseable {
      * with {@code refuse(reason)}, and a request without an outcome in time with {@code timeout}.
      */
     public static <R> RequestHandler handlerFor(Class<R> type, BiConsumer<R, Consumer<Object>> handle,
-                                                Function<String, Object> refuse, Supplier<Object> timeout) {
+                                                Function<String, Object> refuse, Supplier<Object> timeout,
+                                                Supplier<Object> shuttingDown) {
         return new RequestHandler() {
             @Override
             public void handle(Object request, Consumer<Object> reply) {
@@ -59,6 +64,11 @@ public final class ReplicaServer implements AutoCloseable {
             @Override
             public Object timeout(Object request) {
                 return timeout.get();
+            }
+
+            @Override
+            public Object shuttingDown(Object request) {
+                return shuttingDown.get();
             }
         };
     }
@@ -85,6 +95,9 @@ public final class ReplicaServer implements AutoCloseable {
     private final RaftNode node;
     private RsmHost host;
     private final RequestHandler handler;
+    /** Client requests received and not yet answered; a stopping server waits for them. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean stopping;
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
                           HandlerFactory handlers, LinkFilter links) throws IOException {
@@ -132,9 +145,15 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof StatusRequest) {
             return CompletableFuture.completedFuture(node.status());
         }
+        inFlight.incrementAndGet();
+        if (stopping) {
+            inFlight.decrementAndGet();
+            return CompletableFuture.completedFuture(handler.shuttingDown(request));
+        }
         CompletableFuture<Object> f = new CompletableFuture<>();
         node.execute(() -> handler.handle(request, f::complete));
-        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((reply, error) -> inFlight.decrementAndGet());
     }
 
     public NodeStatus status() {
@@ -154,9 +173,23 @@ public final class ReplicaServer implements AutoCloseable {
         return transport.localAddress();
     }
 
-    /** Stops serving: closes the port and connections, then the node and its storage. */
+    /**
+     * Stops serving gracefully: new requests are answered SHUTTING_DOWN (clients go to another
+     * replica) while those in flight finish — at most one request timeout — then the port and
+     * connections close, then the node, which makes its storage durable and closes it.
+     */
     @Override
     public void close() throws IOException {
+        stopping = true;
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         transport.close();
         node.close();
     }
