@@ -24,7 +24,7 @@ final class CtrlerCommand implements Callable<Integer> {
         ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "ctrler", 0,
                 config.id(), new ServerMetrics.Sources(server::status, () -> server.node().storageStats(),
-                        server::rsmStats, null, null));
+                        server::rsmStats, server.rpcErrors(), null, null));
         return Serving.untilStopped("controller replica " + config.id(), server.address(), () -> {
             if (metrics != null) {
                 metrics.close();

@@ -35,7 +35,7 @@ final class ServerCommand implements Callable<Integer> {
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "server", gid,
                 config.id(), new ServerMetrics.Sources(server::status, server::storageStats, server::rsmStats,
-                        server::view, server::migratedBytes));
+                        server.rpcErrors(), server::view, server::migratedBytes));
         return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), () -> {
             if (metrics != null) {
                 metrics.close();

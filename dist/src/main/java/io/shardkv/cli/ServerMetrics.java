@@ -11,6 +11,7 @@ import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.storage.StorageStats;
+import io.shardkv.rpc.RpcErrors;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,7 @@ final class ServerMetrics implements AutoCloseable {
      * @param migrated bytes of shard data pulled in, or null for a controller
      */
     record Sources(Supplier<NodeStatus> status, Supplier<StorageStats> storage, Supplier<RsmStats> rsm,
-                   Supplier<CompletableFuture<ShardGroupView>> shards, LongSupplier migrated) {
+                   RpcErrors rpc, Supplier<CompletableFuture<ShardGroupView>> shards, LongSupplier migrated) {
     }
 
     static ServerMetrics start(int port, String role, int gid, int id, Sources sources) throws IOException {
@@ -71,6 +72,10 @@ final class ServerMetrics implements AutoCloseable {
         counter(registry, process, "raft_log_entries_written", "Log entries written.", () -> storage.get().entriesWritten());
         counter(registry, process, "raft_log_bytes_written", "Log bytes written.", () -> storage.get().bytesWritten());
         counter(registry, process, "raft_snapshots_saved", "Snapshots written to disk.", () -> storage.get().snapshotsSaved());
+        counter(registry, process, "rpc_failed_requests", "Requests whose handling failed (answered with an error).",
+                () -> sources.rpc().failedRequests());
+        counter(registry, process, "rpc_protocol_errors", "Connections closed for breaking the protocol.",
+                () -> sources.rpc().protocolErrors());
         counter(registry, process, "rsm_commits", "This replica's proposals applied with an outcome.",
                 () -> rsm.get().commits());
         counter(registry, process, "rsm_commit_seconds", "Their time from proposal to outcome, in all.",

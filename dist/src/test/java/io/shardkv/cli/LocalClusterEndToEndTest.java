@@ -152,7 +152,8 @@ class LocalClusterEndToEndTest {
                     + "/metrics");
             for (String name : new String[] {"raft_term{", "raft_role{", "raft_log_fsyncs_total{",
                 "raft_log_fsync_seconds_total{", "rsm_commits_total{", "rsm_commit_seconds_total{",
-                "shardkv_migrated_bytes_total{", "shardkv_shard_keys{", "jvm_memory_used_bytes{"}) {
+                "shardkv_migrated_bytes_total{", "shardkv_shard_keys{", "rpc_failed_requests_total{",
+                "rpc_protocol_errors_total{", "jvm_memory_used_bytes{"}) {
                 assertTrue(metrics.contains(name), name + " missing from:\n" + metrics);
             }
             String status = run("local", "status", "--dir", d);

@@ -25,6 +25,6 @@ final class ClientPipeline {
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
                 .addLast("handshake", new ConnectorHandshake(ours, config.handshakeTimeout(),
                         () -> new ResponseDispatcher(pending, codec), listener))
-                .addLast("guard", new ConnectionGuard("to"));
+                .addLast("guard", new ConnectionGuard("to", () -> { }));
     }
 }

@@ -24,8 +24,12 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     /** "from" on accepted connections, "to" on outbound ones: how log lines name the peer. */
     private final String direction;
 
-    ConnectionGuard(String direction) {
+    /** Counts a connection closed for breaking the protocol. */
+    private final Runnable onProtocolError;
+
+    ConnectionGuard(String direction, Runnable onProtocolError) {
         this.direction = direction;
+        this.onProtocolError = onProtocolError;
     }
 
     @Override
@@ -36,6 +40,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         if (cause instanceof ProtocolException) {
+            onProtocolError.run();
             LOG.warn("closing connection {} {}: {}", direction, peer, cause.getMessage());
         } else if (cause instanceof IOException) {
             LOG.debug("closing connection {} {}: {}", direction, peer, cause.toString());

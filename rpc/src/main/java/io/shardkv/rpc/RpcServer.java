@@ -26,7 +26,10 @@ public final class RpcServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final InetSocketAddress localAddress;
 
-    private RpcServer(Channel listener, ChannelGroup connections) {
+    private final RpcErrors errors;
+
+    private RpcServer(Channel listener, ChannelGroup connections, RpcErrors errors) {
+        this.errors = errors;
         this.listener = listener;
         this.connections = connections;
         this.localAddress = (InetSocketAddress) listener.localAddress();
@@ -36,7 +39,8 @@ public final class RpcServer implements AutoCloseable {
     static RpcServer listen(InetSocketAddress address, RpcHandler handler, TransportConfig config, Codec codec,
                             EventLoops loops) throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("accepted on " + address, loops.group().next());
-        ServerPipeline pipeline = new ServerPipeline(config, codec, handler);
+        RpcErrors errors = new RpcErrors();
+        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, errors);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
@@ -61,7 +65,7 @@ public final class RpcServer implements AutoCloseable {
             throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bound.cause().getMessage(),
                     bound.cause());
         }
-        RpcServer server = new RpcServer(bound.channel(), connections);
+        RpcServer server = new RpcServer(bound.channel(), connections, errors);
         LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());
         return server;
     }
@@ -72,6 +76,11 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /** Connections currently accepted, including those still in their handshake. */
+    /** What went wrong on this port; any thread. */
+    public RpcErrors errors() {
+        return errors;
+    }
+
     public int connectionCount() {
         return connections.size();
     }

@@ -24,12 +24,16 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     /** ERROR bodies (a failure's class and message) are cut to this many bytes. */
     static final int MAX_ERROR_BYTES = 1024;
 
+    /** Counts a request answered with ERROR. */
+    private final Runnable onFailure;
+
     private final int peerNodeId;
     private final RpcHandler handler;
     private final Codec codec;
     private final int maxFrameBytes;
 
-    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes) {
+    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, Runnable onFailure) {
+        this.onFailure = onFailure;
         this.peerNodeId = peerNodeId;
         this.handler = handler;
         this.codec = codec;
@@ -82,6 +86,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
         if (failure instanceof CompletionException && failure.getCause() != null) {
             failure = failure.getCause();
         }
+        onFailure.run();
         LOG.warn("request #{} ({}) from node {} at {} failed: {}", correlationId, request.getClass().getName(),
                 peerNodeId, channel.remoteAddress(), failure.toString(), failure);
         return Frames.raw(alloc, FrameKind.ERROR, correlationId, Text.utf8(failure.toString(), MAX_ERROR_BYTES));

@@ -16,9 +16,11 @@ final class ServerPipeline {
     private final Codec codec;
     private final RpcHandler handler;
     private final Hello ours;
+    private final RpcErrors errors;
 
-    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler) {
+    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcErrors errors) {
         this.config = config;
+        this.errors = errors;
         this.codec = codec;
         this.handler = handler;
         this.ours = Hello.of(config.clusterId(), config.nodeId());
@@ -30,7 +32,8 @@ final class ServerPipeline {
                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
                 .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(),
-                        peerNodeId -> new ServerDispatcher(peerNodeId, handler, codec, config.maxFrameBytes())))
-                .addLast("guard", new ConnectionGuard("from"));
+                        peerNodeId -> new ServerDispatcher(peerNodeId, handler, codec, config.maxFrameBytes(),
+                                errors::requestFailed)))
+                .addLast("guard", new ConnectionGuard("from", errors::protocolError));
     }
 }

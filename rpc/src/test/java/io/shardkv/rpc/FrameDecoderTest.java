@@ -17,7 +17,7 @@ class FrameDecoderTest {
     private static final int MAX = 16 * 1024 * 1024;
 
     private static EmbeddedChannel decoder() {
-        return new EmbeddedChannel(new FrameDecoder(MAX), new ConnectionGuard("from"));
+        return new EmbeddedChannel(new FrameDecoder(MAX), new ConnectionGuard("from", () -> { }));
     }
 
     @Test

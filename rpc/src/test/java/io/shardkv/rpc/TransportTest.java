@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -231,6 +232,20 @@ class TransportTest {
         assertInstanceOf(RemoteException.class, e.getCause());
         assertEquals("java.lang.UnsupportedOperationException: no such command", e.getCause().getMessage());
         assertTrue(peer.isConnected());
+        assertEquals(1, server.errors().failedRequests(), "the failure is counted for metrics");
+        assertEquals(0, server.errors().protocolErrors());
+    }
+
+    @Test
+    void aConnectionThatBreaksTheProtocolIsClosedAndCounted() throws Exception {
+        RpcServer server = listen(config("test").nodeId(1), new RecordingHandler(CompletableFuture::completedFuture));
+        try (Socket raw = new Socket(server.localAddress().getAddress(), server.localAddress().getPort())) {
+            raw.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0});
+            raw.getOutputStream().flush();
+            assertEquals(-1, raw.getInputStream().read(), "the server closes a connection that sends a negative length");
+        }
+        await(() -> server.errors().protocolErrors() == 1, "the protocol error is counted");
+        assertEquals(0, server.errors().failedRequests());
     }
 
     @Test

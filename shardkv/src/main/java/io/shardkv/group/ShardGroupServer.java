@@ -7,6 +7,7 @@ import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.storage.StorageStats;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.RpcErrors;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -150,6 +151,10 @@ public final class ShardGroupServer implements AutoCloseable {
 
     public RsmStats rsmStats() {
         return replica.rsmStats();
+    }
+
+    public RpcErrors rpcErrors() {
+        return replica.rpcErrors();
     }
 
     /** Bytes of shard data this replica pulled in while it led its group. */

@@ -10,6 +10,7 @@ import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.transport.NettyRaftTransport;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.RpcErrors;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -158,6 +159,11 @@ public final class ReplicaServer implements AutoCloseable {
 
     public NodeStatus status() {
         return node.status();
+    }
+
+    /** What went wrong on this replica's port; any thread. */
+    public RpcErrors rpcErrors() {
+        return transport.errors();
     }
 
     /** The replicated state machine host's counters; any thread. */

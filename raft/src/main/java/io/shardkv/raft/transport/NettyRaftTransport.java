@@ -4,6 +4,7 @@ import io.shardkv.raft.core.Message;
 import io.shardkv.raft.node.RaftTransport;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.RpcHandler;
+import io.shardkv.rpc.RpcErrors;
 import io.shardkv.rpc.RpcServer;
 import io.shardkv.rpc.Transport;
 import java.io.IOException;
@@ -73,6 +74,11 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
 
     public InetSocketAddress localAddress() {
         return server.localAddress();
+    }
+
+    /** What went wrong on this node's port (client requests and peers alike); any thread. */
+    public RpcErrors errors() {
+        return server.errors();
     }
 
     /** Messages refused because they were misaddressed or came from the wrong peer. */
