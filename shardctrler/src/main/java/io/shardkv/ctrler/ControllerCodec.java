@@ -1,17 +1,17 @@
 package io.shardkv.ctrler;
 
+import static io.shardkv.rpc.codec.DataFormat.read;
+import static io.shardkv.rpc.codec.DataFormat.write;
+
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.ctrler.CtrlerOp;
 import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.CtrlerResponse;
 import io.shardkv.rpc.ctrler.CtrlerStatus;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -59,7 +59,7 @@ final class ControllerCodec {
     }
 
     static Command decodeCommand(byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, "controller data", in -> {
             CtrlerOp op = CtrlerOp.values()[in.readByte()];
             return switch (op) {
                 case JOIN -> new Command(op, ConfigCodec.readGroups(in), List.of(), 0);
@@ -85,7 +85,7 @@ final class ControllerCodec {
     }
 
     static long decodeQuery(byte[] bytes) {
-        return read(bytes, DataInputStream::readLong);
+        return read(bytes, "controller data", DataInputStream::readLong);
     }
 
     static byte[] ok(Config config) {
@@ -103,38 +103,10 @@ final class ControllerCodec {
     }
 
     static CtrlerResponse decodeReply(byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, "controller data", in -> {
             CtrlerStatus status = CtrlerStatus.values()[in.readByte()];
             return status == CtrlerStatus.OK ? CtrlerResponse.ok(ConfigCodec.read(in))
                     : CtrlerResponse.refused(status, in.readUTF());
         });
-    }
-
-    @FunctionalInterface
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    @FunctionalInterface
-    interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return reader.read(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("malformed controller data (" + bytes.length + " bytes): " + e, e);
-        }
     }
 }

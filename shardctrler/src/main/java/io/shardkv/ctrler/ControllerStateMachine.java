@@ -1,6 +1,7 @@
 package io.shardkv.ctrler;
 
 import io.shardkv.raft.rsm.StateMachine;
+import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ConfigCodec;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class ControllerStateMachine implements StateMachine {
 
     @Override
     public byte[] snapshot() {
-        return ControllerCodec.write(out -> {
+        return DataFormat.write(out -> {
             out.writeInt(numShards);
             out.writeInt(configs.size());
             for (Config c : configs) {
@@ -134,7 +135,7 @@ public final class ControllerStateMachine implements StateMachine {
 
     @Override
     public void restore(byte[] snapshot) {
-        List<Config> restored = ControllerCodec.read(snapshot, in -> {
+        List<Config> restored = DataFormat.read(snapshot, "controller snapshot", in -> {
             int shards = in.readInt();
             if (shards != numShards) {
                 throw new IllegalStateException("snapshot has " + shards + " shards, this controller " + numShards);

@@ -1,16 +1,18 @@
 package io.shardkv.group;
 
+import static io.shardkv.rpc.codec.DataFormat.read;
+import static io.shardkv.rpc.codec.DataFormat.readBytes;
+import static io.shardkv.rpc.codec.DataFormat.write;
+import static io.shardkv.rpc.codec.DataFormat.writeBytes;
+
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +78,7 @@ final class GroupCodec {
     }
 
     static GroupCommand decode(byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, "shard group command", in -> {
             byte kind = in.readByte();
             return switch (kind) {
                 case NEXT_CONFIG -> new GroupCommand.NextConfig(ConfigCodec.read(in));
@@ -104,15 +106,6 @@ final class GroupCodec {
         });
     }
 
-    /** A chunk of a shard on the wire between groups: entries, then whether it is the last. */
-    static byte[] encodeEntries(List<Map.Entry<Key, byte[]>> entries) {
-        return write(out -> writeEntries(out, entries));
-    }
-
-    static List<Map.Entry<Key, byte[]>> decodeEntries(byte[] bytes) {
-        return read(bytes, GroupCodec::readEntries);
-    }
-
     static void writeEntries(DataOutputStream out, List<Map.Entry<Key, byte[]>> entries) throws IOException {
         out.writeInt(entries.size());
         for (Map.Entry<Key, byte[]> e : entries) {
@@ -129,46 +122,5 @@ final class GroupCodec {
             entries.add(new AbstractMap.SimpleImmutableEntry<>(key, readBytes(in)));
         }
         return entries;
-    }
-
-    static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    static byte[] readBytes(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > in.available()) {
-            throw new IOException("field of " + length + " bytes with " + in.available() + " left");
-        }
-        return in.readNBytes(length);
-    }
-
-    @FunctionalInterface
-    interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    @FunctionalInterface
-    interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
-    }
-
-    static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writer.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static <T> T read(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return reader.read(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("malformed shard group data (" + bytes.length + " bytes): " + e, e);
-        }
     }
 }

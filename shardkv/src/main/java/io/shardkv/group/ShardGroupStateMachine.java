@@ -5,6 +5,7 @@ import io.shardkv.kv.KvCommands;
 import io.shardkv.kv.KvOps;
 import io.shardkv.raft.rsm.SessionTable;
 import io.shardkv.raft.rsm.StateMachine;
+import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.ctrler.Shards;
@@ -442,7 +443,7 @@ public final class ShardGroupStateMachine implements StateMachine {
 
     @Override
     public byte[] snapshot() {
-        return GroupCodec.write(out -> {
+        return DataFormat.write(out -> {
             out.writeInt(SNAPSHOT_VERSION);
             out.writeInt(gid);
             out.writeInt(numShards);
@@ -478,15 +479,15 @@ public final class ShardGroupStateMachine implements StateMachine {
         ConfigCodec.writeServers(out, s.peerServers);
         out.writeBoolean(s.pullCursor != null);
         if (s.pullCursor != null) {
-            GroupCodec.writeBytes(out, s.pullCursor.bytes());
+            DataFormat.writeBytes(out, s.pullCursor.bytes());
         }
-        GroupCodec.writeBytes(out, s.sessions.toBytes());
+        DataFormat.writeBytes(out, s.sessions.toBytes());
         GroupCodec.writeEntries(out, new ArrayList<>(s.data.entrySet()));
     }
 
     @Override
     public void restore(byte[] snapshot) {
-        GroupCodec.read(snapshot, in -> {
+        DataFormat.read(snapshot, "shard group snapshot", in -> {
             int version = in.readInt();
             if (version != SNAPSHOT_VERSION) {
                 throw new IOException("unsupported shard group snapshot version " + version);
@@ -518,8 +519,8 @@ public final class ShardGroupStateMachine implements StateMachine {
         s.handoff = in.readLong();
         s.peer = in.readInt();
         s.peerServers = ConfigCodec.readServers(in);
-        s.pullCursor = in.readBoolean() ? new Key(GroupCodec.readBytes(in)) : null;
-        s.sessions.load(GroupCodec.readBytes(in));
+        s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
+        s.sessions.load(DataFormat.readBytes(in));
         for (Map.Entry<Key, byte[]> e : GroupCodec.readEntries(in)) {
             s.data.put(e.getKey(), e.getValue());
         }

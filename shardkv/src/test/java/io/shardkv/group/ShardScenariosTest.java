@@ -433,12 +433,7 @@ class ShardScenariosTest {
         lab.join(2);
         lab.leave(0);
         for (int round = 0; round < 20; round++) {
-            for (int i = 0; i < values.length; i++) {
-                lab.check(ck, key(i), values[i]);
-                String x = randomString(random, 5);
-                lab.append(ck, key(i), x);
-                values[i] += x;
-            }
+            checkAndAppend(lab, ck, values, random, 5);
         }
         lab.join(0);
         lab.leave(1);

@@ -3,7 +3,6 @@ package io.shardkv.kv;
 import io.shardkv.linearizability.Bytes;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.KvInput;
-import io.shardkv.linearizability.KvOutput;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.kv.KvOp;
@@ -82,7 +81,7 @@ final class KvClerk {
             }
             switch (r.status()) {
                 case OK, NO_KEY, CAS_FAILED -> {
-                    history.ret(handle, output(op, r));
+                    history.ret(handle, KvOutputs.of(op, r));
                     return r;
                 }
                 case WRONG_LEADER -> {
@@ -112,14 +111,5 @@ final class KvClerk {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static KvOutput output(KvOp op, KvResponse r) {
-        return switch (op) {
-            case GET -> r.status() == KvStatus.OK ? KvOutput.value(Bytes.of(r.value())) : KvOutput.ABSENT;
-            case PUT, APPEND -> KvOutput.OK;
-            case DELETE -> r.status() == KvStatus.OK ? KvOutput.OK : KvOutput.NO_KEY;
-            case CAS -> KvOutput.casResult(r.status() == KvStatus.OK);
-        };
     }
 }

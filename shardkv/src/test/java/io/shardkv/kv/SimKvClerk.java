@@ -3,7 +3,6 @@ package io.shardkv.kv;
 import io.shardkv.linearizability.Bytes;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.KvInput;
-import io.shardkv.linearizability.KvOutput;
 import io.shardkv.raft.sim.SimCluster;
 import io.shardkv.raft.sim.SimGroupClient;
 import io.shardkv.rpc.kv.KvOp;
@@ -84,16 +83,6 @@ final class SimKvClerk {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    private static KvOutput outputOf(KvOp op, KvResponse r) {
-        return switch (op) {
-            case GET -> r.status() == KvStatus.OK ? KvOutput.value(Bytes.of(r.value())) : KvOutput.ABSENT;
-            case PUT, APPEND -> KvOutput.OK;
-            case DELETE -> r.status() == KvStatus.OK ? KvOutput.OK : KvOutput.NO_KEY;
-            case CAS -> KvOutput.casResult(r.status() == KvStatus.OK);
-        };
-    }
-
     private void run(KvInput input, KvOp op, String key, String value, String expected, Consumer<KvResponse> done) {
         if (busy) {
             throw new IllegalStateException("clerk " + endpoint() + " runs one operation at a time");
@@ -104,7 +93,7 @@ final class SimKvClerk {
                 expected == null ? null : bytes(expected));
         long handle = history.invoke(endpoint(), input);
         group.call(request, KvReplies::classify, response -> {
-            history.ret(handle, outputOf(op, response));
+            history.ret(handle, KvOutputs.of(op, response));
             busy = false;
             done.accept(response);
         }, error -> {

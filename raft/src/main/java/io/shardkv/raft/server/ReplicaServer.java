@@ -16,9 +16,12 @@ import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -97,7 +100,7 @@ public final class ReplicaServer implements AutoCloseable {
     private RsmHost host;
     private final RequestHandler handler;
     /** Client requests received and not yet answered; a stopping server waits for them. */
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<CompletableFuture<Object>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
@@ -146,15 +149,16 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof StatusRequest) {
             return CompletableFuture.completedFuture(node.status());
         }
-        inFlight.incrementAndGet();
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        // Registered before stopping is read: close() either waits for this request or it is refused.
+        inFlight.add(f);
         if (stopping) {
-            inFlight.decrementAndGet();
+            inFlight.remove(f);
             return CompletableFuture.completedFuture(handler.shuttingDown(request));
         }
-        CompletableFuture<Object> f = new CompletableFuture<>();
+        f.whenComplete((reply, error) -> inFlight.remove(f));
         node.execute(() -> handler.handle(request, f::complete));
-        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((reply, error) -> inFlight.decrementAndGet());
+        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public NodeStatus status() {
@@ -187,14 +191,14 @@ public final class ReplicaServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopping = true;
-        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            // Each one completes within the request timeout at the latest (completeOnTimeout).
+            CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0]))
+                    .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Answered or not, the port closes now: clients retry elsewhere with the same session.
         }
         transport.close();
         node.close();
