@@ -100,8 +100,14 @@ class KvServerTest {
             int leader = cluster.awaitLeader();
             cluster.isolate(leader);
             PeerConnection c = cluster.connect(leader);
+            long before = cluster.server(leader).status().lastIndex();
             CompletableFuture<Object> stuck = c.request(new KvRequest(1, 1, 1, KvOp.PUT, b("k"), b("v"), null),
                     Duration.ofSeconds(30));
+            long proposed = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (cluster.server(leader).status().lastIndex() == before && System.nanoTime() < proposed) {
+                Thread.sleep(5);
+            }
+            assertTrue(cluster.server(leader).status().lastIndex() > before, "the write must be in flight (proposed)");
             Thread closer = new Thread(() -> {
                 try {
                     cluster.kill(leader);
