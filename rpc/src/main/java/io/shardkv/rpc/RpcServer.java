@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * A listening socket that accepts peers, runs the handshake with each and hands their messages
@@ -27,9 +28,11 @@ public final class RpcServer implements AutoCloseable {
     private final InetSocketAddress localAddress;
 
     private final RpcErrors errors;
+    private final UnansweredRequests unanswered;
 
-    private RpcServer(Channel listener, ChannelGroup connections, RpcErrors errors) {
+    private RpcServer(Channel listener, ChannelGroup connections, RpcErrors errors, UnansweredRequests unanswered) {
         this.errors = errors;
+        this.unanswered = unanswered;
         this.listener = listener;
         this.connections = connections;
         this.localAddress = (InetSocketAddress) listener.localAddress();
@@ -40,7 +43,8 @@ public final class RpcServer implements AutoCloseable {
                             EventLoops loops) throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("accepted on " + address, loops.group().next());
         RpcErrors errors = new RpcErrors();
-        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, errors);
+        UnansweredRequests unanswered = new UnansweredRequests();
+        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, errors, unanswered);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
@@ -65,7 +69,7 @@ public final class RpcServer implements AutoCloseable {
             throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bound.cause().getMessage(),
                     bound.cause());
         }
-        RpcServer server = new RpcServer(bound.channel(), connections, errors);
+        RpcServer server = new RpcServer(bound.channel(), connections, errors, unanswered);
         LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());
         return server;
     }
@@ -75,12 +79,17 @@ public final class RpcServer implements AutoCloseable {
         return localAddress;
     }
 
-    /** Connections currently accepted, including those still in their handshake. */
+    /** Whether the port still accepts connections. */
+    public boolean isListening() {
+        return listener.isOpen();
+    }
+
     /** What went wrong on this port; any thread. */
     public RpcErrors errors() {
         return errors;
     }
 
+    /** Connections currently accepted, including those still in their handshake. */
     public int connectionCount() {
         return connections.size();
     }
@@ -94,5 +103,20 @@ public final class RpcServer implements AutoCloseable {
         listener.close().awaitUninterruptibly();
         connections.close().awaitUninterruptibly();
         LOG.info("stopped listening on {}", localAddress);
+    }
+
+    /**
+     * Stops accepting connections, then waits up to {@code grace} until every request already
+     * received has had its answer written out, then closes like {@link #close()}. Requests arriving
+     * meanwhile on open connections are still handled; the handler decides what to answer them.
+     * Must not be called from a transport thread.
+     */
+    public void closeGracefully(Duration grace) throws InterruptedException {
+        listener.close().awaitUninterruptibly();
+        if (!unanswered.awaitAnswered(grace)) {
+            LOG.warn("closing {} with {} request(s) still unanswered after {} ms", localAddress, unanswered.size(),
+                    grace.toMillis());
+        }
+        close();
     }
 }

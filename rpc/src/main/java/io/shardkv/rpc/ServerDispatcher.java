@@ -31,9 +31,12 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     private final RpcHandler handler;
     private final Codec codec;
     private final int maxFrameBytes;
+    private final UnansweredRequests unanswered;
 
-    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, Runnable onFailure) {
+    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, Runnable onFailure,
+                     UnansweredRequests unanswered) {
         this.onFailure = onFailure;
+        this.unanswered = unanswered;
         this.peerNodeId = peerNodeId;
         this.handler = handler;
         this.codec = codec;
@@ -59,6 +62,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void dispatch(Channel channel, long correlationId, Object request) {
+        CompletableFuture<Void> answered = unanswered.received();
         CompletableFuture<?> result;
         try {
             result = handler.onRequest(peerNodeId, request);
@@ -70,7 +74,8 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
         }
         // Completes on whatever thread finishes the work; writeAndFlush hands the frame to the loop.
         result.whenComplete((value, error) ->
-                channel.writeAndFlush(answer(channel, correlationId, request, value, error)));
+                channel.writeAndFlush(answer(channel, correlationId, request, value, error))
+                        .addListener(written -> answered.complete(null)));
     }
 
     private ByteBuf answer(Channel channel, long correlationId, Object request, Object value, Throwable error) {

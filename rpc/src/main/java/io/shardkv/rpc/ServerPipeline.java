@@ -18,8 +18,12 @@ final class ServerPipeline {
     private final Hello ours;
     private final RpcErrors errors;
 
-    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcErrors errors) {
+    private final UnansweredRequests unanswered;
+
+    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcErrors errors,
+                   UnansweredRequests unanswered) {
         this.config = config;
+        this.unanswered = unanswered;
         this.errors = errors;
         this.codec = codec;
         this.handler = handler;
@@ -33,7 +37,7 @@ final class ServerPipeline {
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
                 .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(),
                         peerNodeId -> new ServerDispatcher(peerNodeId, handler, codec, config.maxFrameBytes(),
-                                errors::requestFailed)))
+                                errors::requestFailed, unanswered)))
                 .addLast("guard", new ConnectionGuard("from", errors::protocolError));
     }
 }

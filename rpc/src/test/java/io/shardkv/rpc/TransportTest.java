@@ -258,6 +258,47 @@ class TransportTest {
         assertEquals(0, peer.pendingRequests());
     }
 
+    /**
+     * A server closing gracefully lets an answer computed after the close began reach its client
+     * (the answer is written on another thread while the close waits), then closes the connection.
+     */
+    @Test
+    void aGracefulCloseDeliversAnswersComputedWhileItWaits() throws Exception {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        RecordingHandler handler = new RecordingHandler(request -> answer);
+        RpcServer server = listen(config("test").nodeId(1), handler);
+        PeerConnection peer = connect(config("test").nodeId(2), server);
+        CompletableFuture<Object> reply = peer.request(new Ping(1, "slow"), LIVENESS);
+        await(() -> handler.requests().size() == 1, "the request reached the handler");
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+            try {
+                server.closeGracefully(LIVENESS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await(() -> !server.isListening(), "the close began");
+        assertFalse(closed.isDone(), "a graceful close waits for the request it received");
+        answer.complete(new Ping(1, "done"));
+        assertEquals(new Ping(1, "done"), reply.get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+        closed.get(LIVENESS.toSeconds(), TimeUnit.SECONDS);
+        await(() -> !peer.isConnected(), "the connection closes once the answer is out");
+    }
+
+    /** A request that is never answered holds a graceful close for its grace period only. */
+    @Test
+    void aGracefulCloseGivesUpOnAnUnansweredRequestAfterItsGrace() throws Exception {
+        RecordingHandler handler = new RecordingHandler(request -> new CompletableFuture<>());
+        RpcServer server = listen(config("test").nodeId(1), handler);
+        PeerConnection peer = connect(config("test").nodeId(2), server);
+        CompletableFuture<Object> reply = peer.request(new Ping(1, "never"), LIVENESS);
+        await(() -> handler.requests().size() == 1, "the request reached the handler");
+        server.closeGracefully(Duration.ofMillis(200));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> reply.get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(ConnectionLostException.class, e.getCause());
+    }
+
     @Test
     void tooManyPendingRequestsAreRejectedAtOnce() throws Exception {
         RpcServer server = listen(config("test").nodeId(1), new RecordingHandler(request -> new CompletableFuture<>()));

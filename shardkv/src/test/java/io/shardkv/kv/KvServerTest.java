@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,20 +75,21 @@ class KvServerTest {
             cluster.startAll();
             History history = new History();
             AtomicBoolean stop = new AtomicBoolean();
-            List<Future<List<String>>> clients = startAppenders(cluster, history, stop);
+            AtomicIntegerArray appended = new AtomicIntegerArray(CLIENTS);
+            List<Future<List<String>>> clients = startAppenders(cluster, history, stop, appended);
             for (int round = 0; round < 3; round++) {
                 Thread.sleep(700);
                 cluster.isolate(cluster.awaitLeader());
                 Thread.sleep(1_200);
                 cluster.heal();
             }
+            awaitEveryClientAppendsMore(appended, 3);
             stop.set(true);
             checkAppends(cluster, clients);
             assertLinearizable(history);
         }
     }
 
-    /** Every replica stops abruptly at once and restarts from its disk while clients keep going. */
     /**
      * A stopping replica answers new requests SHUTTING_DOWN at once and still answers the one in
      * flight (here, a write that cannot commit: TIMEOUT, or WRONG_LEADER once the cut-off leader
@@ -131,20 +133,22 @@ class KvServerTest {
         }
     }
 
+    /** Every replica stops at once and restarts from its disk while clients keep going. */
     @Test
     void wholeClusterRestartLosesNoAcknowledgedWrite() throws Exception {
         try (KvServerCluster cluster = new KvServerCluster(3, tmp, 0, 3)) {
             cluster.startAll();
             History history = new History();
             AtomicBoolean stop = new AtomicBoolean();
-            List<Future<List<String>>> clients = startAppenders(cluster, history, stop);
-            Thread.sleep(800);
+            AtomicIntegerArray appended = new AtomicIntegerArray(CLIENTS);
+            List<Future<List<String>>> clients = startAppenders(cluster, history, stop, appended);
+            awaitEveryClientAppendsMore(appended, 5);
             for (int id = 1; id <= 3; id++) {
                 cluster.kill(id);
             }
             Thread.sleep(300);
             cluster.startAll();
-            Thread.sleep(800);
+            awaitEveryClientAppendsMore(appended, 5);
             stop.set(true);
             checkAppends(cluster, clients);
             assertLinearizable(history);
@@ -185,8 +189,26 @@ class KvServerTest {
     }
 
     /** {@link #CLIENTS} threads, each appending numbered tokens to its own key and to a shared one. */
+    /**
+     * Waits until every client has had {@code more} further appends acknowledged — progress, not
+     * time, so a slow machine stretches the test instead of failing it.
+     */
+    private static void awaitEveryClientAppendsMore(AtomicIntegerArray appended, int more) throws InterruptedException {
+        int[] target = new int[appended.length()];
+        for (int c = 0; c < target.length; c++) {
+            target[c] = appended.get(c) + more;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int c = 0; c < target.length; c++) {
+            while (appended.get(c) < target[c]) {
+                assertTrue(System.nanoTime() < deadline, "client " + c + " made no progress within 60 s");
+                Thread.sleep(10);
+            }
+        }
+    }
+
     private static List<Future<List<String>>> startAppenders(KvServerCluster cluster, History history,
-                                                             AtomicBoolean stop) {
+                                                             AtomicBoolean stop, AtomicIntegerArray acknowledged) {
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<Future<List<String>>> futures = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -196,7 +218,7 @@ class KvServerTest {
                 Random random = new Random(id);
                 List<String> appended = new ArrayList<>();
                 ck.put("own-" + id, "");
-                for (int j = 0; !stop.get() && j < 10_000; j++) {
+                for (int j = 0; !stop.get() && j < 100_000; j++) {
                     String token = "[" + id + "." + j + "]";
                     switch (random.nextInt(4)) {
                         case 0 -> ck.get("shared");
@@ -204,6 +226,7 @@ class KvServerTest {
                         default -> {
                             ck.append("own-" + id, token);
                             appended.add(token);
+                            acknowledged.incrementAndGet(id);
                         }
                     }
                 }

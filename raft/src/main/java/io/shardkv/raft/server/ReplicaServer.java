@@ -16,12 +16,9 @@ import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -94,13 +91,14 @@ public final class ReplicaServer implements AutoCloseable {
         boolean allows(int from, int to);
     }
 
+    /** Beyond the request timeout, how long a stopping server waits for answers to be written out. */
+    private static final Duration ANSWER_WRITE_GRACE = Duration.ofSeconds(1);
+
     private final ReplicaConfig config;
     private final NettyRaftTransport transport;
     private final RaftNode node;
     private RsmHost host;
     private final RequestHandler handler;
-    /** Client requests received and not yet answered; a stopping server waits for them. */
-    private final Set<CompletableFuture<Object>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
@@ -149,14 +147,12 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof StatusRequest) {
             return CompletableFuture.completedFuture(node.status());
         }
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        // Registered before stopping is read: close() either waits for this request or it is refused.
-        inFlight.add(f);
+        // The transport registered this request before calling here: close() either waits for its
+        // answer or, having set stopping first, it is refused now.
         if (stopping) {
-            inFlight.remove(f);
             return CompletableFuture.completedFuture(handler.shuttingDown(request));
         }
-        f.whenComplete((reply, error) -> inFlight.remove(f));
+        CompletableFuture<Object> f = new CompletableFuture<>();
         node.execute(() -> handler.handle(request, f::complete));
         return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -192,15 +188,12 @@ public final class ReplicaServer implements AutoCloseable {
     public void close() throws IOException {
         stopping = true;
         try {
-            // Each one completes within the request timeout at the latest (completeOnTimeout).
-            CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0]))
-                    .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // Each request completes within the request timeout (completeOnTimeout); the rest is for writing it out.
+            transport.closeGracefully(config.requestTimeout().plus(ANSWER_WRITE_GRACE));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // Answered or not, the port closes now: clients retry elsewhere with the same session.
+            transport.close();
         }
-        transport.close();
         node.close();
     }
 }

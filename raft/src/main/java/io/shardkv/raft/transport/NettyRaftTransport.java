@@ -9,6 +9,7 @@ import io.shardkv.rpc.RpcServer;
 import io.shardkv.rpc.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -121,5 +122,15 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
     public synchronized void close() {
         peers.values().forEach(PeerConnection::close);
         server.close();
+    }
+
+    /**
+     * Like {@link #close()}, but first lets requests already received get their answers out
+     * (at most {@code grace}) while Raft traffic still flows, so they can still commit; see
+     * {@link RpcServer#closeGracefully}.
+     */
+    public synchronized void closeGracefully(Duration grace) throws InterruptedException {
+        server.closeGracefully(grace);
+        peers.values().forEach(PeerConnection::close);
     }
 }
