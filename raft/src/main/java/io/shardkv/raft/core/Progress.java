@@ -102,18 +102,23 @@ final class Progress {
 
     /**
      * Handles a rejection of the AppendEntries whose prevIndex was {@code rejected}; {@code probeHint}
-     * is the highest index that may still match. Returns false if the rejection is stale.
+     * is the highest index that may still match. Returns false if the rejection is stale (it
+     * answers a probe other than the one outstanding, or arrives during a snapshot transfer).
      */
     boolean maybeDecrTo(long rejected, long probeHint) {
         if (state == State.REPLICATE) {
-            if (rejected <= match) {
-                return false;
-            }
+            // At or below match the rejection is stale (reordered) or the follower lost entries it had
+            // acknowledged; either way a probe at match tells which, at the cost of one round trip.
             next = match + 1;
             return true;
         }
         if (state == State.SNAPSHOT || next - 1 != rejected) {
             return false;
+        }
+        if (rejected <= match) {
+            // A probe at match rejected: the follower no longer holds what it acknowledged. Lowering
+            // match is safe (the commit index never goes back), and resending is the only way on.
+            match = Math.max(0, Math.min(probeHint, rejected - 1));
         }
         next = Math.max(Math.min(rejected, probeHint + 1), match + 1);
         probeSent = false;

@@ -84,6 +84,10 @@ public final class RaftCore {
         this.voters = config.voters();
         HardState hs = durable.hardState();
         this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit());
+        if (hs.commit() > raftLog.lastIndex()) {
+            LOG.warn("node {}: durable commit index {} is beyond the log's last index {}: the disk lost entries it had"
+                    + " made durable; a leader will resend them", config.id(), hs.commit(), raftLog.lastIndex());
+        }
         if (hs.vote() != NONE && !voters.contains(hs.vote())) {
             throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of " + voters);
         }
@@ -673,7 +677,17 @@ public final class RaftCore {
     }
 
     private void handleHeartbeat(Heartbeat hb) {
-        raftLog.commitTo(hb.commit());
+        long last = raftLog.lastIndex();
+        if (hb.commit() > last) {
+            // A leader sends at most what we acknowledged; more than our log holds means we lost
+            // entries since (a disk that dropped synced writes). The part we hold still matches the
+            // leader's; a rejection at the commit index makes the leader probe and resend the rest,
+            // even when it has nothing new to send.
+            raftLog.commitTo(last);
+            send(new AppendResponse(id, hb.from(), term, true, hb.commit(), last, raftLog.termAt(last)));
+        } else {
+            raftLog.commitTo(hb.commit());
+        }
         send(new HeartbeatResponse(id, hb.from(), term, hb.readSeq()));
     }
 
@@ -754,6 +768,10 @@ public final class RaftCore {
             long probeHint = ar.hintIndex();
             if (ar.hintTerm() > 0) {
                 probeHint = raftLog.findConflictByTerm(ar.hintIndex(), ar.hintTerm());
+            }
+            if (ar.index() <= pr.match && pr.state == Progress.State.PROBE && pr.next - 1 == ar.index()) {
+                LOG.warn("node {} term {}: follower {} no longer has entry {} it acknowledged (its disk lost entries);"
+                        + " resending from index {}", id, term, ar.from(), ar.index(), Math.max(0, Math.min(probeHint, ar.index() - 1)) + 1);
             }
             if (pr.maybeDecrTo(ar.index(), probeHint)) {
                 if (pr.state == Progress.State.REPLICATE) {

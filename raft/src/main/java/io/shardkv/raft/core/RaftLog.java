@@ -49,11 +49,9 @@ final class RaftLog {
             expected++;
         }
         entries.addAll(durableEntries);
-        if (commit > lastIndex()) {
-            throw new IllegalArgumentException("durable commit index " + commit
-                    + " is beyond the durable log's last index " + lastIndex());
-        }
-        this.committed = Math.max(commit, snapshotIndex);
+        // A commit index beyond the log means the disk lost entries it had made durable; what is
+        // left is still a prefix of the committed log, and a leader resends the rest.
+        this.committed = Math.max(Math.min(commit, lastIndex()), snapshotIndex);
         this.applied = snapshotIndex;
         this.stableIndex = lastIndex();
     }
