@@ -25,7 +25,7 @@ final class CtrlerCommand implements Callable<Integer> {
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "ctrler", 0,
                 config.id(), new ServerMetrics.Sources(server::status, () -> server.node().storageStats(),
                         server::rsmStats, server.rpcErrors(), null, null));
-        return Serving.untilStopped("controller replica " + config.id(), server.address(), () -> {
+        return Serving.untilStopped("controller replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {
                 metrics.close();
             }

@@ -36,7 +36,7 @@ final class ServerCommand implements Callable<Integer> {
         ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "server", gid,
                 config.id(), new ServerMetrics.Sources(server::status, server::storageStats, server::rsmStats,
                         server.rpcErrors(), server::view, server::migratedBytes));
-        return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), () -> {
+        return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {
                 metrics.close();
             }

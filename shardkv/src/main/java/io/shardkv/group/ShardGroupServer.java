@@ -153,6 +153,11 @@ public final class ShardGroupServer implements AutoCloseable {
         return replica.rsmStats();
     }
 
+    /** See {@link io.shardkv.raft.node.RaftNode#failure()}. */
+    public CompletableFuture<Throwable> failure() {
+        return replica.failure();
+    }
+
     public RpcErrors rpcErrors() {
         return replica.rpcErrors();
     }

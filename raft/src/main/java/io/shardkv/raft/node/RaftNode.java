@@ -63,6 +63,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private volatile NodeStatus status;
     private volatile StorageStats storageStats;
     private volatile Throwable failure;
+    private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private final AtomicLong droppedMessages = new AtomicLong();
 
     private record PendingRead(long index, CompletableFuture<Long> future) {
@@ -320,6 +321,16 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private void fail(Throwable t) {
         failure = t;
         LOG.error("node {} term {}: stopping on {}", id, core.term(), t.toString(), t);
+        failed.complete(t);
+    }
+
+    /**
+     * Completes with the error the node stopped on, if it ever stops on one (a closed node never
+     * completes it). A process hosting the node should exit then, so that its supervisor restarts it
+     * from its disk rather than leave a replica that answers but no longer takes part.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failed.copy();
     }
 
     private void failPendingReads() {

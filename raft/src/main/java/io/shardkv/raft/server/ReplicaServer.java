@@ -175,6 +175,11 @@ public final class ReplicaServer implements AutoCloseable {
         return node;
     }
 
+    /** See {@link RaftNode#failure()}. */
+    public CompletableFuture<Throwable> failure() {
+        return node.failure();
+    }
+
     public InetSocketAddress address() {
         return transport.localAddress();
     }
