@@ -7,7 +7,6 @@ import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.HostPort;
-import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -263,17 +262,7 @@ final class LocalCommand {
 
     /** A replica's Raft status, or empty if it does not answer within a second. */
     private static Optional<NodeStatus> status(Transport transport, LocalLayout.Process p) {
-        PeerConnection c = transport.connect(HostPort.parse(p.address()));
-        try {
-            return Optional.of((NodeStatus) c.request(new StatusRequest(), Duration.ofSeconds(1)).get());
-        } catch (ExecutionException | RuntimeException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } finally {
-            c.close();
-        }
+        return StatusRequest.ask(transport, HostPort.parse(p.address()), Duration.ofSeconds(1));
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
