@@ -1,0 +1,535 @@
+package io.shardkv.it;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import io.shardkv.client.ClientConfig;
+import io.shardkv.client.ShardKvClient;
+import io.shardkv.raft.core.Role;
+import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.StatusRequest;
+import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import io.shardkv.rpc.ctrler.Shards;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The cluster under test: 3 controller replicas and 3 shard groups of 3 replicas, each in its own
+ * container on a private Docker network, every container with a fixed IP and an alias (its name),
+ * a memory limit and the label {@value #LABEL}. The test process talks to the servers directly at
+ * their IPs from the host (the network's bridge is on the host), through the public client.
+ *
+ * <p>Fault primitives — disconnect, iptables partitions, SIGKILL, pause, torn WAL tails — keep
+ * track of what they did so that {@link #healAll()} undoes everything. {@link #close()} removes
+ * every container and the network even when the test failed (Ryuk is unavailable), after saving
+ * each server's log under {@code target/it-logs}.
+ */
+final class ContainerCluster implements AutoCloseable {
+
+    static final String LABEL = "io.shardkv.it";
+    static final int PORT = 7000;
+    static final int SHARDS = 16;
+    static final List<Integer> GIDS = List.of(1, 2, 3);
+    /** How long a started server may take to answer (JVM start on a busy 2-core machine included). */
+    static final Duration READY = Duration.ofSeconds(120);
+    private static final long MEMORY_BYTES = 512L << 20;
+    /** C1 only: twelve JVMs warming up at once on two cores would otherwise spend seconds in C2. */
+    private static final String JVM_OPTIONS = "-Xmx256m -XX:TieredStopAtLevel=1";
+    /** Small, so snapshots, log compaction and snapshot installs all happen during a test. */
+    private static final String SNAPSHOT_BYTES = Integer.toString(256 * 1024);
+
+    private final DockerClient docker = DockerClientFactory.instance().client();
+    private final String name;
+    private final String networkId;
+    private final List<ClusterNode> controllers;
+    private final Map<Integer, List<ClusterNode>> groups;
+    private final Transport transport;
+    private final ControllerClerk admin;
+    private final Path logDir;
+
+    private final Set<ClusterNode> stopped = ConcurrentHashMap.newKeySet();
+    private final Set<ClusterNode> paused = ConcurrentHashMap.newKeySet();
+    private final Set<ClusterNode> disconnected = ConcurrentHashMap.newKeySet();
+    private final Set<ClusterNode> firewalled = ConcurrentHashMap.newKeySet();
+
+    private ContainerCluster(String name, String networkId, String prefix) {
+        this.name = name;
+        this.networkId = networkId;
+        String ctrlPeers = peers(prefix, 10);
+        this.controllers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            controllers.add(new ClusterNode("ctrl-" + i, 0, i, prefix + (10 + i), List.of("ctrler", "--id",
+                    Integer.toString(i), "--peers", ctrlPeers, "--data-dir", "/data", "--shards",
+                    Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES)));
+        }
+        String ctrlAddresses = controllers.stream().map(ClusterNode::address).collect(Collectors.joining(","));
+        this.groups = new LinkedHashMap<>();
+        for (int gid : GIDS) {
+            List<ClusterNode> replicas = new ArrayList<>();
+            String peers = peers(prefix, 10 + 10 * gid);
+            for (int i = 1; i <= 3; i++) {
+                replicas.add(new ClusterNode("g" + gid + "-r" + i, gid, i, prefix + (10 + 10 * gid + i), List.of(
+                        "server", "--gid", Integer.toString(gid), "--id", Integer.toString(i), "--peers", peers,
+                        "--controllers", ctrlAddresses, "--data-dir", "/data", "--shards", Integer.toString(SHARDS),
+                        "--snapshot-bytes", SNAPSHOT_BYTES)));
+            }
+            groups.put(gid, replicas);
+        }
+        Codec codec = Codec.builder().install(new RaftWireTypes()).install(new CtrlerWireTypes()).build();
+        this.transport = Transport.create(TransportConfig.builder(ClientConfig.DEFAULT_CLUSTER_ID).build(), codec);
+        this.admin = new ControllerClerk(transport, controllers.stream()
+                .map(n -> HostPort.parse(n.address())).toList(), Duration.ofSeconds(60));
+        this.logDir = Path.of("target", "it-logs", name);
+    }
+
+    private static String peers(String prefix, int base) {
+        return Stream.of(1, 2, 3).map(i -> i + "=" + prefix + (base + i) + ":" + PORT).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Starts the twelve servers, joins the three groups and returns once every shard is served.
+     * {@code name} names the containers' log directory.
+     */
+    static ContainerCluster start(String name) throws Exception {
+        DockerRequirement.ensure();
+        String image = ServerImage.name();
+        DockerClient docker = DockerClientFactory.instance().client();
+        removeLeftovers(docker);
+        Random random = new Random();
+        String networkId = null;
+        String prefix = null;
+        DockerException last = null;
+        for (int attempt = 0; attempt < 10 && networkId == null; attempt++) {
+            prefix = "172.31." + (1 + random.nextInt(254)) + ".";
+            try {
+                networkId = docker.createNetworkCmd().withName("shardkv-it-" + name).withDriver("bridge")
+                        .withLabels(Map.of(LABEL, "true"))
+                        .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config()
+                                .withSubnet(prefix + "0/24").withGateway(prefix + "1")))
+                        .exec().getId();
+            } catch (DockerException e) {
+                last = e; // the subnet overlaps a network of someone else's: draw another
+            }
+        }
+        if (networkId == null) {
+            throw new IllegalStateException("cannot create the test network", last);
+        }
+        ContainerCluster cluster = new ContainerCluster(name, networkId, prefix);
+        try {
+            for (ClusterNode n : cluster.nodes()) {
+                cluster.create(image, n);
+            }
+            for (ClusterNode n : cluster.nodes()) {
+                cluster.docker.startContainerCmd(n.containerId()).exec();
+            }
+            for (ClusterNode n : cluster.nodes()) {
+                cluster.awaitAnswering(n);
+            }
+            Map<Integer, List<String>> joining = new LinkedHashMap<>();
+            cluster.groups.forEach((gid, replicas) -> joining.put(gid, addresses(replicas)));
+            cluster.admin.join(joining).get(READY.toSeconds(), TimeUnit.SECONDS);
+            cluster.awaitEveryShardServed();
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Containers and networks a killed test run left behind (Ryuk is not there to remove them). */
+    private static void removeLeftovers(DockerClient docker) {
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "true")).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+        }
+        for (Network n : docker.listNetworksCmd().exec()) {
+            if (n.getLabels() != null && n.getLabels().containsKey(LABEL)) {
+                docker.removeNetworkCmd(n.getId()).exec();
+            }
+        }
+    }
+
+    private void create(String image, ClusterNode n) {
+        String id = docker.createContainerCmd(image)
+                .withName("shardkv-it-" + name + "-" + n.name())
+                .withLabels(Map.of(LABEL, "true"))
+                .withEnv("JAVA_TOOL_OPTIONS=" + JVM_OPTIONS)
+                .withCmd(n.command())
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("shardkv-it-" + name)
+                        .withMemory(MEMORY_BYTES).withMemorySwap(MEMORY_BYTES))
+                .withIpv4Address(n.ip())
+                .withAliases(n.name())
+                .exec().getId();
+        n.containerId(id);
+    }
+
+    private static List<String> addresses(List<ClusterNode> replicas) {
+        return replicas.stream().map(ClusterNode::address).toList();
+    }
+
+    // ---- topology -------------------------------------------------------------------------
+
+    List<ClusterNode> controllers() {
+        return controllers;
+    }
+
+    List<ClusterNode> group(int gid) {
+        return groups.get(gid);
+    }
+
+    List<ClusterNode> servers() {
+        return groups.values().stream().flatMap(List::stream).toList();
+    }
+
+    List<ClusterNode> nodes() {
+        return Stream.concat(controllers.stream(), servers().stream()).toList();
+    }
+
+    /** The Raft groups: the controllers first, then each shard group. */
+    List<List<ClusterNode>> raftGroups() {
+        List<List<ClusterNode>> all = new ArrayList<>();
+        all.add(controllers);
+        all.addAll(groups.values());
+        return all;
+    }
+
+    List<String> controllerAddresses() {
+        return addresses(controllers);
+    }
+
+    ShardKvClient client(Duration callTimeout) {
+        return ShardKvClient.connect(ClientConfig.of(controllerAddresses()).withCallTimeout(callTimeout));
+    }
+
+    ControllerClerk admin() {
+        return admin;
+    }
+
+    /** Joins {@code gid} again with its replicas' addresses. */
+    Config join(int gid) throws Exception {
+        return admin.join(Map.of(gid, addresses(groups.get(gid)))).get(READY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    Config leave(int gid) throws Exception {
+        return admin.leave(List.of(gid)).get(READY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    Config move(int shard, int gid) throws Exception {
+        return admin.move(shard, gid).get(READY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    Config latestConfig() throws Exception {
+        return admin.query(-1).get(READY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    // ---- status -----------------------------------------------------------------------------
+
+    /** The node's Raft status, or empty if it does not answer within a second. */
+    Optional<NodeStatus> status(ClusterNode n) {
+        return StatusRequest.ask(transport, HostPort.parse(n.address()), Duration.ofSeconds(1));
+    }
+
+    /** The replica of {@code group} that answers as leader with the highest term, within {@link #READY}. */
+    ClusterNode awaitLeader(List<ClusterNode> group) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (System.nanoTime() < deadline) {
+            ClusterNode best = null;
+            long bestTerm = -1;
+            for (ClusterNode n : group) {
+                if (paused.contains(n) || stopped.contains(n)) {
+                    continue;
+                }
+                Optional<NodeStatus> s = status(n);
+                if (s.isPresent() && s.get().role() == Role.LEADER && s.get().term() > bestTerm) {
+                    best = n;
+                    bestTerm = s.get().term();
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no leader among " + group + " within " + READY.toSeconds() + " s");
+    }
+
+    private void awaitAnswering(ClusterNode n) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (status(n).isEmpty()) {
+            assertStillRunning(n);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " does not answer within " + READY.toSeconds() + " s; its log:\n"
+                        + tail(logs(n), 4000));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Every shard answers a read through the client (its key absent or not). */
+    void awaitEveryShardServed() {
+        try (ShardKvClient kv = client(READY)) {
+            for (int shard = 0; shard < SHARDS; shard++) {
+                kv.get(keyOf(shard));
+            }
+        }
+    }
+
+    static byte[] keyOf(int shard) {
+        for (int n = 0; ; n++) {
+            byte[] k = ("probe-" + n).getBytes(StandardCharsets.UTF_8);
+            if (Shards.shardOf(k, SHARDS) == shard) {
+                return k;
+            }
+        }
+    }
+
+    /**
+     * Waits until, in every Raft group, all three replicas answer with the same commit and applied
+     * index (nothing left to replicate or apply). Clients must have stopped.
+     */
+    void awaitConverged(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (List<ClusterNode> group : raftGroups()) {
+            String last = "";
+            while (true) {
+                List<Optional<NodeStatus>> statuses = group.stream().map(this::status).toList();
+                for (int i = 0; i < group.size(); i++) {
+                    if (statuses.get(i).isEmpty()) {
+                        assertStillRunning(group.get(i));
+                    }
+                }
+                if (statuses.stream().allMatch(Optional::isPresent)) {
+                    Set<Long> applied = statuses.stream().map(s -> s.get().appliedIndex()).collect(Collectors.toSet());
+                    Set<Long> committed = statuses.stream().map(s -> s.get().commitIndex()).collect(Collectors.toSet());
+                    if (applied.size() == 1 && committed.equals(applied)) {
+                        break;
+                    }
+                }
+                last = group + " -> " + statuses;
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("replicas did not converge within " + limit.toSeconds() + " s: " + last);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** Fails if {@code n}'s server exited without the test stopping it (a crash, or a failed node). */
+    void assertStillRunning(ClusterNode n) {
+        var state = docker.inspectContainerCmd(n.containerId()).exec().getState();
+        if (!stopped.contains(n) && !Boolean.TRUE.equals(state.getRunning())) {
+            throw new AssertionError(n + " exited by itself (status " + state.getExitCodeLong() + "); its log:\n"
+                    + tail(logs(n), 6000));
+        }
+    }
+
+    /** Waits until {@code n} has applied everything its group's leader had committed when this was called. */
+    void awaitCaughtUp(ClusterNode n) throws InterruptedException {
+        List<ClusterNode> group = n.gid() == 0 ? controllers : groups.get(n.gid());
+        ClusterNode leader = awaitLeader(group);
+        long target = status(leader).map(NodeStatus::commitIndex).orElse(0L);
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (status(n).map(NodeStatus::appliedIndex).orElse(-1L) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " did not catch up to index " + target + " within " + READY.toSeconds()
+                        + " s: " + status(n));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    // ---- faults ------------------------------------------------------------------------------
+
+    /** Takes {@code n} off the network entirely: neither peers nor clients reach it. */
+    void disconnect(ClusterNode n) {
+        docker.disconnectFromNetworkCmd().withNetworkId(networkId).withContainerId(n.containerId()).withForce(true)
+                .exec();
+        disconnected.add(n);
+    }
+
+    /** Puts {@code n} back on the network with its address and alias (Docker drops the alias on disconnect). */
+    void reconnect(ClusterNode n) {
+        docker.connectToNetworkCmd().withNetworkId(networkId).withContainerId(n.containerId())
+                .withContainerNetwork(new ContainerNetwork().withAliases(n.name())
+                        .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(n.ip())))
+                .exec();
+        disconnected.remove(n);
+    }
+
+    /**
+     * Cuts every node of {@code side} off from every other node, both ways, by firewall rules in
+     * each container's network namespace; clients on the host still reach every node.
+     */
+    void partition(Set<ClusterNode> side) throws IOException, InterruptedException {
+        for (ClusterNode a : nodes()) {
+            StringBuilder rules = new StringBuilder("*filter\n");
+            for (ClusterNode b : nodes()) {
+                if (side.contains(a) != side.contains(b)) {
+                    rules.append("-A INPUT -s ").append(b.ip()).append(" -j DROP\n");
+                    rules.append("-A OUTPUT -d ").append(b.ip()).append(" -j DROP\n");
+                }
+            }
+            if (rules.length() > "*filter\n".length()) {
+                inNetworkNamespace(a, rules.append("COMMIT\n").toString(), "iptables-restore", "--noflush");
+                firewalled.add(a);
+            }
+        }
+    }
+
+    /** Removes every firewall rule {@link #partition} added. */
+    void healPartitions() throws IOException, InterruptedException {
+        for (ClusterNode n : List.copyOf(firewalled)) {
+            if (!stopped.contains(n)) {
+                inNetworkNamespace(n, "", "iptables", "-w", "-F", "INPUT");
+                inNetworkNamespace(n, "", "iptables", "-w", "-F", "OUTPUT");
+            }
+            firewalled.remove(n);
+        }
+    }
+
+    /** Runs a host tool inside {@code n}'s network namespace (the image itself has no tools). */
+    private void inNetworkNamespace(ClusterNode n, String input, String... tool) throws IOException, InterruptedException {
+        long pid = docker.inspectContainerCmd(n.containerId()).exec().getState().getPidLong();
+        List<String> command = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-n"));
+        command.addAll(List.of(tool));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed on " + n + ": " + output.strip());
+        }
+    }
+
+    /** SIGKILL: the JVM dies at once, whatever it had not written is gone; the container's disk stays. */
+    void kill(ClusterNode n) {
+        docker.killContainerCmd(n.containerId()).exec();
+        stopped.add(n);
+        firewalled.remove(n); // a restarted container gets a fresh network namespace
+    }
+
+    /** Starts a killed node again on its data and waits until it answers. */
+    void restart(ClusterNode n) throws InterruptedException {
+        docker.startContainerCmd(n.containerId()).exec();
+        stopped.remove(n);
+        awaitAnswering(n);
+    }
+
+    /** Freezes every process of {@code n} (cgroup freezer): it holds its connections but answers nothing. */
+    void pause(ClusterNode n) {
+        docker.pauseContainerCmd(n.containerId()).exec();
+        paused.add(n);
+    }
+
+    void unpause(ClusterNode n) {
+        docker.unpauseContainerCmd(n.containerId()).exec();
+        paused.remove(n);
+    }
+
+    /**
+     * Cuts the last {@code bytes} bytes off the newest WAL segment of a killed node — a write torn
+     * by the crash. Returns what it did.
+     */
+    String tearWalTail(ClusterNode n, int bytes) throws IOException {
+        if (!stopped.contains(n)) {
+            throw new IllegalStateException(n + " must be stopped before its disk is touched");
+        }
+        return DataDirectory.tearNewestWal(docker, n.containerId(), "/data", bytes);
+    }
+
+    /** Undoes every fault still in place: unpause, reconnect, remove firewall rules, restart. */
+    void healAll() throws IOException, InterruptedException {
+        for (ClusterNode n : List.copyOf(paused)) {
+            unpause(n);
+        }
+        for (ClusterNode n : List.copyOf(disconnected)) {
+            reconnect(n);
+        }
+        healPartitions();
+        for (ClusterNode n : List.copyOf(stopped)) {
+            restart(n);
+        }
+    }
+
+    // ---- logs and clean-up ---------------------------------------------------------------------
+
+    String logs(ClusterNode n) {
+        StringBuilder out = new StringBuilder();
+        try {
+            docker.logContainerCmd(n.containerId()).withStdOut(true).withStdErr(true)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            out.append("(logs unavailable: ").append(e).append(")");
+        }
+        return out.toString();
+    }
+
+    private static String tail(String text, int chars) {
+        return text.length() <= chars ? text : "..." + text.substring(text.length() - chars);
+    }
+
+    /** Saves every server's log, then removes every container and the network. */
+    @Override
+    public void close() {
+        try {
+            Files.createDirectories(logDir);
+            for (ClusterNode n : nodes()) {
+                if (n.containerId() != null) {
+                    Files.writeString(logDir.resolve(n.name() + ".log"), logs(n));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not save the servers' logs: " + e);
+        }
+        for (ClusterNode n : nodes()) {
+            if (n.containerId() != null) {
+                try {
+                    docker.removeContainerCmd(n.containerId()).withForce(true).withRemoveVolumes(true).exec();
+                } catch (RuntimeException e) {
+                    System.err.println("could not remove " + n + ": " + e);
+                }
+            }
+        }
+        try {
+            docker.removeNetworkCmd(networkId).exec();
+        } catch (RuntimeException e) {
+            System.err.println("could not remove the network: " + e);
+        }
+        admin.close();
+        transport.close();
+    }
+}

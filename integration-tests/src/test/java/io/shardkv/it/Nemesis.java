@@ -1,0 +1,131 @@
+package io.shardkv.it;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The faults the container tests inject, each undone by the {@link Fault} it returns. Partitions
+ * by firewall keep the host's view (clients still reach every node); a disconnected node is
+ * unreachable for everyone. Holds are longer than an election timeout (0.5–1 s).
+ */
+enum Nemesis {
+
+    /** One node (any role) off the network. */
+    DISCONNECT_NODE {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) {
+            ClusterNode n = pick(cluster.nodes(), random);
+            cluster.disconnect(n);
+            return new Fault("disconnect " + n, () -> cluster.reconnect(n));
+        }
+    },
+    /** Every node on a random side; the two sides cannot talk (each Raft group split somehow). */
+    RANDOM_HALVES {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            Set<ClusterNode> side = new HashSet<>();
+            for (ClusterNode n : cluster.nodes()) {
+                if (random.nextBoolean()) {
+                    side.add(n);
+                }
+            }
+            cluster.partition(side);
+            return new Fault("partition " + side + " | rest", cluster::healPartitions);
+        }
+    },
+    /** The leader of a random shard group cut off from every other node. */
+    ISOLATE_GROUP_LEADER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            ClusterNode leader = cluster.awaitLeader(cluster.group(pick(ContainerCluster.GIDS, random)));
+            cluster.partition(Set.of(leader));
+            return new Fault("isolate group leader " + leader, cluster::healPartitions);
+        }
+    },
+    /** The controller group's leader cut off from every other node. */
+    ISOLATE_CONTROLLER_LEADER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            ClusterNode leader = cluster.awaitLeader(cluster.controllers());
+            cluster.partition(Set.of(leader));
+            return new Fault("isolate controller leader " + leader, cluster::healPartitions);
+        }
+    },
+    /** SIGKILL of one replica (any role), restarted on its data. */
+    KILL_REPLICA {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) {
+            ClusterNode n = pick(cluster.nodes(), random);
+            cluster.kill(n);
+            return new Fault("kill -9 " + n, () -> cluster.restart(n));
+        }
+    },
+    /** SIGKILL of all three replicas of a shard group at once, restarted on their data. */
+    KILL_GROUP {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) {
+            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
+            group.forEach(cluster::kill);
+            return new Fault("kill -9 group " + group, () -> {
+                for (ClusterNode n : group) {
+                    cluster.restart(n);
+                }
+            });
+        }
+    },
+    /** A shard group's leader frozen (SIGSTOP-like) for longer than an election timeout. */
+    PAUSE_GROUP_LEADER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            ClusterNode leader = cluster.awaitLeader(cluster.group(pick(ContainerCluster.GIDS, random)));
+            cluster.pause(leader);
+            return new Fault("pause group leader " + leader, () -> cluster.unpause(leader));
+        }
+    },
+    /** The controller leader frozen for longer than an election timeout. */
+    PAUSE_CONTROLLER_LEADER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            ClusterNode leader = cluster.awaitLeader(cluster.controllers());
+            cluster.pause(leader);
+            return new Fault("pause controller leader " + leader, () -> cluster.unpause(leader));
+        }
+    },
+    /**
+     * SIGKILL of one replica, then a few bytes cut off its newest WAL segment (a write torn by the
+     * crash); healing restarts it and waits until it has caught up with its group, so that no
+     * other fault lands on the group while it is the one replica short of its log's tail.
+     */
+    TORN_WAL_TAIL {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            ClusterNode n = pick(cluster.nodes(), random);
+            cluster.kill(n);
+            String cut = cluster.tearWalTail(n, 1 + random.nextInt(16));
+            return new Fault("torn WAL tail on " + n + " (" + cut + ")", () -> {
+                cluster.restart(n);
+                cluster.awaitCaughtUp(n);
+            });
+        }
+    };
+
+    /** Injects the fault now; the returned handle heals it. */
+    abstract Fault inject(ContainerCluster cluster, Random random) throws Exception;
+
+    static <T> T pick(List<T> from, Random random) {
+        return from.get(random.nextInt(from.size()));
+    }
+
+    /** An injected fault: what was done, and how to undo it. */
+    record Fault(String description, Healing healing) {
+        void heal() throws Exception {
+            healing.heal();
+        }
+    }
+
+    interface Healing {
+        void heal() throws Exception;
+    }
+}
