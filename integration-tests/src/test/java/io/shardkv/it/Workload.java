@@ -24,15 +24,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Concurrent clients on a small key space, every operation recorded for the linearizability
- * checker. {@value #THREADS} threads share {@value #CLIENTS} client instances (so both many sessions
- * and many callers per session are exercised). Register keys see get, put, append and
+ * checker. {@value #THREADS} threads over {@value #CLIENTS} client instances, each its own session
+ * and connections; two instances serve two threads each, so concurrent callers of one session are
+ * exercised too. Register keys see get, put, append and
  * compare-and-set; ledger keys see only appends of unique tokens and reads, so that a final read
  * shows every acknowledged append exactly once.
  */
 final class Workload implements AutoCloseable {
 
     static final int THREADS = 12;
-    static final int CLIENTS = 4;
+    static final int CLIENTS = 10;
     private static final int REGISTER_KEYS = 6;
     private static final int LEDGER_KEYS = 4;
     /** A call that takes longer than this is recorded as timed out (it may still take effect). */
