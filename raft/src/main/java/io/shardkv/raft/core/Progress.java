@@ -40,6 +40,8 @@ final class Progress {
     long snapshotRewindTo = -1;
     /** {@code snapshotAcked} as seen at the previous heartbeat answer, to detect a stalled transfer. */
     long snapshotAckedAtLastHeartbeat = -1;
+    /** The leader's heartbeat round of the last heartbeat answer that could trigger a resend. */
+    long heartbeatRound = -1;
 
     Progress(long next, int maxInflight) {
         this.next = next;

@@ -56,6 +56,12 @@ public final class RaftCore {
 
     private int electionElapsed;
     private int heartbeatElapsed;
+    /**
+     * Counts the leader's periodic heartbeats. Heartbeats also go out for every ReadIndex batch, so
+     * their answers can come hundreds of times per interval; resends they trigger (a stalled
+     * snapshot window, a probe) happen at most once per round.
+     */
+    private long heartbeatRound;
     private int randomizedElectionTimeout;
 
     /** Leader only: one entry per voter, in voter order, including this node. */
@@ -437,6 +443,7 @@ public final class RaftCore {
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
+            heartbeatRound++;
             retransmitStalledReplication();
             broadcastHeartbeat();
         }
@@ -823,11 +830,17 @@ public final class RaftCore {
     private void handleHeartbeatResponse(HeartbeatResponse hr) {
         Progress pr = progress.get(hr.from());
         pr.recentActive = true;
-        pr.probeSent = false;
+        boolean newRound = pr.heartbeatRound != heartbeatRound;
+        pr.heartbeatRound = heartbeatRound;
         if (pr.state == Progress.State.SNAPSHOT) {
-            resumeStalledSnapshot(hr.from(), pr);
+            if (newRound) {
+                resumeStalledSnapshot(hr.from(), pr);
+            }
         } else if (pr.state == Progress.State.PROBE && pr.match < raftLog.lastIndex()) {
-            sendAppend(hr.from(), true);
+            if (newRound) {
+                pr.probeSent = false;
+                sendAppend(hr.from(), true);
+            }
         } else {
             sendAppends(hr.from());
         }

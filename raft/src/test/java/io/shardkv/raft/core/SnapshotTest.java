@@ -103,6 +103,31 @@ class SnapshotTest {
     }
 
     /**
+     * Heartbeats also go out for every ReadIndex batch, so their answers can arrive far more often
+     * than once per heartbeat interval. A stalled transfer is resent at most once per interval, not
+     * once per answer: a busy reader once made a leader resend its snapshot window hundreds of
+     * times a second until it ran out of memory.
+     */
+    @Test
+    void readIndexHeartbeatsDoNotMultiplySnapshotResends() {
+        Network n = groupWithCompactedLeader();
+        RaftCore leader = n.core(1);
+        n.intercept(m -> m instanceof InstallSnapshot ? null : m);
+        n.tickUntil("transfer under way", () -> leader.progress(LAGGARD).state == Progress.State.SNAPSHOT,
+                ELECTION_TICKS, 1);
+        int before = n.sent(InstallSnapshot.class, 1, LAGGARD).size();
+
+        for (int read = 0; read < 50; read++) {
+            assertTrue(leader.readIndex(read));
+            n.settle();
+        }
+
+        int resent = n.sent(InstallSnapshot.class, 1, LAGGARD).size() - before;
+        assertTrue(resent <= leader.config().maxInflightSnapshotChunks(),
+                resent + " chunks resent for 50 reads within one heartbeat interval");
+    }
+
+    /**
      * Figure 13, InstallSnapshot receiver rule 6: "If existing log entry has same index and term as
      * snapshot's last included entry, retain log entries following it" — the follower keeps its
      * log, learns the entries up to the snapshot are committed, and has nothing to restore.
