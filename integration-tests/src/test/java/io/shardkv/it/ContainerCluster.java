@@ -279,6 +279,32 @@ final class ContainerCluster implements AutoCloseable {
         throw new AssertionError("no leader among " + group + " within " + READY.toSeconds() + " s");
     }
 
+    /**
+     * Waits until a replica of {@code group} other than {@code old} leads in a term above
+     * {@code oldTerm} — evidence that a fault on the old leader took effect — and returns it.
+     */
+    ClusterNode awaitNewLeader(List<ClusterNode> group, ClusterNode old, long oldTerm) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ClusterNode n : group) {
+                if (n != old && !stopped.contains(n) && !paused.contains(n)) {
+                    Optional<NodeStatus> s = status(n);
+                    if (s.isPresent() && s.get().role() == Role.LEADER && s.get().term() > oldTerm) {
+                        return n;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no replica of " + group + " took over from " + old + " within " + READY.toSeconds()
+                + " s");
+    }
+
+    /** The term {@code n} reports, or -1 if it does not answer. */
+    long term(ClusterNode n) {
+        return status(n).map(NodeStatus::term).orElse(-1L);
+    }
+
     private void awaitAnswering(ClusterNode n) throws InterruptedException {
         long deadline = System.nanoTime() + READY.toNanos();
         while (status(n).isEmpty()) {

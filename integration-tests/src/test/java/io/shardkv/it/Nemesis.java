@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * The faults the container tests inject, each undone by the {@link Fault} it returns. Partitions
  * by firewall keep the host's view (clients still reach every node); a disconnected node is
- * unreachable for everyone. Holds are longer than an election timeout (0.5–1 s).
+ * unreachable for everyone. Faults aimed at a leader return only once another replica leads in a
+ * newer term, so a fault that did not take effect fails the test rather than passing unnoticed.
  */
 enum Nemesis {
 
@@ -39,9 +40,12 @@ enum Nemesis {
     ISOLATE_GROUP_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            ClusterNode leader = cluster.awaitLeader(cluster.group(pick(ContainerCluster.GIDS, random)));
+            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
+            ClusterNode leader = cluster.awaitLeader(group);
+            long term = cluster.term(leader);
             cluster.partition(Set.of(leader));
-            return new Fault("isolate group leader " + leader, cluster::healPartitions);
+            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
+            return new Fault("isolate group leader " + leader + " (" + next + " took over)", cluster::healPartitions);
         }
     },
     /** The controller group's leader cut off from every other node. */
@@ -49,8 +53,11 @@ enum Nemesis {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
             ClusterNode leader = cluster.awaitLeader(cluster.controllers());
+            long term = cluster.term(leader);
             cluster.partition(Set.of(leader));
-            return new Fault("isolate controller leader " + leader, cluster::healPartitions);
+            ClusterNode next = cluster.awaitNewLeader(cluster.controllers(), leader, term);
+            return new Fault("isolate controller leader " + leader + " (" + next + " took over)",
+                    cluster::healPartitions);
         }
     },
     /** SIGKILL of one replica (any role), restarted on its data. */
@@ -79,9 +86,12 @@ enum Nemesis {
     PAUSE_GROUP_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            ClusterNode leader = cluster.awaitLeader(cluster.group(pick(ContainerCluster.GIDS, random)));
+            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
+            ClusterNode leader = cluster.awaitLeader(group);
+            long term = cluster.term(leader);
             cluster.pause(leader);
-            return new Fault("pause group leader " + leader, () -> cluster.unpause(leader));
+            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
+            return new Fault("pause group leader " + leader + " (" + next + " took over)", () -> cluster.unpause(leader));
         }
     },
     /** The controller leader frozen for longer than an election timeout. */
@@ -89,8 +99,11 @@ enum Nemesis {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
             ClusterNode leader = cluster.awaitLeader(cluster.controllers());
+            long term = cluster.term(leader);
             cluster.pause(leader);
-            return new Fault("pause controller leader " + leader, () -> cluster.unpause(leader));
+            ClusterNode next = cluster.awaitNewLeader(cluster.controllers(), leader, term);
+            return new Fault("pause controller leader " + leader + " (" + next + " took over)",
+                    () -> cluster.unpause(leader));
         }
     },
     /**
