@@ -7,7 +7,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Which cluster a client command talks to: controllers named by --ctrl, or a local cluster's directory. */
-final class ClusterTarget {
+public final class ClusterTarget {
 
     static final Path DEFAULT_LOCAL_DIR = Path.of(System.getProperty("user.home"), ".shardkv", "local");
 
@@ -24,7 +24,8 @@ final class ClusterTarget {
             description = "How long one operation may take before it fails, e.g. 500ms, 10s. Default: ${DEFAULT-VALUE}.")
     String timeout;
 
-    ClientConfig clientConfig() throws IOException {
+    /** The client settings for the cluster these options name. */
+    public ClientConfig clientConfig() throws IOException {
         Duration t = Durations.parse(timeout, "--timeout");
         if (controllers != null) {
             ClientConfig c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);

@@ -3,12 +3,13 @@ package io.shardkv.cli;
 import java.time.Duration;
 
 /** Durations on the command line: a number with a unit, ms, s or m. */
-final class Durations {
+public final class Durations {
 
     private Durations() {
     }
 
-    static Duration parse(String text, String flag) {
+    /** {@code text} as a positive duration; an IllegalArgumentException naming {@code flag} if it is not one. */
+    public static Duration parse(String text, String flag) {
         String t = text.trim();
         try {
             Duration d;

@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     /** Exit code of a failed operation (unreachable cluster, refused request). */
-    static final int FAILED = 1;
+    public static final int FAILED = 1;
     /** Exit code of a usage error (bad flag, bad argument). */
-    static final int USAGE = 2;
+    public static final int USAGE = 2;
 
     private Main() {
     }
@@ -32,7 +32,16 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(new Main());
+    }
+
+    /**
+     * A command line for {@code root} with the launcher's error handling: a user error prints one
+     * line (no stack trace) and exits {@link #USAGE} or {@link #FAILED}. Tools built on the launcher
+     * (the bench) use it too.
+     */
+    public static CommandLine commandLine(Object root) {
+        CommandLine cl = new CommandLine(root);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("shardkv: " + oneLine(e));
             return e instanceof IllegalArgumentException ? USAGE : FAILED;
@@ -46,7 +55,7 @@ public final class Main {
     }
 
     /** An exception as one line: its message, or its class if it has none; causes only when they add something. */
-    static String oneLine(Throwable e) {
+    public static String oneLine(Throwable e) {
         Throwable t = e;
         while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
             t = t.getCause();
