@@ -25,21 +25,25 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code bench matrix}: every (workload, clients) point against shardkv (A) and etcd (B),
- * alternating A B A B so drift of a shared, noisy machine falls on both; medians over the
- * repetitions and the ratio A/B per point.
+ * {@code bench matrix}: every (workload, clients) point against shardkv (A) and etcd — or a
+ * baseline shardkv cluster, to measure a change — (B), alternating A B A B so drift of a shared,
+ * noisy machine falls on both; medians over the repetitions and the ratio A/B per point.
  */
 @Command(name = "matrix", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs each point (workload x clients) against shardkv and etcd, alternating A B A B,",
-            "and prints medians and shardkv/etcd ratios. With --out: runs.jsonl, summary.csv and one",
+        description = {"Runs each point (workload x clients) against shardkv (A) and etcd or a baseline shardkv",
+            "cluster (B), alternating A B A B, and prints medians and A/B ratios. With --out: runs.jsonl, summary.csv and one",
             "latency distribution (.hgrm) per run, for bench/plot.sh."})
 final class MatrixCommand implements Callable<Integer> {
 
     @Mixin
     ClusterTarget shardkv;
 
-    @Option(names = "--endpoints", required = true, paramLabel = "HOST:PORT,...", description = "etcd's client URLs.")
+    @Option(names = "--endpoints", paramLabel = "HOST:PORT,...", description = "B is etcd at these client URLs.")
     String endpoints;
+
+    @Option(names = "--baseline-dir", paramLabel = "DIR",
+            description = "B is the local shardkv cluster in DIR (e.g. one running the code before a change).")
+    Path baselineDir;
 
     @Option(names = "--conns", defaultValue = "1", paramLabel = "N",
             description = "Client instances per system (connections; sessions for shardkv). Default: ${DEFAULT-VALUE}.")
@@ -88,8 +92,14 @@ final class MatrixCommand implements Callable<Integer> {
         for (String w : workloads) {
             points.add(WorkloadOptions.of(w, keys, distribution, valueSize));
         }
+        if ((endpoints == null) == (baselineDir == null)) {
+            throw new IllegalArgumentException("name B: either --endpoints (etcd) or --baseline-dir (a shardkv cluster)");
+        }
         TargetOptions a = TargetOptions.shardkv(shardkv, connections);
-        TargetOptions b = TargetOptions.etcd(endpoints, connections);
+        TargetOptions b = endpoints != null ? TargetOptions.etcd(endpoints, connections)
+                : TargetOptions.shardkv(ClusterTarget.ofLocalDir(baselineDir), connections);
+        String labelB = endpoints != null ? "etcd" : "baseline";
+        java.util.function.Function<TargetOptions, String> label = t -> t == a ? "shardkv" : labelB;
         if (out != null) {
             Files.createDirectories(out);
         }
@@ -99,9 +109,9 @@ final class MatrixCommand implements Callable<Integer> {
                 PrintWriter runs = out == null ? null : new PrintWriter(Files.newBufferedWriter(out.resolve("runs.jsonl")))) {
             if (preload) {
                 for (TargetOptions t : List.of(a, b)) {
-                    Result r = Runs.load(t == a ? ta : tb, t.systemName(), points.get(0), 64, run.opTimeout(),
+                    Result r = Runs.load(t == a ? ta : tb, label.apply(t), points.get(0), 64, run.opTimeout(),
                             Durations.parse("30m", "--limit"), System.err);
-                    stdout.printf(Locale.ROOT, "loaded %s: %,d keys in %.1f s%n", t.systemName(), r.ops(), r.seconds());
+                    stdout.printf(Locale.ROOT, "loaded %s: %,d keys in %.1f s%n", label.apply(t), r.ops(), r.seconds());
                     stdout.flush();
                 }
             }
@@ -111,9 +121,9 @@ final class MatrixCommand implements Callable<Integer> {
                     List<Result> rb = new ArrayList<>();
                     for (int rep = 1; rep <= reps; rep++) {
                         for (TargetOptions t : List.of(a, b)) {
-                            System.err.printf("bench: %s %s, %d clients, run %d of %d%n", t.systemName(), w.workload(), c, rep,
+                            System.err.printf("bench: %s %s, %d clients, run %d of %d%n", label.apply(t), w.workload(), c, rep,
                                     reps);
-                            Result r = Runs.run(t == a ? ta : tb, t.systemName(), w, c, null, run, System.err);
+                            Result r = Runs.run(t == a ? ta : tb, label.apply(t), w, c, null, run, System.err);
                             (t == a ? ra : rb).add(r);
                             if (runs != null) {
                                 Map<String, Object> m = new LinkedHashMap<>(r.toMap());
@@ -121,11 +131,11 @@ final class MatrixCommand implements Callable<Integer> {
                                 runs.println(Json.write(m));
                                 runs.flush();
                                 Histograms.write(out.resolve(String.format(Locale.ROOT, "%s-c%d-%s-r%d.hgrm", w.workload(), c,
-                                        t.systemName(), rep)), r.all());
+                                        label.apply(t), rep)), r.all());
                             }
                         }
                     }
-                    Map<String, Object> row = row(w.workload(), c, ra, rb);
+                    Map<String, Object> row = row(w.workload(), c, labelB, ra, rb);
                     summary.add(row);
                     stdout.println(line(row));
                     stdout.flush();
@@ -141,14 +151,17 @@ final class MatrixCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, Object> row(String workload, int clients, List<Result> a, List<Result> b) {
+    private static Map<String, Object> row(String workload, int clients, String labelB, List<Result> a, List<Result> b) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("workload", workload);
         row.put("clients", clients);
-        putMedians(row, "shardkv", a);
-        putMedians(row, "etcd", b);
-        row.put("throughputRatio", ratio((double) row.get("shardkv_ops"), (double) row.get("etcd_ops")));
-        row.put("p99Ratio", ratio((double) row.get("shardkv_p99"), (double) row.get("etcd_p99")));
+        row.put("a", "shardkv");
+        row.put("b", labelB);
+        putMedians(row, "a", a);
+        putMedians(row, "b", b);
+        row.put("throughputRatio", ratio((double) row.get("a_ops"), (double) row.get("b_ops")));
+        row.put("p50Ratio", ratio((double) row.get("a_p50"), (double) row.get("b_p50")));
+        row.put("p99Ratio", ratio((double) row.get("a_p99"), (double) row.get("b_p99")));
         return row;
     }
 
@@ -171,18 +184,21 @@ final class MatrixCommand implements Callable<Integer> {
     }
 
     private static String line(Map<String, Object> r) {
-        return String.format(Locale.ROOT, "%-8s %4d clients | shardkv %,9.0f ops/s p50 %7.3f p99 %8.3f ms | "
-                + "etcd %,9.0f ops/s p50 %7.3f p99 %8.3f ms | throughput x%.2f, p99 x%.2f%s", r.get("workload"),
-                r.get("clients"), r.get("shardkv_ops"), r.get("shardkv_p50"), r.get("shardkv_p99"), r.get("etcd_ops"),
-                r.get("etcd_p50"), r.get("etcd_p99"), r.get("throughputRatio"), r.get("p99Ratio"),
-                (long) r.get("shardkv_errors") + (long) r.get("etcd_errors") > 0
-                        ? "  (errors: shardkv " + r.get("shardkv_errors") + ", etcd " + r.get("etcd_errors") + ")" : "");
+        long errors = (long) r.get("a_errors") + (long) r.get("b_errors");
+        return String.format(Locale.ROOT, "%-8s %4d clients | %s %,9.0f ops/s p50 %7.3f p99 %8.3f ms | "
+                + "%s %,9.0f ops/s p50 %7.3f p99 %8.3f ms | throughput x%.2f, p50 x%.2f, p99 x%.2f%s", r.get("workload"),
+                r.get("clients"), r.get("a"), r.get("a_ops"), r.get("a_p50"), r.get("a_p99"), r.get("b"), r.get("b_ops"),
+                r.get("b_p50"), r.get("b_p99"), r.get("throughputRatio"), r.get("p50Ratio"), r.get("p99Ratio"),
+                errors > 0 ? "  (errors: " + r.get("a") + " " + r.get("a_errors") + ", " + r.get("b") + " "
+                        + r.get("b_errors") + ")" : "");
     }
 
     private static String table(List<Map<String, Object>> rows) {
-        StringBuilder b = new StringBuilder("medians; ratio = shardkv / etcd (throughput: higher is better; p99: lower is better)\n");
-        rows.forEach(r -> b.append(line(r)).append('\n'));
-        return b.toString();
+        String b = rows.isEmpty() ? "B" : (String) rows.get(0).get("b");
+        StringBuilder t = new StringBuilder("medians; ratio = shardkv / " + b
+                + " (throughput: higher is better; latency: lower is better)\n");
+        rows.forEach(r -> t.append(line(r)).append('\n'));
+        return t.toString();
     }
 
     private static void writeCsv(Path file, List<Map<String, Object>> rows) throws java.io.IOException {

@@ -24,6 +24,14 @@ public final class ClusterTarget {
             description = "How long one operation may take before it fails, e.g. 500ms, 10s. Default: ${DEFAULT-VALUE}.")
     String timeout;
 
+    /** Options naming the local cluster in {@code dir}, as {@code --dir DIR} would. */
+    public static ClusterTarget ofLocalDir(Path dir) {
+        ClusterTarget t = new ClusterTarget();
+        t.dir = dir;
+        t.timeout = "10s";
+        return t;
+    }
+
     /** The client settings for the cluster these options name. */
     public ClientConfig clientConfig() throws IOException {
         Duration t = Durations.parse(timeout, "--timeout");

@@ -16,6 +16,9 @@ import java.util.List;
  *   {@link #committedEntries()} in order;</li>
  *   <li>serve reads for each of {@link #readStates()} once its index is applied.</li>
  * </ol>
+ * Without a snapshot, the last two steps may come first, before the persist: every committed entry
+ * is already durable on a quorum, because a leader counts its own entries toward a quorum only once
+ * {@code advance} reports them persisted. Applying early answers clients one fsync sooner.
  *
  * @param softState             new leader/role/term if they changed, else null
  * @param hardState             hard state to persist if it changed, else null

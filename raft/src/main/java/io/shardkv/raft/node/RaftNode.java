@@ -273,25 +273,23 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         while (running && core.hasReady()) {
             Ready rd = core.ready();
             rd.messagesBeforePersist().forEach(transport::send);
+            // Committed entries are durable on a quorum already (the leader counts its own entries
+            // only once they are durable here), so they are applied — and their clients answered —
+            // before this Ready's fsync rather than after it. Not past a snapshot: that restores first.
+            boolean applyBeforePersist = rd.snapshot() == null;
+            if (applyBeforePersist) {
+                applyCommitted(rd);
+            }
             try {
                 storage.persist(rd);
             } catch (IOException e) {
                 throw new StorageFailure(e);
             }
             rd.messages().forEach(transport::send);
-            if (rd.snapshot() != null) {
+            if (!applyBeforePersist) {
                 applier.restore(rd.snapshot());
                 appliedIndex = rd.snapshot().index();
-            }
-            for (Entry e : rd.committedEntries()) {
-                applier.apply(e);
-                appliedIndex = e.index();
-            }
-            for (ReadState rs : rd.readStates()) {
-                CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
-                if (f != null) {
-                    readsAwaitingApply.add(new PendingRead(rs.index(), f));
-                }
+                applyCommitted(rd);
             }
             if (rd.softState() != null) {
                 onSoftStateChange(rd.softState());
@@ -301,6 +299,21 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
             completeAppliedReads();
             publishStatus();
         }
+    }
+
+    /** Applies the Ready's committed entries and serves the reads they make possible. */
+    private void applyCommitted(Ready rd) {
+        for (Entry e : rd.committedEntries()) {
+            applier.apply(e);
+            appliedIndex = e.index();
+        }
+        for (ReadState rs : rd.readStates()) {
+            CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
+            if (f != null) {
+                readsAwaitingApply.add(new PendingRead(rs.index(), f));
+            }
+        }
+        completeAppliedReads();
     }
 
     /** Reads not yet confirmed by a quorum die with the leadership they were issued under. */

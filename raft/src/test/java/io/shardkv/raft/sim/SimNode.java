@@ -223,6 +223,15 @@ public final class SimNode implements ReplicatedLog {
             for (Message m : rd.messagesBeforePersist()) {
                 cluster.send(m);
             }
+            if (rd.snapshot() == null) {
+                // As RaftNode does: committed entries are durable on a quorum, so they apply before the fsync.
+                handlingReady = true;
+                try {
+                    applyCommitted(rd);
+                } finally {
+                    handlingReady = false;
+                }
+            }
             if (!rd.mustPersist()) {
                 complete(rd);
                 continue;
@@ -268,21 +277,7 @@ public final class SimNode implements ReplicatedLog {
         }
         if (rd.snapshot() != null) {
             restoreSnapshot(rd.snapshot());
-        }
-        for (Entry e : rd.committedEntries()) {
-            stateMachine.apply(e);
-            hashAt.put(e.index(), stateMachine.hash());
-            cluster.checker().applied(id, e, stateMachine.hash());
-            if (service != null) {
-                service.applier().apply(e);
-            }
-        }
-        releasedReads.addAll(rd.readStates());
-        for (ReadState rs : rd.readStates()) {
-            CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
-            if (f != null) {
-                readsAwaitingApply.add(new PendingRead(rs.index(), f));
-            }
+            applyCommitted(rd);
         }
         if (rd.softState() != null) {
             if (rd.softState().role() != Role.LEADER) {
@@ -300,6 +295,27 @@ public final class SimNode implements ReplicatedLog {
             readsAwaitingApply.pollFirst().future().complete(stateMachine.appliedIndex());
         }
         maybeCompact();
+    }
+
+    private void applyCommitted(Ready rd) {
+        for (Entry e : rd.committedEntries()) {
+            stateMachine.apply(e);
+            hashAt.put(e.index(), stateMachine.hash());
+            cluster.checker().applied(id, e, stateMachine.hash());
+            if (service != null) {
+                service.applier().apply(e);
+            }
+        }
+        releasedReads.addAll(rd.readStates());
+        for (ReadState rs : rd.readStates()) {
+            CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
+            if (f != null) {
+                readsAwaitingApply.add(new PendingRead(rs.index(), f));
+            }
+        }
+        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= stateMachine.appliedIndex()) {
+            readsAwaitingApply.pollFirst().future().complete(stateMachine.appliedIndex());
+        }
     }
 
     private void maybeCompact() {
