@@ -111,7 +111,8 @@ final class MatrixCommand implements Callable<Integer> {
                 for (TargetOptions t : List.of(a, b)) {
                     Result r = Runs.load(t == a ? ta : tb, label.apply(t), points.get(0), 64, run.opTimeout(),
                             Durations.parse("30m", "--limit"), System.err);
-                    stdout.printf(Locale.ROOT, "loaded %s: %,d keys in %.1f s%n", label.apply(t), r.ops(), r.seconds());
+                    stdout.printf(Locale.ROOT, "loaded %s: %,d keys in %.1f s%s%n", label.apply(t), r.ops(), r.seconds(),
+                            r.errorCount() == 0 ? "" : " (" + r.errorCount() + " writes failed: " + r.errors() + ")");
                     stdout.flush();
                 }
             }

@@ -109,8 +109,16 @@ final class LocalCommand {
         @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
         FsyncPolicy fsync;
 
+        @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE",
+                description = "Maximum heap of each process started now, as java -Xmx takes it (512m, 4g). "
+                        + "A group's replicas hold its whole state in memory. Default: ${DEFAULT-VALUE}.")
+        String heap;
+
         @Override
         public Integer call() throws Exception {
+            if (!heap.matches("[1-9][0-9]*[kKmMgG]?")) {
+                throw new IllegalArgumentException("--heap wants a size such as 512m or 4g, got \"" + heap + "\"");
+            }
             PrintWriter out = out();
             Path dir = local.dir();
             LocalLayout layout;
@@ -157,7 +165,7 @@ final class LocalCommand {
             }
             Files.createDirectories(layout.logFile(p).getParent());
             Files.createDirectories(layout.pidFile(p).getParent());
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xss512k", "-XX:+UseSerialGC", "-Xmx1g",
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xss512k", "-XX:+UseSerialGC", "-Xmx" + heap,
                     "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
                     "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
                     "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),

@@ -35,9 +35,11 @@ public final class TimedRun {
     /** Measures {@code load} (already started); stops it and waits for what is outstanding before returning. */
     public Result measure(LoadGenerator load, Measurement m, Map<String, Object> setup, Duration drainLimit)
             throws InterruptedException {
-        waitOrFinish(load, warmup);
-        m.drain();
-        m.resetErrors();
+        if (!warmup.isZero()) {
+            waitOrFinish(load, warmup);
+            m.drain();
+            m.resetErrors();
+        }
         Map<OpKind, Histogram> total = new EnumMap<>(OpKind.class);
         for (OpKind k : OpKind.values()) {
             total.put(k, new Histogram(3));
