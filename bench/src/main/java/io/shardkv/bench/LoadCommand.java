@@ -2,8 +2,8 @@ package io.shardkv.bench;
 
 import io.shardkv.bench.report.Json;
 import io.shardkv.bench.report.Result;
-import io.shardkv.bench.target.Target;
-import io.shardkv.bench.target.TargetOptions;
+import io.shardkv.bench.store.Target;
+import io.shardkv.bench.store.TargetOptions;
 import io.shardkv.bench.workload.WorkloadOptions;
 import io.shardkv.cli.Durations;
 import java.util.concurrent.Callable;

@@ -5,7 +5,7 @@ import io.shardkv.bench.load.Measurement;
 import io.shardkv.bench.load.OperationSource;
 import io.shardkv.bench.load.TimedRun;
 import io.shardkv.bench.report.Result;
-import io.shardkv.bench.target.Target;
+import io.shardkv.bench.store.Target;
 import io.shardkv.bench.workload.OpMix;
 import io.shardkv.bench.workload.WorkloadOptions;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.shardkv.bench.load;
 
-import io.shardkv.bench.target.Target;
+import io.shardkv.bench.store.Target;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
