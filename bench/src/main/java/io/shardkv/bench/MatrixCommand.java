@@ -7,10 +7,10 @@ import io.shardkv.bench.store.Target;
 import io.shardkv.bench.store.TargetOptions;
 import io.shardkv.bench.workload.WorkloadOptions;
 import io.shardkv.cli.ClusterTarget;
-import io.shardkv.cli.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "cluster (B), alternating A B A B, and prints medians and A/B ratios. With --out: runs.jsonl, summary.csv and one",
             "latency distribution (.hgrm) per run, for bench/plot.sh."})
 final class MatrixCommand implements Callable<Integer> {
+
+    private static final Duration PRELOAD_LIMIT = Duration.ofMinutes(30);
 
     @Mixin
     ClusterTarget shardkv;
@@ -110,7 +112,7 @@ final class MatrixCommand implements Callable<Integer> {
             if (preload) {
                 for (TargetOptions t : List.of(a, b)) {
                     Result r = Runs.load(t == a ? ta : tb, label.apply(t), points.get(0), 64, run.opTimeout(),
-                            Durations.parse("30m", "--limit"), System.err);
+                            PRELOAD_LIMIT, System.err);
                     stdout.printf(Locale.ROOT, "loaded %s: %,d keys in %.1f s%s%n", label.apply(t), r.ops(), r.seconds(),
                             r.errorCount() == 0 ? "" : " (" + r.errorCount() + " writes failed: " + r.errors() + ")");
                     stdout.flush();

@@ -2,6 +2,7 @@ package io.shardkv.bench.store;
 
 import io.shardkv.client.ClientConfig;
 import io.shardkv.client.ShardKvClient;
+import io.shardkv.rpc.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,8 @@ final class ShardKvTarget implements Target {
         for (int i = 0; i < connections; i++) {
             clients.add(ShardKvClient.connect(config));
         }
-        this.description = "shardkv (controllers " + config.controllers().stream()
-                .map(a -> a.getHostString() + ":" + a.getPort()).collect(Collectors.joining(",")) + ")";
+        this.description = "shardkv (controllers " + config.controllers().stream().map(HostPort::format)
+                .collect(Collectors.joining(",")) + ")";
     }
 
     private ShardKvClient client() {

@@ -10,12 +10,12 @@ import picocli.CommandLine.Option;
 /** Which system the bench drives and how it connects. */
 public final class TargetOptions {
 
-    /** The systems the bench can drive. */
-    public enum System { shardkv, etcd }
+    /** The stores the bench can drive. */
+    public enum Store { shardkv, etcd }
 
     @Option(names = "--target", defaultValue = "shardkv", paramLabel = "SYSTEM",
             description = "The system under load: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    System system;
+    Store system;
 
     @Mixin
     ClusterTarget cluster;
@@ -32,7 +32,7 @@ public final class TargetOptions {
     /** shardkv at {@code cluster}, over {@code connections} clients. */
     public static TargetOptions shardkv(ClusterTarget cluster, int connections) {
         TargetOptions t = new TargetOptions();
-        t.system = System.shardkv;
+        t.system = Store.shardkv;
         t.cluster = cluster;
         t.connections = connections;
         return t;
@@ -41,7 +41,7 @@ public final class TargetOptions {
     /** etcd at {@code endpoints} (comma-separated), over {@code connections} clients. */
     public static TargetOptions etcd(String endpoints, int connections) {
         TargetOptions t = new TargetOptions();
-        t.system = System.etcd;
+        t.system = Store.etcd;
         t.endpoints = endpoints;
         t.connections = connections;
         return t;

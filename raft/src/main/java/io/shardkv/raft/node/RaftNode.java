@@ -296,7 +296,6 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
                 applier.onSoftStateChange(rd.softState());
             }
             core.advance(rd);
-            completeAppliedReads();
             publishStatus();
         }
     }

@@ -291,9 +291,6 @@ public final class SimNode implements ReplicatedLog {
         }
         core.advance(rd);
         afterInput();
-        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= stateMachine.appliedIndex()) {
-            readsAwaitingApply.pollFirst().future().complete(stateMachine.appliedIndex());
-        }
         maybeCompact();
     }
 
