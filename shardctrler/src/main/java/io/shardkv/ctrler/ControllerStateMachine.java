@@ -1,6 +1,9 @@
 package io.shardkv.ctrler;
 
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.StateMachine;
+import java.io.IOException;
+import java.io.InputStream;
 import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ConfigCodec;
@@ -123,19 +126,19 @@ public final class ControllerStateMachine implements StateMachine {
     }
 
     @Override
-    public byte[] snapshot() {
-        return DataFormat.write(out -> {
+    public SnapshotImage snapshot() {
+        return SnapshotImage.of(DataFormat.write(out -> {
             out.writeInt(numShards);
             out.writeInt(configs.size());
             for (Config c : configs) {
                 ConfigCodec.write(out, c);
             }
-        });
+        }));
     }
 
     @Override
-    public void restore(byte[] snapshot) {
-        List<Config> restored = DataFormat.read(snapshot, "controller snapshot", in -> {
+    public void restore(InputStream image) throws IOException {
+        List<Config> restored = DataFormat.read(image.readAllBytes(), "controller snapshot", in -> {
             int shards = in.readInt();
             if (shards != numShards) {
                 throw new IllegalStateException("snapshot has " + shards + " shards, this controller " + numShards);

@@ -1,5 +1,8 @@
 package io.shardkv.ctrler;
 
+import io.shardkv.raft.core.SnapshotBytes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,15 +88,15 @@ class ControllerStateMachineTest {
     }
 
     @Test
-    void snapshotsRestoreEveryConfigurationAndRefuseAnotherShardCount() {
+    void snapshotsRestoreEveryConfigurationAndRefuseAnotherShardCount() throws IOException {
         apply(CtrlerRequest.join(1, 1, 1, groups(1, 2)));
         apply(CtrlerRequest.leave(1, 2, 2, List.of(1)));
         ControllerStateMachine copy = new ControllerStateMachine(10);
-        copy.restore(sm.snapshot());
+        copy.restore(new ByteArrayInputStream(SnapshotBytes.write(sm.snapshot())));
         for (long n = 0; n <= sm.latest().num(); n++) {
             assertEquals(sm.config(n), copy.config(n));
         }
-        assertThrows(IllegalStateException.class, () -> new ControllerStateMachine(64).restore(sm.snapshot()));
+        assertThrows(IllegalStateException.class, () -> new ControllerStateMachine(64).restore(new ByteArrayInputStream(SnapshotBytes.write(sm.snapshot()))));
     }
 
     /** The closing-note table: moves made for join/leave sequences against the minimum possible. */

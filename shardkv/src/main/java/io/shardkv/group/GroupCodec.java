@@ -15,8 +15,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * A shard group's bytes in its log (big-endian; "bytes" = int length + content):
@@ -106,7 +108,7 @@ final class GroupCodec {
         });
     }
 
-    static void writeEntries(DataOutputStream out, List<Map.Entry<Key, byte[]>> entries) throws IOException {
+    static void writeEntries(DataOutputStream out, Collection<Map.Entry<Key, byte[]>> entries) throws IOException {
         out.writeInt(entries.size());
         for (Map.Entry<Key, byte[]> e : entries) {
             writeBytes(out, e.getKey().bytes());
@@ -115,12 +117,20 @@ final class GroupCodec {
     }
 
     static List<Map.Entry<Key, byte[]>> readEntries(DataInputStream in) throws IOException {
+        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>();
+        readEntries(in, (key, value) -> entries.add(new AbstractMap.SimpleImmutableEntry<>(key, value)));
+        return entries;
+    }
+
+    /** Reads what {@link #writeEntries} wrote into {@code sink}, entry by entry. */
+    static void readEntries(DataInputStream in, BiConsumer<Key, byte[]> sink) throws IOException {
         int count = in.readInt();
-        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(Math.min(count, 1 << 16));
+        if (count < 0) {
+            throw new IOException("negative entry count " + count);
+        }
         for (int i = 0; i < count; i++) {
             Key key = new Key(readBytes(in));
-            entries.add(new AbstractMap.SimpleImmutableEntry<>(key, readBytes(in)));
+            sink.accept(key, readBytes(in));
         }
-        return entries;
     }
 }

@@ -22,12 +22,38 @@ final class Shard {
     List<String> peerServers = List.of();
     /** PULLING: the last key installed so far (null: none yet). */
     Key pullCursor;
-    final TreeMap<Key, byte[]> data = new TreeMap<>();
+    private TreeMap<Key, byte[]> data = new TreeMap<>();
+    /** A snapshot being written still reads {@link #data}: the next change copies it first. */
+    private boolean dataShared;
     final SessionTable sessions;
 
     Shard(ShardState state, SessionTable sessions) {
         this.state = state;
         this.sessions = sessions;
+    }
+
+    /** The data, for reading on the node's thread. */
+    TreeMap<Key, byte[]> data() {
+        return data;
+    }
+
+    /**
+     * The data, for changing: copied first if a snapshot captured it (the copy shares keys and
+     * values, which are never changed in place; it costs one tree node per key, once per shard per
+     * snapshot, and only for shards written to while the snapshot is being written).
+     */
+    TreeMap<Key, byte[]> mutableData() {
+        if (dataShared) {
+            data = new TreeMap<>(data);
+            dataShared = false;
+        }
+        return data;
+    }
+
+    /** The data as of now, for a snapshot to read on another thread: from now on it is never changed. */
+    TreeMap<Key, byte[]> captureData() {
+        dataShared = true;
+        return data;
     }
 
     /** Served to clients: its data is complete and this group owns it. */

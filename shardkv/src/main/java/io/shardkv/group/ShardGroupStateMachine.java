@@ -3,6 +3,7 @@ package io.shardkv.group;
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.kv.KvOps;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.SessionTable;
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.rpc.codec.DataFormat;
@@ -11,13 +12,16 @@ import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvStatus;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The replicated state of one shard group (DESIGN §8): the configuration it has reached, and for
@@ -123,7 +127,7 @@ public final class ShardGroupStateMachine implements StateMachine {
 
     /** Keys held for {@code shard}, for tests and metrics. */
     public int keys(int shard) {
-        return shards[shard] == null ? 0 : shards[shard].data.size();
+        return shards[shard] == null ? 0 : shards[shard].data().size();
     }
 
     /**
@@ -171,7 +175,7 @@ public final class ShardGroupStateMachine implements StateMachine {
         }
         List<Map.Entry<Key, byte[]>> entries = new ArrayList<>();
         long bytes = 0;
-        Map<Key, byte[]> rest = from == null ? s.data : s.data.tailMap(from, false);
+        Map<Key, byte[]> rest = from == null ? s.data() : s.data().tailMap(from, false);
         boolean last = true;
         for (Map.Entry<Key, byte[]> e : rest.entrySet()) {
             if (!entries.isEmpty() && bytes + e.getKey().bytes().length + e.getValue().length > maxBytes) {
@@ -254,7 +258,7 @@ public final class ShardGroupStateMachine implements StateMachine {
             return d.reply();
         }
         if (a instanceof SessionTable.Fresh fresh) {
-            byte[] reply = KvOps.write(s.data, new KvCommands.Command(r.op(), r.key(), r.value(), r.expected()));
+            byte[] reply = KvOps.write(s.mutableData(), new KvCommands.Command(r.op(), r.key(), r.value(), r.expected()));
             fresh.session().record(r.seq(), reply);
             return reply;
         }
@@ -380,8 +384,9 @@ public final class ShardGroupStateMachine implements StateMachine {
         if (invalidChunk(i.shard(), i.from(), new Chunk(i.entries(), i.last(), i.sessions())) != null) {
             return Reply.IGNORED;
         }
+        Map<Key, byte[]> data = s.mutableData();
         for (Map.Entry<Key, byte[]> e : i.entries()) {
-            s.data.put(e.getKey(), e.getValue());
+            data.put(e.getKey(), e.getValue());
             s.pullCursor = e.getKey();
         }
         if (i.last()) {
@@ -421,7 +426,7 @@ public final class ShardGroupStateMachine implements StateMachine {
         if (!serves(key)) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
-        return KvOps.read(shardOf(key).data, key);
+        return KvOps.read(shardOf(key).data(), key);
     }
 
     /**
@@ -441,23 +446,36 @@ public final class ShardGroupStateMachine implements StateMachine {
 
     // ------------------------------------------------------------------ snapshots
 
+    /**
+     * Everything but the shards' data is copied now (it is small); each shard's map is captured
+     * copy-on-write ({@link Shard#captureData}), so the image is this instant's state however long
+     * writing it takes, and the node pays one map copy per shard written to meanwhile.
+     */
     @Override
-    public byte[] snapshot() {
-        return DataFormat.write(out -> {
+    public SnapshotImage snapshot() {
+        byte[] head = DataFormat.write(out -> {
             out.writeInt(SNAPSHOT_VERSION);
             out.writeInt(gid);
             out.writeInt(numShards);
             ConfigCodec.write(out, current);
-            for (int i = 0; i < numShards; i++) {
-                Holder h = holders[i];
+        });
+        List<byte[]> shardHeads = new ArrayList<>(numShards);
+        List<TreeMap<Key, byte[]>> shardData = new ArrayList<>(numShards);
+        for (int i = 0; i < numShards; i++) {
+            Holder h = holders[i];
+            Shard s = shards[i];
+            shardHeads.add(DataFormat.write(out -> {
                 out.writeBoolean(h != null);
                 if (h != null) {
                     out.writeInt(h.gid());
                     ConfigCodec.writeServers(out, h.servers());
                     out.writeLong(h.handoff());
                 }
-                writeShard(out, shards[i]);
-            }
+                writeShardHead(out, s);
+            }));
+            shardData.add(s == null ? null : s.captureData());
+        }
+        byte[] tail = DataFormat.write(out -> {
             out.writeInt(deletions.size());
             for (GcTask d : deletions) {
                 out.writeInt(d.shard());
@@ -466,9 +484,22 @@ public final class ShardGroupStateMachine implements StateMachine {
                 ConfigCodec.writeServers(out, d.sourceServers());
             }
         });
+        return stream -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
+            out.write(head);
+            for (int i = 0; i < numShards; i++) {
+                out.write(shardHeads.get(i));
+                if (shardData.get(i) != null) {
+                    GroupCodec.writeEntries(out, shardData.get(i).entrySet());
+                }
+            }
+            out.write(tail);
+            out.flush();
+        };
     }
 
-    private static void writeShard(DataOutputStream out, Shard s) throws IOException {
+    /** A shard's state, position and sessions: all but its data, which follows it in the image. */
+    private static void writeShardHead(DataOutputStream out, Shard s) throws IOException {
         out.writeBoolean(s != null);
         if (s == null) {
             return;
@@ -482,33 +513,31 @@ public final class ShardGroupStateMachine implements StateMachine {
             DataFormat.writeBytes(out, s.pullCursor.bytes());
         }
         DataFormat.writeBytes(out, s.sessions.toBytes());
-        GroupCodec.writeEntries(out, new ArrayList<>(s.data.entrySet()));
     }
 
     @Override
-    public void restore(byte[] snapshot) {
-        DataFormat.read(snapshot, "shard group snapshot", in -> {
-            int version = in.readInt();
-            if (version != SNAPSHOT_VERSION) {
-                throw new IOException("unsupported shard group snapshot version " + version);
-            }
-            int snapGid = in.readInt();
-            int snapShards = in.readInt();
-            if (snapGid != gid || snapShards != numShards) {
-                throw new IOException("snapshot of group " + snapGid + " with " + snapShards + " shards given to group "
-                        + gid + " with " + numShards);
-            }
-            current = ConfigCodec.read(in);
-            for (int i = 0; i < numShards; i++) {
-                holders[i] = in.readBoolean() ? new Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
-                shards[i] = readShard(in);
-            }
-            deletions.clear();
-            for (int n = in.readInt(); n > 0; n--) {
-                deletions.add(new GcTask(in.readInt(), in.readLong(), in.readInt(), ConfigCodec.readServers(in)));
-            }
-            return null;
-        });
+    public void restore(InputStream image) throws IOException {
+        DataInputStream in = new DataInputStream(image);
+        int version = in.readInt();
+        if (version != SNAPSHOT_VERSION) {
+            throw new IOException("unsupported shard group snapshot version " + version);
+        }
+        int snapGid = in.readInt();
+        int snapShards = in.readInt();
+        if (snapGid != gid || snapShards != numShards) {
+            throw new IOException("snapshot of group " + snapGid + " with " + snapShards + " shards given to group "
+                    + gid + " with " + numShards);
+        }
+        current = ConfigCodec.read(in);
+        for (int i = 0; i < numShards; i++) {
+            holders[i] = in.readBoolean() ? new Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
+            shards[i] = null; // the replaced shard's data can go before the new one is read
+            shards[i] = readShard(in);
+        }
+        deletions.clear();
+        for (int n = in.readInt(); n > 0; n--) {
+            deletions.add(new GcTask(in.readInt(), in.readLong(), in.readInt(), ConfigCodec.readServers(in)));
+        }
     }
 
     private Shard readShard(DataInputStream in) throws IOException {
@@ -521,9 +550,7 @@ public final class ShardGroupStateMachine implements StateMachine {
         s.peerServers = ConfigCodec.readServers(in);
         s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
         s.sessions.load(DataFormat.readBytes(in));
-        for (Map.Entry<Key, byte[]> e : GroupCodec.readEntries(in)) {
-            s.data.put(e.getKey(), e.getValue());
-        }
+        GroupCodec.readEntries(in, s.mutableData()::put);
         return s;
     }
 }

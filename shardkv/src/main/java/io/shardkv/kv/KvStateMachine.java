@@ -1,6 +1,9 @@
 package io.shardkv.kv;
 
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.StateMachine;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +34,7 @@ public final class KvStateMachine implements StateMachine {
     }
 
     @Override
-    public byte[] snapshot() {
+    public SnapshotImage snapshot() {
         List<Key> keys = new ArrayList<>(data.keySet());
         keys.sort(null);
         int size = 4;
@@ -43,13 +46,13 @@ public final class KvStateMachine implements StateMachine {
             byte[] v = data.get(k);
             b.putInt(k.bytes().length).put(k.bytes()).putInt(v.length).put(v);
         }
-        return b.array();
+        return SnapshotImage.of(b.array());
     }
 
     @Override
-    public void restore(byte[] snapshot) {
+    public void restore(InputStream image) throws IOException {
         data.clear();
-        ByteBuffer b = ByteBuffer.wrap(snapshot);
+        ByteBuffer b = ByteBuffer.wrap(image.readAllBytes());
         int count = b.getInt();
         for (int i = 0; i < count; i++) {
             byte[] k = new byte[b.getInt()];

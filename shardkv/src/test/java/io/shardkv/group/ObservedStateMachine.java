@@ -1,5 +1,8 @@
 package io.shardkv.group;
 
+import io.shardkv.raft.core.SnapshotImage;
+import java.io.IOException;
+import java.io.InputStream;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.rpc.kv.KvStatus;
@@ -33,12 +36,12 @@ final class ObservedStateMachine implements StateMachine {
     }
 
     @Override
-    public byte[] snapshot() {
+    public SnapshotImage snapshot() {
         return machine.snapshot();
     }
 
     @Override
-    public void restore(byte[] snapshot) {
-        machine.restore(snapshot);
+    public void restore(InputStream image) throws IOException {
+        machine.restore(image);
     }
 }

@@ -1,5 +1,11 @@
 package io.shardkv.group;
 
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -285,7 +291,7 @@ class ShardGroupStateMachineTest {
     }
 
     @Test
-    void snapshotsCarryMigrationsInProgressAndFreedShardsLeaveThem() {
+    void snapshotsCarryMigrationsInProgressAndFreedShardsLeaveThem() throws IOException {
         Config c1 = config(1, 1, 1, 1);
         take(a, c1);
         take(b, c1);
@@ -300,14 +306,53 @@ class ShardGroupStateMachineTest {
         b.apply(++index, 0, ShardGroupStateMachine.installChunk(2, 1, task.handoff(), null, chunk));
 
         ShardGroupStateMachine restored = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
-        restored.restore(b.snapshot());
+        restored.restore(image(b));
         assertEquals(ShardState.PULLING, restored.state(1));
         assertEquals(b.pullTasks(), restored.pullTasks(), "the pull resumes where it stopped");
         pullAll(restored, a, 1000);
         assertEquals(40, restored.keys(1));
 
-        int before = a.snapshot().length;
+        int before = SnapshotBytes.write(a.snapshot()).length;
         collectGarbage(restored, a);
-        assertTrue(a.snapshot().length < before - 40 * 100, "a deleted shard must leave the snapshot");
+        assertTrue(SnapshotBytes.write(a.snapshot()).length < before - 40 * 100, "a deleted shard must leave the snapshot");
+    }
+
+    /**
+     * An image is captured on the node's thread and written later on another: it must be the state
+     * at capture, whatever was applied since (copy-on-write of each shard's data).
+     */
+    @Test
+    void anImageIsTheStateAtItsCaptureHoweverMuchIsAppliedBeforeItIsWritten() throws IOException {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        for (int i = 0; i < 30; i++) {
+            put(a, 7, i + 1, keyIn(i % SHARDS, i), "v" + i);
+        }
+        byte[] atCapture = SnapshotBytes.write(a.snapshot());
+        SnapshotImage image = a.snapshot();
+        for (int i = 0; i < 30; i++) {
+            put(a, 7, 31 + i, keyIn(i % SHARDS, i), "-changed");
+            put(a, 8, i + 1, keyIn(i % SHARDS, 100 + i), "new");
+        }
+        Config c2 = config(1, 2, 1, 1);
+        take(a, c2);
+        take(b, c2);
+        pullAll(b, a, 200);
+        collectGarbage(b, a);
+        assertNull(a.state(1), "shard 1 left after the capture");
+
+        byte[] written = SnapshotBytes.write(image);
+        assertArrayEquals(atCapture, written);
+        ShardGroupStateMachine restored = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
+        restored.restore(new ByteArrayInputStream(written));
+        assertEquals(ShardState.SERVING, restored.state(1));
+        assertEquals("v5", new String(get(restored, keyIn(1, 5)).value(), StandardCharsets.UTF_8));
+        assertNull(get(restored, keyIn(0, 100)).value());
+        assertEquals("v4-changed", new String(get(a, keyIn(0, 4)).value(), StandardCharsets.UTF_8));
+    }
+
+    private static InputStream image(ShardGroupStateMachine sm) {
+        return new ByteArrayInputStream(SnapshotBytes.write(sm.snapshot()));
     }
 }

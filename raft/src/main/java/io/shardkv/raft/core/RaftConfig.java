@@ -23,8 +23,8 @@ import java.util.TreeSet;
  *                                   replicating optimistically
  * @param snapshotChunkBytes         size of one InstallSnapshot chunk
  * @param maxInflightSnapshotChunks  chunks a leader may have unacknowledged per follower
- * @param maxSnapshotBytes           the largest snapshot a follower accepts from a leader (at most
- *                                   {@link #MAX_SNAPSHOT_BYTES_LIMIT})
+ * @param maxSnapshotBytes           the largest snapshot a follower accepts from a leader (it holds
+ *                                   the chunks in memory until the snapshot is complete and persisted)
  * @param maxApplyBytesPerReady      upper bound on committed entry bytes handed out in one Ready (at
  *                                   least one entry is)
  */
@@ -48,9 +48,7 @@ public record RaftConfig(
     public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 256;
     public static final int DEFAULT_SNAPSHOT_CHUNK_BYTES = 1 << 20;
     public static final int DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS = 4;
-    public static final long DEFAULT_MAX_SNAPSHOT_BYTES = 1L << 30;
-    /** Snapshots travel as one byte array, so this is their hard ceiling. */
-    public static final long MAX_SNAPSHOT_BYTES_LIMIT = Integer.MAX_VALUE - 8;
+    public static final long DEFAULT_MAX_SNAPSHOT_BYTES = 8L << 30;
     public static final long DEFAULT_MAX_APPLY_BYTES_PER_READY = 64L << 20;
 
     public RaftConfig {
@@ -78,10 +76,6 @@ public record RaftConfig(
         requirePositive("snapshotChunkBytes", snapshotChunkBytes);
         requirePositive("maxInflightSnapshotChunks", maxInflightSnapshotChunks);
         requirePositive("maxSnapshotBytes", maxSnapshotBytes);
-        if (maxSnapshotBytes > MAX_SNAPSHOT_BYTES_LIMIT) {
-            throw new IllegalArgumentException("maxSnapshotBytes must be <= " + MAX_SNAPSHOT_BYTES_LIMIT
-                    + ", was " + maxSnapshotBytes);
-        }
         requirePositive("maxApplyBytesPerReady", maxApplyBytesPerReady);
     }
 

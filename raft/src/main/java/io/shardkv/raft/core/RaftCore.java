@@ -10,7 +10,6 @@ import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -265,12 +264,10 @@ public final class RaftCore {
     }
 
     /**
-     * Discards the log up to {@code index}, which the state machine has captured in {@code data}
-     * (Raft §7). The caller has already made the snapshot durable.
+     * What a snapshot taken at {@code index} records: that entry's term and the voters. The index
+     * must be applied and still in the log.
      */
-    public void compact(long index, byte[] data) {
-        Objects.requireNonNull(data, "data");
-        checkNoOutstandingReady();
+    public SnapshotMeta snapshotMeta(long index) {
         if (index > raftLog.applied()) {
             throw new IllegalArgumentException("cannot snapshot at " + index + ": applied only up to "
                     + raftLog.applied());
@@ -279,7 +276,30 @@ public final class RaftCore {
             throw new IllegalArgumentException("cannot snapshot at " + index + ": already compacted up to "
                     + raftLog.snapshotIndex());
         }
-        raftLog.compact(new Snapshot(new SnapshotMeta(index, raftLog.termAt(index), voters), data));
+        return new SnapshotMeta(index, raftLog.termAt(index), voters);
+    }
+
+    /**
+     * Discards the log up to {@code index}, which the state machine has captured in {@code data}
+     * (Raft §7). The caller has already made the snapshot durable.
+     */
+    public void compact(long index, SnapshotData data) {
+        checkNoOutstandingReady();
+        compact(new Snapshot(snapshotMeta(index), data));
+    }
+
+    /**
+     * Discards the log up to the index of {@code snap}, whose meta came from {@link #snapshotMeta}
+     * (the state machine image may have been written elsewhere since). The caller has already made
+     * it durable.
+     */
+    public void compact(Snapshot snap) {
+        checkNoOutstandingReady();
+        SnapshotMeta expected = snapshotMeta(snap.index());
+        if (!expected.equals(snap.meta())) {
+            throw new IllegalArgumentException("snapshot " + snap.meta() + " does not match the log: " + expected);
+        }
+        raftLog.compact(snap);
     }
 
     /** Handles one message from a peer. */
@@ -381,6 +401,15 @@ public final class RaftCore {
             // The leader's own entries count toward a quorum only once they are durable here.
             maybeCommit();
         }
+    }
+
+    /**
+     * The caller stored the snapshot of an advanced Ready as {@code stored} (same meta): the core
+     * reads that image from now on, so the chunks it was received in can be freed.
+     */
+    public void snapshotStored(Snapshot stored) {
+        checkNoOutstandingReady();
+        raftLog.snapshotStored(stored);
     }
 
     private void checkNoOutstandingReady() {
@@ -908,21 +937,20 @@ public final class RaftCore {
     private void startSnapshot(int to, Progress pr) {
         Snapshot snap = raftLog.snapshot();
         LOG.info("node {} term {}: follower {} needs index {}, compacted; sending snapshot at {} ({} bytes)",
-                id, term, to, pr.next, snap.index(), snap.data().length);
+                id, term, to, pr.next, snap.index(), snap.data().size());
         pr.becomeSnapshot(snap);
         sendSnapshotChunks(to, pr);
     }
 
     private void sendSnapshotChunks(int to, Progress pr) {
         Snapshot snap = pr.snapshot;
-        byte[] data = snap.data();
+        long size = snap.data().size();
         long window = (long) config.snapshotChunkBytes() * config.maxInflightSnapshotChunks();
         while (!pr.snapshotDone && pr.snapshotSent - pr.snapshotAcked < window) {
-            int offset = (int) pr.snapshotSent;
-            int length = Math.min(config.snapshotChunkBytes(), data.length - offset);
-            boolean done = offset + length == data.length;
-            send(new InstallSnapshot(id, to, term, snap.meta(), data.length, offset,
-                    Arrays.copyOfRange(data, offset, offset + length), done));
+            long offset = pr.snapshotSent;
+            int length = (int) Math.min(config.snapshotChunkBytes(), size - offset);
+            boolean done = offset + length == size;
+            send(new InstallSnapshot(id, to, term, snap.meta(), size, offset, snap.data().read(offset, length), done));
             pr.snapshotSent = offset + length;
             pr.snapshotDone = done;
         }

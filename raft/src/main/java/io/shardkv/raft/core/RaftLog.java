@@ -259,6 +259,13 @@ final class RaftLog {
         unstableSnapshot = null;
     }
 
+    /** Swaps in the same snapshot stored elsewhere (on disk), so the copy held so far can be freed. */
+    void snapshotStored(Snapshot stored) {
+        if (snapshot != null && snapshot.meta().equals(stored.meta()) && unstableSnapshot == null) {
+            snapshot = stored;
+        }
+    }
+
     /** First index the next batch of committed entries starts from. */
     private long nextApplyIndex() {
         return (unstableSnapshot != null ? unstableSnapshot.index() : applied) + 1;

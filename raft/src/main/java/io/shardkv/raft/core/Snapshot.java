@@ -3,10 +3,10 @@ package io.shardkv.raft.core;
 import java.util.Objects;
 
 /**
- * A state machine image covering the log up to {@code meta.index()}. The bytes are opaque to Raft
- * and owned by it once handed over; they must not be mutated.
+ * A state machine image covering the log up to {@code meta.index()}. The data is opaque to Raft
+ * and immutable.
  */
-public record Snapshot(SnapshotMeta meta, byte[] data) {
+public record Snapshot(SnapshotMeta meta, SnapshotData data) {
 
     public Snapshot {
         Objects.requireNonNull(meta, "meta");
@@ -23,6 +23,6 @@ public record Snapshot(SnapshotMeta meta, byte[] data) {
 
     @Override
     public String toString() {
-        return "Snapshot{" + meta.index() + "@" + meta.term() + " " + data.length + "B}";
+        return "Snapshot{" + meta.index() + "@" + meta.term() + " " + data.size() + "B}";
     }
 }

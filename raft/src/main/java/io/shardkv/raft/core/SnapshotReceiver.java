@@ -1,29 +1,30 @@
 package io.shardkv.raft.core;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reassembles a snapshot a leader sends in chunks. Only in-order chunks are accepted; the buffer
+ * Reassembles a snapshot a leader sends in chunks. Only in-order chunks are accepted; what is held
  * grows with what has arrived rather than with what the sender claims, so a bogus size allocates
- * nothing up front.
+ * nothing up front. Chunks are kept as they came: never copied into one array.
  */
 final class SnapshotReceiver {
 
     private SnapshotMeta meta;
     private long totalBytes;
-    private byte[] buffer = new byte[0];
-    private int received;
+    private List<byte[]> chunks = new ArrayList<>();
+    private long received;
 
     void start(SnapshotMeta newMeta, long newTotalBytes) {
         meta = newMeta;
         totalBytes = newTotalBytes;
-        buffer = new byte[0];
+        chunks = new ArrayList<>();
         received = 0;
     }
 
     void reset() {
         meta = null;
-        buffer = new byte[0];
+        chunks = new ArrayList<>();
         received = 0;
         totalBytes = 0;
     }
@@ -42,12 +43,11 @@ final class SnapshotReceiver {
                 && received + (long) length <= totalBytes;
     }
 
+    /** Takes {@code chunk}, which the caller no longer changes (a decoded message's own array). */
     void append(byte[] chunk) {
-        if (received + chunk.length > buffer.length) {
-            long wanted = Math.max((long) buffer.length * 2, (long) received + chunk.length);
-            buffer = Arrays.copyOf(buffer, (int) Math.min(wanted, totalBytes));
+        if (chunk.length > 0) {
+            chunks.add(chunk);
         }
-        System.arraycopy(chunk, 0, buffer, received, chunk.length);
         received += chunk.length;
     }
 
@@ -59,8 +59,7 @@ final class SnapshotReceiver {
         if (!complete()) {
             throw new IllegalStateException("snapshot incomplete: " + received + " of " + totalBytes + " bytes");
         }
-        byte[] data = buffer.length == received ? buffer : Arrays.copyOf(buffer, received);
-        Snapshot snapshot = new Snapshot(meta, data);
+        Snapshot snapshot = new Snapshot(meta, SnapshotData.ofChunks(chunks));
         reset();
         return snapshot;
     }

@@ -7,10 +7,13 @@ import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotImage;
+import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageStats;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -20,6 +23,9 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -51,6 +57,8 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private final Applier applier;
     private final BlockingQueue<Input> inbox;
     private final Thread thread;
+    /** Writes snapshot images to disk, one at a time, off the node thread. */
+    private final ExecutorService snapshotWriter;
 
     /** Node thread only: reads awaiting quorum confirmation, by context. */
     private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
@@ -96,6 +104,11 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         this.inbox = new ArrayBlockingQueue<>(options.inboxCapacity());
         this.thread = new Thread(this::run, "raft-node-" + id);
         this.thread.setDaemon(true);
+        this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "raft-snapshot-" + id);
+            t.setDaemon(true);
+            return t;
+        });
         this.applier = Objects.requireNonNull(applierFactory.apply(this), "applier");
         Snapshot recovered = storage.recoveredState().snapshot();
         if (recovered != null) {
@@ -195,27 +208,66 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     }
 
     /**
-     * Records that the state machine captured everything up to {@code index} in {@code data}: the
-     * snapshot is made durable and the log before it discarded. Completes once done, at once if a
-     * newer snapshot (one from the leader, accepted while this one was being taken) already covers it.
+     * Takes a snapshot of what the state machine captured in {@code image} at {@code index}: the
+     * image is written and fsynced on the snapshot thread while this node goes on, then put in
+     * place and the log before it discarded. Completes once done — at once, with nothing written,
+     * if a newer snapshot (one from the leader, accepted meanwhile) already covers the index.
      */
     @Override
-    public CompletableFuture<Void> compact(long index, byte[] data) {
+    public CompletableFuture<Void> compact(long index, SnapshotImage image) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         submit(f, core -> {
             if (index < core.firstLogIndex()) {
                 f.complete(null);
                 return;
             }
-            core.compact(index, data);
+            SnapshotMeta meta = core.snapshotMeta(index);
             try {
-                storage.saveSnapshot(core.snapshot());
+                snapshotWriter.execute(() -> writeSnapshot(meta, image, f));
+            } catch (RejectedExecutionException e) {
+                f.completeExceptionally(stopped());
+            }
+        });
+        return f;
+    }
+
+    /** On the snapshot thread. */
+    private void writeSnapshot(SnapshotMeta meta, SnapshotImage image, CompletableFuture<Void> f) {
+        long start = System.nanoTime();
+        Path written;
+        try {
+            written = storage.writeSnapshot(meta, image);
+        } catch (IOException | RuntimeException | Error e) {
+            f.completeExceptionally(e);
+            return;
+        }
+        long writeMillis = (System.nanoTime() - start) / 1_000_000;
+        submit(f, core -> {
+            try {
+                if (meta.index() < core.firstLogIndex()) {
+                    storage.discardSnapshot(written);
+                } else {
+                    Snapshot snap = storage.installSnapshot(meta, written);
+                    core.compact(snap);
+                    LOG.info("node {}: snapshot at {} in place ({} bytes, written in {} ms)", id, meta.index(),
+                            snap.data().size(), writeMillis);
+                }
             } catch (IOException e) {
                 throw new StorageFailure(e);
             }
             f.complete(null);
         });
-        return f;
+        if (f.isCompletedExceptionally()) {
+            discardQuietly(written);
+        }
+    }
+
+    private void discardQuietly(Path written) {
+        try {
+            storage.discardSnapshot(written);
+        } catch (IOException e) {
+            LOG.warn("node {}: could not delete {}: {}", id, written, e.toString());
+        }
     }
 
     private void submit(CompletableFuture<?> f, Consumer<RaftCore> action) {
@@ -280,15 +332,16 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
             if (applyBeforePersist) {
                 applyCommitted(rd);
             }
+            Snapshot stored;
             try {
-                storage.persist(rd);
+                stored = storage.persist(rd);
             } catch (IOException e) {
                 throw new StorageFailure(e);
             }
             rd.messages().forEach(transport::send);
             if (!applyBeforePersist) {
-                applier.restore(rd.snapshot());
-                appliedIndex = rd.snapshot().index();
+                applier.restore(stored);
+                appliedIndex = stored.index();
                 applyCommitted(rd);
             }
             if (rd.softState() != null) {
@@ -296,6 +349,9 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
                 applier.onSoftStateChange(rd.softState());
             }
             core.advance(rd);
+            if (stored != null) {
+                core.snapshotStored(stored);
+            }
             publishStatus();
         }
     }
@@ -382,6 +438,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     @Override
     public void close() throws IOException {
         running = false;
+        snapshotWriter.shutdownNow();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

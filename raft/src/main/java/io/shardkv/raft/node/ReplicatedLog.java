@@ -1,5 +1,6 @@
 package io.shardkv.raft.node;
 
+import io.shardkv.raft.core.SnapshotImage;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,10 +21,11 @@ public interface ReplicatedLog {
     CompletableFuture<Long> readIndex();
 
     /**
-     * Discards the log up to {@code index}, captured in {@code snapshot}; a no-op if the log is
-     * already compacted past it (a snapshot from the leader arrived while this one was taken).
+     * Discards the log up to {@code index}, captured in {@code image} — written out while the node
+     * goes on; a no-op if the log is already compacted past it (a snapshot from the leader arrived
+     * while this one was taken). Completes once the snapshot is durable and in place.
      */
-    CompletableFuture<Void> compact(long index, byte[] snapshot);
+    CompletableFuture<Void> compact(long index, SnapshotImage image);
 
     /** Runs {@code action} on the node's thread. */
     void execute(Runnable action);

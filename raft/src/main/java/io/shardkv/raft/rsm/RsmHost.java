@@ -3,11 +3,16 @@ package io.shardkv.raft.rsm;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.node.Applier;
 import io.shardkv.raft.node.NodeStoppedException;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.ReplicatedLog;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +47,7 @@ public final class RsmHost implements Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(RsmHost.class);
     private static final int SNAPSHOT_MAGIC = 0x534B524D; // "SKRM"
-    private static final int SNAPSHOT_VERSION = 1;
+    private static final int SNAPSHOT_VERSION = 2;
 
     private record PendingWrite(long term, Consumer<RsmOutcome> done) {
     }
@@ -207,41 +212,59 @@ public final class RsmHost implements Applier {
             return;
         }
         long index = appliedIndex;
-        byte[] image = snapshotImage();
+        long start = System.nanoTime();
+        SnapshotImage image = captureImage();
+        long captureMicros = (System.nanoTime() - start) / 1000;
         bytesSinceSnapshot = 0;
         snapshotInFlight = true;
-        LOG.info("node {}: snapshot at index {} ({} bytes, {} sessions)", log.id(), index, image.length, sessions.size());
-        lastSnapshotBytes = image.length;
-        snapshots++;
-        log.compact(index, image).whenComplete((ok, error) -> {
+        LOG.info("node {}: snapshot at index {} captured in {} µs ({} sessions); writing it", log.id(), index,
+                captureMicros, sessions.size());
+        // A failed write completes on the snapshot thread: back to the node's before touching anything.
+        log.compact(index, image).whenComplete((ok, error) -> log.execute(() -> {
             snapshotInFlight = false;
             if (error != null) {
                 LOG.warn("node {}: snapshot at {} not taken: {}", log.id(), index, error.toString());
             } else {
+                snapshots++;
                 // Entries applied while this one was being taken may already be due: without this,
                 // they would stay in the log until some later entry is applied.
                 maybeSnapshot();
             }
-        });
+        }));
     }
 
-    private byte[] snapshotImage() {
-        ByteArrayWriter out = new ByteArrayWriter().putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(timeMillis);
-        sessions.writeTo(out);
-        return out.putRest(service.snapshot()).toByteArray();
+    /** The host's own part is copied now (it is small); the service's is its own copy-on-write capture. */
+    private SnapshotImage captureImage() {
+        ByteArrayWriter table = new ByteArrayWriter();
+        sessions.writeTo(table);
+        byte[] header = new ByteArrayWriter().putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(timeMillis)
+                .putBytes(table.toByteArray()).toByteArray();
+        SnapshotImage service = this.service.snapshot();
+        return out -> {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            counted.write(header);
+            service.writeTo(counted);
+            lastSnapshotBytes = counted.count();
+        };
     }
 
     @Override
     public void restore(Snapshot snapshot) {
-        ByteBuffer in = ByteBuffer.wrap(snapshot.data());
-        if (in.remaining() < 12 || in.getInt() != SNAPSHOT_MAGIC || in.getInt() != SNAPSHOT_VERSION) {
-            throw new IllegalStateException("snapshot at " + snapshot.index() + " is not an RSM host snapshot");
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(snapshot.data().open(), 1 << 16))) {
+            if (in.readInt() != SNAPSHOT_MAGIC || in.readInt() != SNAPSHOT_VERSION) {
+                throw new IllegalStateException("snapshot at " + snapshot.index() + " is not an RSM host snapshot");
+            }
+            timeMillis = in.readLong();
+            int tableBytes = in.readInt();
+            if (tableBytes < 0 || tableBytes > snapshot.data().size()) {
+                throw new IllegalStateException("snapshot at " + snapshot.index() + ": session table of " + tableBytes
+                        + " bytes");
+            }
+            sessions.readFrom(ByteBuffer.wrap(in.readNBytes(tableBytes)));
+            service.restore(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("restoring the snapshot at " + snapshot.index(), e);
         }
-        timeMillis = in.getLong();
-        sessions.readFrom(in);
-        byte[] rest = new byte[in.remaining()];
-        in.get(rest);
-        service.restore(rest);
         appliedIndex = snapshot.index();
         bytesSinceSnapshot = 0;
         // What the snapshot covers can no longer be matched to our proposals one by one.

@@ -1,5 +1,9 @@
 package io.shardkv.raft.rsm;
 
+import io.shardkv.raft.core.SnapshotImage;
+import java.io.IOException;
+import java.io.InputStream;
+
 /**
  * A replicated service's state, driven by an {@link RsmHost}. Every method is called on the
  * node's thread. {@link #apply} must be deterministic: the same commands in the same order give
@@ -18,9 +22,16 @@ public interface StateMachine {
     /** Answers a read-only query from the current state (never logged). */
     byte[] query(byte[] query);
 
-    /** The whole state, to be restored by {@link #restore}. */
-    byte[] snapshot();
+    /**
+     * Captures the whole state as of now, for {@link #restore}. Called on the node's thread and must
+     * be cheap there: the image is written out later on another thread while {@link #apply} goes
+     * on, so it must share nothing that apply changes (copy what is small, copy-on-write the rest).
+     */
+    SnapshotImage snapshot();
 
-    /** Replaces the whole state. */
-    void restore(byte[] snapshot);
+    /**
+     * Replaces the whole state with an image {@link #snapshot} wrote. Malformed input is an
+     * {@link IOException} or {@link IllegalStateException}.
+     */
+    void restore(InputStream image) throws IOException;
 }

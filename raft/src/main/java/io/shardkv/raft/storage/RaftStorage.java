@@ -5,6 +5,8 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotImage;
+import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,14 +87,15 @@ public final class RaftStorage implements AutoCloseable {
 
     /**
      * Makes {@code rd}'s snapshot, entries and hard state durable (per the fsync policy) before
-     * returning; after it, {@code rd.messages()} may be sent.
+     * returning; after it, {@code rd.messages()} may be sent. Returns {@code rd}'s snapshot as
+     * stored — its data now read from the file rather than held in memory — or null if it had none.
      */
-    public void persist(Ready rd) throws IOException {
+    public Snapshot persist(Ready rd) throws IOException {
+        Snapshot stored = null;
         if (rd.snapshot() != null) {
-            Snapshot snap = rd.snapshot();
-            SnapshotFiles.write(dir, snap, fsync());
+            stored = SnapshotFiles.write(dir, rd.snapshot(), fsync());
             snapshotsSaved++;
-            wal.resetAfter(snap.index());
+            wal.resetAfter(stored.index());
         }
         wal.append(rd.entries());
         wal.sync();
@@ -103,19 +106,36 @@ public final class RaftStorage implements AutoCloseable {
                 writeHardState(hs);
             }
         }
+        return stored;
     }
 
     /**
-     * Saves a snapshot the local state machine took, then deletes the log segments it covers. Call
-     * before handing the snapshot to {@code RaftCore.compact}.
+     * Writes a snapshot the local state machine took to a temporary file and makes it durable; it
+     * takes effect only through {@link #installSnapshot}. Safe on any thread, concurrently with
+     * everything else here: this is the slow part of a snapshot, kept off the node's thread.
      */
-    public void saveSnapshot(Snapshot snap) throws IOException {
-        SnapshotFiles.write(dir, snap, fsync());
+    public Path writeSnapshot(SnapshotMeta meta, SnapshotImage image) throws IOException {
+        return SnapshotFiles.writeTemporary(dir, meta, image, fsync());
+    }
+
+    /**
+     * Puts a snapshot from {@link #writeSnapshot} in place of the previous one and deletes the log
+     * segments it covers; returns it, its data read from the file. Call before handing it to
+     * {@code RaftCore.compact}.
+     */
+    public Snapshot installSnapshot(SnapshotMeta meta, Path written) throws IOException {
+        Snapshot snap = SnapshotFiles.install(dir, written, meta, fsync());
         snapshotsSaved++;
         if (latestCommit > durableHardState.commit()) {
             writeHardState(new HardState(durableHardState.term(), durableHardState.vote(), latestCommit));
         }
         wal.releaseUpTo(snap.index());
+        return snap;
+    }
+
+    /** Deletes a snapshot from {@link #writeSnapshot} that a newer one made useless. */
+    public void discardSnapshot(Path written) throws IOException {
+        Files.deleteIfExists(written);
     }
 
     private void writeHardState(HardState hs) throws IOException {

@@ -1,9 +1,16 @@
 package io.shardkv.raft.storage;
 
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,21 +21,26 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Snapshot files, one per snapshot, named by index so the newest sorts last. Layout:
- * magic (4) | version (2) | index (8) | term (8) | voter count (4) | voters (4 each) |
- * data length (8) | data | CRC32C of everything before it (4). Written to a temporary file,
+ * magic (4) | version (2) | index (8) | term (8) | voter count (4) | voters (4 each) | data |
+ * data length (8) | CRC32C of everything before it (4). The length trails the data so an image is
+ * streamed to disk as it is produced, never held whole in memory. Written to a temporary file,
  * fsynced, renamed into place and the directory fsynced, so a crash leaves the old snapshot or
  * the new one, never a mixture. Only the newest is kept.
  */
 final class SnapshotFiles {
 
     private static final int MAGIC = 0x534B534E; // "SKSN"
-    private static final short VERSION = 1;
+    private static final short VERSION = 2;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
     private static final int MAX_VOTERS = 1024;
+    private static final int FIXED_HEADER = 4 + 2 + 8 + 8 + 4;
+    private static final int TRAILER = 8 + 4;
+    private static final int IO_BUFFER = 1 << 16;
 
     private SnapshotFiles() {
     }
@@ -37,33 +49,65 @@ final class SnapshotFiles {
         return dir.resolve(String.format("%s%020d%s", PREFIX, index, SUFFIX));
     }
 
-    static void write(Path dir, Snapshot snap, boolean fsync) throws IOException {
-        SnapshotMeta meta = snap.meta();
-        ByteBuffer header = ByteBuffer.allocate(4 + 2 + 8 + 8 + 4 + 4 * meta.voters().size() + 8);
-        header.putInt(MAGIC).putShort(VERSION).putLong(meta.index()).putLong(meta.term())
-                .putInt(meta.voters().size());
-        for (int v : meta.voters()) {
-            header.putInt(v);
-        }
-        header.putLong(snap.data().length);
-        header.flip();
-        CRC32C crc = new CRC32C();
-        crc.update(header.duplicate());
-        crc.update(snap.data());
-        ByteBuffer trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue());
-        trailer.flip();
+    private static int headerBytes(SnapshotMeta meta) {
+        return FIXED_HEADER + 4 * meta.voters().size();
+    }
 
+    /**
+     * Writes {@code image} for {@code meta} to a temporary file in {@code dir} (fsynced if asked)
+     * and returns it, for {@link #install}. Safe on any thread: it touches no other file.
+     */
+    static Path writeTemporary(Path dir, SnapshotMeta meta, SnapshotImage image, boolean fsync) throws IOException {
         Path target = path(dir, meta.index());
         Path temp = target.resolveSibling(target.getFileName() + AtomicFiles.TEMP_SUFFIX);
+        boolean written = false;
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            AtomicFiles.writeFully(ch, header);
-            AtomicFiles.writeFully(ch, ByteBuffer.wrap(snap.data()));
-            AtomicFiles.writeFully(ch, trailer);
+            CRC32C crc = new CRC32C();
+            BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), IO_BUFFER);
+            DataOutputStream checked = new DataOutputStream(new CheckedOutputStream(buffered, crc));
+            checked.writeInt(MAGIC);
+            checked.writeShort(VERSION);
+            checked.writeLong(meta.index());
+            checked.writeLong(meta.term());
+            checked.writeInt(meta.voters().size());
+            for (int v : meta.voters()) {
+                checked.writeInt(v);
+            }
+            image.writeTo(new FilterOutputStream(checked) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
+            checked.flush();
+            checked.writeLong(ch.position() - headerBytes(meta));
+            checked.flush();
+            new DataOutputStream(buffered).writeInt((int) crc.getValue());
+            buffered.flush();
             if (fsync) {
                 ch.force(true);
             }
+            written = true;
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(temp);
+            }
         }
+        return temp;
+    }
+
+    /**
+     * Renames a file from {@link #writeTemporary} into place, deletes older snapshots and returns
+     * the snapshot, its data read from the file from now on.
+     */
+    static Snapshot install(Path dir, Path temp, SnapshotMeta meta, boolean fsync) throws IOException {
+        Path target = path(dir, meta.index());
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (fsync) {
             AtomicFiles.syncDirectory(dir);
@@ -73,6 +117,19 @@ final class SnapshotFiles {
                 Files.deleteIfExists(older);
             }
         }
+        FileChannel ch = FileChannel.open(target, StandardOpenOption.READ);
+        long size = ch.size() - headerBytes(meta) - TRAILER;
+        return new Snapshot(meta, new FileSnapshotData(target, ch, headerBytes(meta), size));
+    }
+
+    /** Stores {@code snap} (one received from a leader) and returns it backed by its file. */
+    static Snapshot write(Path dir, Snapshot snap, boolean fsync) throws IOException {
+        Path temp = writeTemporary(dir, snap.meta(), out -> {
+            try (InputStream in = snap.data().open()) {
+                in.transferTo(out);
+            }
+        }, fsync);
+        return install(dir, temp, snap.meta(), fsync);
     }
 
     /** The newest snapshot in {@code dir}, or null. A damaged newest snapshot is an error, not skipped. */
@@ -81,46 +138,88 @@ final class SnapshotFiles {
         return files.isEmpty() ? null : read(files.get(files.size() - 1));
     }
 
+    /** Checks {@code file} whole (checksum, layout) and returns its snapshot, data left on disk. */
     static Snapshot read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        int fixed = 4 + 2 + 8 + 8 + 4;
-        if (bytes.length < fixed + 8 + 4) {
-            throw new CorruptStorageException(file, 0, "snapshot file too short (" + bytes.length + " bytes)");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        boolean ok = false;
+        try {
+            Snapshot snap = read(file, ch);
+            ok = true;
+            return snap;
+        } finally {
+            if (!ok) {
+                ch.close();
+            }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        if ((int) crc.getValue() != buf.getInt(bytes.length - 4)) {
-            throw new CorruptStorageException(file, bytes.length - 4, "snapshot checksum mismatch");
+    }
+
+    private static Snapshot read(Path file, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        if (fileSize < FIXED_HEADER + 4 + TRAILER) {
+            throw new CorruptStorageException(file, 0, "snapshot file too short (" + fileSize + " bytes)");
         }
-        if (buf.getInt() != MAGIC) {
+        verifyChecksum(file, ch, fileSize);
+        ByteBuffer fixed = readAt(ch, 0, FIXED_HEADER);
+        if (fixed.getInt() != MAGIC) {
             throw new CorruptStorageException(file, 0, "not a snapshot file (bad magic)");
         }
-        short version = buf.getShort();
+        short version = fixed.getShort();
         if (version != VERSION) {
             throw new CorruptStorageException(file, 4, "unsupported snapshot version " + version);
         }
-        long index = buf.getLong();
-        long term = buf.getLong();
-        int voterCount = buf.getInt();
-        if (voterCount < 1 || voterCount > MAX_VOTERS || buf.remaining() < 4L * voterCount + 8 + 4) {
-            throw new CorruptStorageException(file, fixed - 4, "bad voter count " + voterCount);
+        long index = fixed.getLong();
+        long term = fixed.getLong();
+        int voterCount = fixed.getInt();
+        if (voterCount < 1 || voterCount > MAX_VOTERS || fileSize < FIXED_HEADER + 4L * voterCount + TRAILER) {
+            throw new CorruptStorageException(file, FIXED_HEADER - 4, "bad voter count " + voterCount);
         }
+        ByteBuffer voterBytes = readAt(ch, FIXED_HEADER, 4 * voterCount);
         List<Integer> voters = new ArrayList<>(voterCount);
         for (int i = 0; i < voterCount; i++) {
-            voters.add(buf.getInt());
+            voters.add(voterBytes.getInt());
         }
-        long dataLength = buf.getLong();
-        if (dataLength != buf.remaining() - 4) {
-            throw new CorruptStorageException(file, buf.position() - 8, "data length " + dataLength
-                    + " does not match the file (" + (buf.remaining() - 4) + " bytes of data)");
+        long header = FIXED_HEADER + 4L * voterCount;
+        long dataLength = readAt(ch, fileSize - TRAILER, 8).getLong();
+        if (dataLength != fileSize - header - TRAILER) {
+            throw new CorruptStorageException(file, fileSize - TRAILER, "data length " + dataLength
+                    + " does not match the file (" + (fileSize - header - TRAILER) + " bytes of data)");
         }
-        byte[] data = new byte[(int) dataLength];
-        buf.get(data);
         try {
-            return new Snapshot(new SnapshotMeta(index, term, voters), data);
+            return new Snapshot(new SnapshotMeta(index, term, voters), new FileSnapshotData(file, ch, header, dataLength));
         } catch (IllegalArgumentException e) {
             throw new CorruptStorageException(file, 6, e.getMessage());
+        }
+    }
+
+    private static void verifyChecksum(Path file, FileChannel ch, long fileSize) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        long covered = fileSize - 4;
+        for (long p = 0; p < covered; ) {
+            buf.clear().limit((int) Math.min(buf.capacity(), covered - p));
+            readFully(ch, p, buf);
+            p += buf.flip().remaining();
+            crc.update(buf);
+        }
+        if ((int) crc.getValue() != readAt(ch, covered, 4).getInt()) {
+            throw new CorruptStorageException(file, covered, "snapshot checksum mismatch");
+        }
+    }
+
+    private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        readFully(ch, position, buf);
+        return buf.flip();
+    }
+
+    static void readFully(FileChannel ch, long position, ByteBuffer buf) throws IOException {
+        long p = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, p);
+            if (n < 0) {
+                throw new IOException("unexpected end of snapshot file at " + p);
+            }
+            p += n;
         }
     }
 

@@ -356,7 +356,7 @@ final class Network {
     /** Compacts {@code id}'s log up to {@code index}, as its state machine would after a snapshot. */
     void compact(int id, long index, byte[] data) {
         Node node = node(id);
-        node.core.compact(index, data);
+        node.core.compact(index, SnapshotData.of(data));
         node.storage.compact(node.core.snapshot());
     }
 

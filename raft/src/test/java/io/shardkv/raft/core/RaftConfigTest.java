@@ -33,8 +33,6 @@ class RaftConfigTest {
                 invalid(1, List.of(1), b -> b.maxInflightSnapshotChunks(0),
                         "maxInflightSnapshotChunks must be > 0, was 0"),
                 invalid(1, List.of(1), b -> b.maxSnapshotBytes(0), "maxSnapshotBytes must be > 0, was 0"),
-                invalid(1, List.of(1), b -> b.maxSnapshotBytes(RaftConfig.MAX_SNAPSHOT_BYTES_LIMIT + 1),
-                        "maxSnapshotBytes must be <= " + RaftConfig.MAX_SNAPSHOT_BYTES_LIMIT),
                 invalid(1, List.of(1), b -> b.maxApplyBytesPerReady(0), "maxApplyBytesPerReady must be > 0, was 0"));
     }
 

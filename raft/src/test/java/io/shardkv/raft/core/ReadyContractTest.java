@@ -39,7 +39,7 @@ class ReadyContractTest {
                 () -> node.propose(Cores.bytes("x")),
                 () -> node.readIndex(1),
                 () -> node.transferLeadership(2),
-                () -> node.compact(1, new byte[0]),
+                () -> node.compact(1, SnapshotData.of(new byte[0])),
                 node::ready);
         for (Executable input : inputs) {
             assertThrows(IllegalStateException.class, input);

@@ -156,7 +156,7 @@ class SnapshotTest {
      */
     @Test
     void restartFromSnapshotAndTailRedeliversCommittedEntriesAfterSnapshot() {
-        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), Cores.bytes("image@5"));
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), SnapshotData.of(Cores.bytes("image@5")));
         DurableState durable = new DurableState(new HardState(2, 1, 8), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
 
         RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
@@ -204,10 +204,10 @@ class SnapshotTest {
         n.compact(1, 2, Cores.bytes("image@2"));
 
         IllegalArgumentException unapplied = assertThrows(IllegalArgumentException.class,
-                () -> n.core(1).compact(3, new byte[0]));
+                () -> n.core(1).compact(3, SnapshotData.of(new byte[0])));
         assertTrue(unapplied.getMessage().contains("applied only up to 2"), unapplied.getMessage());
         IllegalArgumentException stale = assertThrows(IllegalArgumentException.class,
-                () -> n.core(1).compact(2, new byte[0]));
+                () -> n.core(1).compact(2, SnapshotData.of(new byte[0])));
         assertTrue(stale.getMessage().contains("already compacted up to 2"), stale.getMessage());
     }
 
@@ -245,7 +245,7 @@ class SnapshotTest {
         List<Snapshot> installed = n.node(LAGGARD).installedSnapshots;
         assertEquals(1, installed.size());
         assertEquals(expected.meta(), installed.get(0).meta());
-        assertArrayEquals(expected.data(), installed.get(0).data());
+        assertArrayEquals(SnapshotBytes.of(expected), SnapshotBytes.of(installed.get(0)));
         assertEquals(expected.index(), n.core(LAGGARD).snapshot().index());
         assertTrue(LongStream.rangeClosed(expected.index() + 1, n.core(1).lastLogIndex())
                 .allMatch(i -> n.core(LAGGARD).logTermAt(i) == n.core(1).logTermAt(i)));

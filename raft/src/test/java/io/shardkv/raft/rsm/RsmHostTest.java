@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotData;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.Proposal;
 import io.shardkv.raft.node.ReplicatedLog;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +58,9 @@ class RsmHostTest {
         }
 
         @Override
-        public CompletableFuture<Void> compact(long index, byte[] snapshot) {
+        public CompletableFuture<Void> compact(long index, SnapshotImage image) {
             compactedAt.add(index);
-            lastSnapshot = snapshot;
+            lastSnapshot = SnapshotBytes.write(image);
             return CompletableFuture.completedFuture(null);
         }
 
@@ -88,14 +93,14 @@ class RsmHostTest {
         }
 
         @Override
-        public byte[] snapshot() {
-            return state.toString().getBytes(StandardCharsets.UTF_8);
+        public SnapshotImage snapshot() {
+            return SnapshotImage.of(state.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
-        public void restore(byte[] snapshot) {
+        public void restore(InputStream image) throws IOException {
             state.setLength(0);
-            state.append(new String(snapshot, StandardCharsets.UTF_8));
+            state.append(new String(image.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -236,12 +241,12 @@ class RsmHostTest {
 
         Appender fresh = new Appender();
         RsmHost restored = new RsmHost(fresh, new ManualLog(), RsmOptions.DEFAULTS, () -> now);
-        restored.restore(new Snapshot(new SnapshotMeta(1, 1, List.of(1)), log.lastSnapshot));
+        restored.restore(new Snapshot(new SnapshotMeta(1, 1, List.of(1)), SnapshotData.of(log.lastSnapshot)));
         assertEquals("ab", fresh.state.toString());
         assertEquals(1, restored.sessionCount());
         restored.apply(Entry.command(2, 1, command)); // the same command again, e.g. a client retry
         assertEquals(0, fresh.applied);
-        assertArrayEquals(b("ab"), fresh.snapshot());
+        assertArrayEquals(b("ab"), SnapshotBytes.write(fresh.snapshot()));
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotData;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.node.NodeStoppedException;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.Proposal;
@@ -337,12 +340,12 @@ public final class SimNode implements ReplicatedLog {
         hashAt.headMap(index).clear();
         byte[] composite = ByteBuffer.allocate(4 + sim.length + serviceImage.length)
                 .putInt(sim.length).put(sim).put(serviceImage).array();
-        core.compact(index, composite);
+        core.compact(index, SnapshotData.of(composite));
         storage.compact(core.snapshot());
     }
 
     private void restoreSnapshot(Snapshot snap) {
-        ByteBuffer b = ByteBuffer.wrap(snap.data());
+        ByteBuffer b = ByteBuffer.wrap(SnapshotBytes.of(snap));
         byte[] sim = new byte[b.getInt()];
         b.get(sim);
         byte[] serviceImage = new byte[b.remaining()];
@@ -352,7 +355,7 @@ public final class SimNode implements ReplicatedLog {
         hashAt.put(snap.index(), stateMachine.hash());
         cluster.checker().restored(id, snap.index(), stateMachine.hash());
         if (service != null) {
-            service.applier().restore(new Snapshot(snap.meta(), serviceImage));
+            service.applier().restore(new Snapshot(snap.meta(), SnapshotData.of(serviceImage)));
         }
     }
 
@@ -386,14 +389,33 @@ public final class SimNode implements ReplicatedLog {
         return f;
     }
 
+    /**
+     * As RaftNode does, the image is written while the node goes on — here after a seeded virtual
+     * delay, and only then serialized, so an image that is not an instant's state shows up as a
+     * divergent replica — and put in place unless a newer snapshot covered the index meanwhile.
+     */
     @Override
-    public CompletableFuture<Void> compact(long index, byte[] snapshot) {
+    public CompletableFuture<Void> compact(long index, SnapshotImage image) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         onNode(f, c -> {
-            if (index >= c.firstLogIndex()) {
-                compactNow(index, snapshot);
+            if (index < c.firstLogIndex()) {
+                f.complete(null);
+                return;
             }
-            f.complete(null);
+            int expected = incarnation;
+            long delay = cluster.fsyncDelay() * (1 + cluster.random().nextInt(20));
+            cluster.scheduler().after(delay, () -> {
+                if (incarnation != expected) {
+                    return;
+                }
+                byte[] written = SnapshotBytes.write(image);
+                input(now -> {
+                    if (index >= now.firstLogIndex()) {
+                        compactNow(index, written);
+                    }
+                    f.complete(null);
+                });
+            });
         });
         return f;
     }

@@ -102,6 +102,6 @@ final class SimStorage {
     }
 
     long snapshotBytes() {
-        return snapshot == null ? 0 : snapshot.data().length;
+        return snapshot == null ? 0 : snapshot.data().size();
     }
 }

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +44,7 @@ class BitFlipTest {
         Path dir = tmp.resolve("original");
         StorageOptions options = StorageOptions.DEFAULTS.withSegmentBytes(4096);
         List<Entry> written = new ArrayList<>();
-        Snapshot snap = new Snapshot(new SnapshotMeta(5, 1, List.of(1, 2, 3)), "state-at-5".getBytes());
+        Snapshot snap = new Snapshot(new SnapshotMeta(5, 1, List.of(1, 2, 3)), SnapshotData.of("state-at-5".getBytes()));
         HardState hs = new HardState(3, 2, 0);
         try (RaftStorage storage = RaftStorage.open(dir, options)) {
             long next = 1;
@@ -52,7 +54,7 @@ class BitFlipTest {
                 written.addAll(b);
                 next += b.size();
             }
-            storage.saveSnapshot(snap);
+            StorageFixtures.save(storage, snap);
         }
         List<Entry> expectedTail = written.stream().filter(e -> e.index() > 5).toList();
         List<Path> files;
@@ -81,7 +83,7 @@ class BitFlipTest {
                     StorageFixtures.assertSameEntries(expectedTail.subList(0, got.size()), got,
                             "prefix kept after damage at " + offset);
                     assertEquals(hs.term(), recovered.recoveredState().hardState().term());
-                    assertArrayEquals(snap.data(), recovered.recoveredState().snapshot().data());
+                    assertArrayEquals(SnapshotBytes.of(snap), SnapshotBytes.of(recovered.recoveredState().snapshot()));
                     truncated++;
                 } catch (CorruptStorageException e) {
                     assertEquals(file.getFileName(), e.file().getFileName(), "the error names the damaged file");
@@ -100,7 +102,7 @@ class BitFlipTest {
         Path dir = tmp.resolve("snap");
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
             storage.persist(StorageFixtures.append(entries(1, 5, 1, new Random(1))));
-            storage.saveSnapshot(new Snapshot(new SnapshotMeta(5, 1, List.of(1)), new byte[100]));
+            StorageFixtures.save(storage, new Snapshot(new SnapshotMeta(5, 1, List.of(1)), SnapshotData.of(new byte[100])));
         }
         Path snapFile = SnapshotFiles.path(dir, 5);
         byte[] bytes = Files.readAllBytes(snapFile);

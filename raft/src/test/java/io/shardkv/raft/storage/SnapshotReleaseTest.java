@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ class SnapshotReleaseTest {
     Path dir;
 
     private static Snapshot snapshot(long index) {
-        return new Snapshot(new SnapshotMeta(index, 1, List.of(1, 2, 3)), new byte[] {42});
+        return new Snapshot(new SnapshotMeta(index, 1, List.of(1, 2, 3)), SnapshotData.of(new byte[] {42}));
     }
 
     @Test
@@ -31,9 +33,9 @@ class SnapshotReleaseTest {
         List<Entry> after = StorageFixtures.entries(11, 2, 1, random);
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
             storage.persist(StorageFixtures.append(StorageFixtures.entries(1, 10, 1, random)));
-            storage.saveSnapshot(snapshot(5));
+            StorageFixtures.save(storage, snapshot(5));
             assertEquals(1, StorageFixtures.segments(dir).size(), "entries 6-10 are not covered yet");
-            storage.saveSnapshot(snapshot(10));
+            StorageFixtures.save(storage, snapshot(10));
             assertEquals(List.of(), StorageFixtures.segments(dir), "the snapshot covers every entry");
             storage.persist(StorageFixtures.append(after));
         }

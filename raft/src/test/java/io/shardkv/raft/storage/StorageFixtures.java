@@ -46,6 +46,15 @@ final class StorageFixtures {
         return new Ready(null, null, List.of(), snap, List.of(), List.of(), List.of(), List.of());
     }
 
+    /** Takes a local snapshot the way the node does: written (as if off the node thread), then installed. */
+    static Snapshot save(RaftStorage storage, Snapshot snap) throws IOException {
+        return storage.installSnapshot(snap.meta(), storage.writeSnapshot(snap.meta(), out -> {
+            try (var in = snap.data().open()) {
+                in.transferTo(out);
+            }
+        }));
+    }
+
     static void assertSameEntries(List<Entry> expected, List<Entry> actual, String context) {
         if (expected.size() != actual.size()) {
             throw new AssertionError(context + ": expected " + expected.size() + " entries, got " + actual.size());

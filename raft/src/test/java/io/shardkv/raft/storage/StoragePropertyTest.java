@@ -9,6 +9,8 @@ import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,7 +87,7 @@ class StoragePropertyTest {
                 } else if (kind < 78 && model.lastIndex() > model.snapshotIndex()) {
                     long index = model.snapshotIndex() + 1 + random.nextInt((int) (model.lastIndex() - model.snapshotIndex()));
                     Snapshot snap = snapshot(index, model.termAt(index), random);
-                    storage.saveSnapshot(snap);
+                    StorageFixtures.save(storage, snap);
                     model.log.subList(0, (int) (index - model.snapshotIndex())).clear();
                     model.snapshot = snap;
                 } else if (kind < 84) {
@@ -122,7 +124,7 @@ class StoragePropertyTest {
     private static Snapshot snapshot(long index, long term, Random random) {
         byte[] data = new byte[random.nextInt(3000)];
         random.nextBytes(data);
-        return new Snapshot(new SnapshotMeta(index, term, List.of(1, 2, 3)), data);
+        return new Snapshot(new SnapshotMeta(index, term, List.of(1, 2, 3)), SnapshotData.of(data));
     }
 
     private static RaftStorage reopenAndCheck(Path dir, StorageOptions options, Model model, String context)
@@ -134,7 +136,7 @@ class StoragePropertyTest {
         } else {
             assertEquals(model.snapshot.index(), state.snapshot().index(), context);
             assertEquals(model.snapshot.term(), state.snapshot().term(), context);
-            assertArrayEquals(model.snapshot.data(), state.snapshot().data(), context);
+            assertArrayEquals(SnapshotBytes.of(model.snapshot), SnapshotBytes.of(state.snapshot()), context);
         }
         assertSameEntries(model.log, state.entries(), context);
         if (model.vote != 0) {

@@ -53,11 +53,26 @@ public final class DataFormat {
         out.write(bytes);
     }
 
+    /**
+     * Reads a length-prefixed field. From an in-memory record the length is checked against what is
+     * left before anything is allocated; from a stream that cannot say (a snapshot file), the field
+     * is read in pieces, so a bogus length still allocates no more than the stream holds.
+     */
     public static byte[] readBytes(DataInputStream in) throws IOException {
         int length = in.readInt();
-        if (length < 0 || length > in.available()) {
-            throw new IOException("field of " + length + " bytes with " + in.available() + " left");
+        if (length < 0) {
+            throw new IOException("field of " + length + " bytes");
         }
-        return in.readNBytes(length);
+        int available = in.available();
+        if (length <= available) {
+            byte[] b = new byte[length];
+            in.readFully(b);
+            return b;
+        }
+        byte[] b = in.readNBytes(length);
+        if (b.length != length) {
+            throw new IOException("field of " + length + " bytes with " + b.length + " left");
+        }
+        return b;
     }
 }
