@@ -69,7 +69,7 @@ public final class RaftCore {
     private final Map<Integer, Boolean> votes = new LinkedHashMap<>();
     private int leadTransferee = NONE;
     private final ReadIndexQueue reads = new ReadIndexQueue();
-    private final SnapshotReceiver snapshotReceiver = new SnapshotReceiver();
+    private final SnapshotReceiver snapshotReceiver;
 
     /** New entries wait here to be broadcast once per Ready, so proposals batch into messages. */
     private boolean appendBroadcastPending;
@@ -82,8 +82,15 @@ public final class RaftCore {
     private SoftState reportedSoftState;
     private Ready outstanding;
 
+    /** A core that keeps snapshots it receives in memory until they are persisted. */
     public RaftCore(RaftConfig config, DurableState durable, Random random) {
+        this(config, durable, random, SnapshotSpool.IN_MEMORY);
+    }
+
+    /** A core that puts snapshots it receives into {@code spool} as their chunks arrive. */
+    public RaftCore(RaftConfig config, DurableState durable, Random random, SnapshotSpool spool) {
         this.config = Objects.requireNonNull(config, "config");
+        this.snapshotReceiver = new SnapshotReceiver(spool);
         this.random = Objects.requireNonNull(random, "random");
         this.id = config.id();
         this.voters = config.voters();
@@ -758,28 +765,18 @@ public final class RaftCore {
             snapshotReceiver.reset();
             return;
         }
-        Snapshot snap = snapshotReceiver.finish();
-        if (restore(snap)) {
-            LOG.info("node {} term {}: installed snapshot at {} (term {}) from {}", id, term, snap.index(),
-                    snap.term(), is.from());
-            send(AppendResponse.accept(id, is.from(), term, raftLog.lastIndex()));
-        } else {
+        if (raftLog.matchTerm(meta.index(), meta.term())) {
+            // Raft §7: our log already holds the snapshot's last entry; keep the entries after it.
+            snapshotReceiver.reset();
+            raftLog.commitTo(meta.index());
             send(AppendResponse.accept(id, is.from(), term, raftLog.committed()));
+            return;
         }
-    }
-
-    /** Raft §7: install a leader's snapshot unless the log already covers it. */
-    private boolean restore(Snapshot snap) {
-        if (snap.index() <= raftLog.committed()) {
-            return false;
-        }
-        if (raftLog.matchTerm(snap.index(), snap.term())) {
-            // Our log already holds the snapshot's last entry: keep the entries after it.
-            raftLog.commitTo(snap.index());
-            return false;
-        }
+        Snapshot snap = snapshotReceiver.finish();
         raftLog.restore(snap);
-        return true;
+        LOG.info("node {} term {}: installed snapshot at {} (term {}) from {}", id, term, snap.index(), snap.term(),
+                is.from());
+        send(AppendResponse.accept(id, is.from(), term, raftLog.lastIndex()));
     }
 
     // ---------------------------------------------------------------- leader side of replication

@@ -1,30 +1,38 @@
 package io.shardkv.raft.core;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
 
 /**
- * Reassembles a snapshot a leader sends in chunks. Only in-order chunks are accepted; what is held
- * grows with what has arrived rather than with what the sender claims, so a bogus size allocates
- * nothing up front. Chunks are kept as they came: never copied into one array.
+ * Reassembles a snapshot a leader sends in chunks, into a {@link SnapshotSpool}. Only in-order
+ * chunks are accepted; what is held grows with what has arrived rather than with what the sender
+ * claims, so a bogus size allocates nothing up front.
  */
 final class SnapshotReceiver {
 
+    private final SnapshotSpool spool;
     private SnapshotMeta meta;
     private long totalBytes;
-    private List<byte[]> chunks = new ArrayList<>();
+    private SnapshotSpool.Receiving receiving;
     private long received;
 
-    void start(SnapshotMeta newMeta, long newTotalBytes) {
-        meta = newMeta;
-        totalBytes = newTotalBytes;
-        chunks = new ArrayList<>();
-        received = 0;
+    SnapshotReceiver(SnapshotSpool spool) {
+        this.spool = Objects.requireNonNull(spool, "spool");
     }
 
+    void start(SnapshotMeta newMeta, long newTotalBytes) {
+        reset();
+        receiving = spool.begin(newMeta, newTotalBytes);
+        meta = newMeta;
+        totalBytes = newTotalBytes;
+    }
+
+    /** Drops the snapshot being received, if any. */
     void reset() {
+        if (receiving != null) {
+            receiving.abort();
+        }
+        receiving = null;
         meta = null;
-        chunks = new ArrayList<>();
         received = 0;
         totalBytes = 0;
     }
@@ -45,9 +53,7 @@ final class SnapshotReceiver {
 
     /** Takes {@code chunk}, which the caller no longer changes (a decoded message's own array). */
     void append(byte[] chunk) {
-        if (chunk.length > 0) {
-            chunks.add(chunk);
-        }
+        receiving.append(chunk);
         received += chunk.length;
     }
 
@@ -55,11 +61,13 @@ final class SnapshotReceiver {
         return meta != null && received == totalBytes;
     }
 
+    /** The received snapshot; the spool's data is the caller's from now on. */
     Snapshot finish() {
         if (!complete()) {
             throw new IllegalStateException("snapshot incomplete: " + received + " of " + totalBytes + " bytes");
         }
-        Snapshot snapshot = new Snapshot(meta, SnapshotData.ofChunks(chunks));
+        Snapshot snapshot = new Snapshot(meta, receiving.finish());
+        receiving = null;
         reset();
         return snapshot;
     }

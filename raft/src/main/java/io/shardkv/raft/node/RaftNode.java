@@ -99,7 +99,8 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         this.storage = Objects.requireNonNull(storage, "storage");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.id = options.raft().id();
-        this.core = new RaftCore(options.raft(), storage.recoveredState(), new Random(new SecureRandom().nextLong()));
+        this.core = new RaftCore(options.raft(), storage.recoveredState(), new Random(new SecureRandom().nextLong()),
+                storage.snapshotSpool());
         this.appliedIndex = core.appliedIndex();
         this.inbox = new ArrayBlockingQueue<>(options.inboxCapacity());
         this.thread = new Thread(this::run, "raft-node-" + id);

@@ -27,6 +27,14 @@ final class FileSnapshotData implements SnapshotData {
         this.size = size;
     }
 
+    Path file() {
+        return file;
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
     @Override
     public long size() {
         return size;
@@ -70,6 +78,12 @@ final class FileSnapshotData implements SnapshotData {
                 int n = Math.min(len, buf.remaining());
                 buf.get(b, off, n);
                 return n;
+            }
+
+            /** All that is left, so readers can check a length field before allocating for it. */
+            @Override
+            public int available() {
+                return (int) Math.min(Integer.MAX_VALUE, buf.remaining() + size - next);
             }
 
             private boolean fill() throws IOException {

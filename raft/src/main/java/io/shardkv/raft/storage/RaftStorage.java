@@ -5,9 +5,12 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Snapshot;
+import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.SnapshotSpool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,6 +134,50 @@ public final class RaftStorage implements AutoCloseable {
         }
         wal.releaseUpTo(snap.index());
         return snap;
+    }
+
+    /**
+     * Where the node's core puts a snapshot a leader sends while its chunks arrive: the temporary
+     * file {@link #persist} then renames into place, so a received snapshot never sits in the heap.
+     */
+    public SnapshotSpool snapshotSpool() {
+        return (meta, totalBytes) -> {
+            SnapshotFileWriter writer = uncheck(() -> new SnapshotFileWriter(dir, meta));
+            return new SnapshotSpool.Receiving() {
+                @Override
+                public void append(byte[] chunk) {
+                    uncheck(() -> {
+                        writer.data().write(chunk);
+                        return null;
+                    });
+                }
+
+                @Override
+                public SnapshotData finish() {
+                    return uncheck(writer::finish);
+                }
+
+                @Override
+                public void abort() {
+                    uncheck(() -> {
+                        writer.abort();
+                        return null;
+                    });
+                }
+            };
+        };
+    }
+
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T uncheck(IoAction<T> action) {
+        try {
+            return action.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("snapshot spool in " + dir, e);
+        }
     }
 
     /** Deletes a snapshot from {@link #writeSnapshot} that a newer one made useless. */

@@ -3,14 +3,10 @@ package io.shardkv.raft.storage;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * Snapshot files, one per snapshot, named by index so the newest sorts last. Layout:
@@ -40,7 +35,6 @@ final class SnapshotFiles {
     private static final int MAX_VOTERS = 1024;
     private static final int FIXED_HEADER = 4 + 2 + 8 + 8 + 4;
     private static final int TRAILER = 8 + 4;
-    private static final int IO_BUFFER = 1 << 16;
 
     private SnapshotFiles() {
     }
@@ -49,8 +43,24 @@ final class SnapshotFiles {
         return dir.resolve(String.format("%s%020d%s", PREFIX, index, SUFFIX));
     }
 
-    private static int headerBytes(SnapshotMeta meta) {
+    static Path temporaryPath(Path dir, long index) {
+        Path target = path(dir, index);
+        return target.resolveSibling(target.getFileName() + AtomicFiles.TEMP_SUFFIX);
+    }
+
+    static int headerBytes(SnapshotMeta meta) {
         return FIXED_HEADER + 4 * meta.voters().size();
+    }
+
+    static void writeHeader(DataOutputStream out, SnapshotMeta meta) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeShort(VERSION);
+        out.writeLong(meta.index());
+        out.writeLong(meta.term());
+        out.writeInt(meta.voters().size());
+        for (int v : meta.voters()) {
+            out.writeInt(v);
+        }
     }
 
     /**
@@ -58,48 +68,20 @@ final class SnapshotFiles {
      * and returns it, for {@link #install}. Safe on any thread: it touches no other file.
      */
     static Path writeTemporary(Path dir, SnapshotMeta meta, SnapshotImage image, boolean fsync) throws IOException {
-        Path target = path(dir, meta.index());
-        Path temp = target.resolveSibling(target.getFileName() + AtomicFiles.TEMP_SUFFIX);
-        boolean written = false;
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            CRC32C crc = new CRC32C();
-            BufferedOutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(ch), IO_BUFFER);
-            DataOutputStream checked = new DataOutputStream(new CheckedOutputStream(buffered, crc));
-            checked.writeInt(MAGIC);
-            checked.writeShort(VERSION);
-            checked.writeLong(meta.index());
-            checked.writeLong(meta.term());
-            checked.writeInt(meta.voters().size());
-            for (int v : meta.voters()) {
-                checked.writeInt(v);
-            }
-            image.writeTo(new FilterOutputStream(checked) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            });
-            checked.flush();
-            checked.writeLong(ch.position() - headerBytes(meta));
-            checked.flush();
-            new DataOutputStream(buffered).writeInt((int) crc.getValue());
-            buffered.flush();
+        SnapshotFileWriter writer = new SnapshotFileWriter(dir, meta);
+        try {
+            image.writeTo(writer.data());
+            FileSnapshotData written = writer.finish();
             if (fsync) {
-                ch.force(true);
+                written.channel().force(true);
             }
-            written = true;
+            written.channel().close();
+            return written.file();
         } finally {
-            if (!written) {
-                Files.deleteIfExists(temp);
+            if (!writer.finished()) {
+                writer.abort();
             }
         }
-        return temp;
     }
 
     /**
@@ -122,13 +104,23 @@ final class SnapshotFiles {
         return new Snapshot(meta, new FileSnapshotData(target, ch, headerBytes(meta), size));
     }
 
-    /** Stores {@code snap} (one received from a leader) and returns it backed by its file. */
+    /**
+     * Stores {@code snap} (one received from a leader) and returns it backed by its file: a rename
+     * if it was spooled into {@code dir}'s temporary file for its index, else a copy.
+     */
     static Snapshot write(Path dir, Snapshot snap, boolean fsync) throws IOException {
-        Path temp = writeTemporary(dir, snap.meta(), out -> {
-            try (InputStream in = snap.data().open()) {
-                in.transferTo(out);
+        Path temp = temporaryPath(dir, snap.index());
+        if (snap.data() instanceof FileSnapshotData spooled && spooled.file().equals(temp)) {
+            if (fsync) {
+                spooled.channel().force(true);
             }
-        }, fsync);
+        } else {
+            writeTemporary(dir, snap.meta(), out -> {
+                try (InputStream in = snap.data().open()) {
+                    in.transferTo(out);
+                }
+            }, fsync);
+        }
         return install(dir, temp, snap.meta(), fsync);
     }
 
