@@ -52,6 +52,8 @@ class CommandLineErrorsTest {
         assertOneLineError(run("local", "status", "--dir", dir.toString()), Main.USAGE, "no local cluster in");
         assertOneLineError(run("local", "start", "--dir", dir.toString(), "--groups", "12"), Main.USAGE,
                 "--groups must be 1 to 9");
+        assertOneLineError(run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
+                "expected one of [serial, parallel, g1]");
     }
 
     @Test
