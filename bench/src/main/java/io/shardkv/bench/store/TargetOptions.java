@@ -29,22 +29,25 @@ public final class TargetOptions {
                     + "(and, for shardkv, its own session). Default: ${DEFAULT-VALUE}.")
     int connections;
 
+    /** For picocli, which fills the fields from the command line. */
+    public TargetOptions() {
+    }
+
+    private TargetOptions(Store system, ClusterTarget cluster, String endpoints, int connections) {
+        this.system = system;
+        this.cluster = cluster;
+        this.endpoints = endpoints;
+        this.connections = connections;
+    }
+
     /** shardkv at {@code cluster}, over {@code connections} clients. */
     public static TargetOptions shardkv(ClusterTarget cluster, int connections) {
-        TargetOptions t = new TargetOptions();
-        t.system = Store.shardkv;
-        t.cluster = cluster;
-        t.connections = connections;
-        return t;
+        return new TargetOptions(Store.shardkv, cluster, null, connections);
     }
 
     /** etcd at {@code endpoints} (comma-separated), over {@code connections} clients. */
     public static TargetOptions etcd(String endpoints, int connections) {
-        TargetOptions t = new TargetOptions();
-        t.system = Store.etcd;
-        t.endpoints = endpoints;
-        t.connections = connections;
-        return t;
+        return new TargetOptions(Store.etcd, null, endpoints, connections);
     }
 
     /** Connects to the system these options name. */

@@ -9,6 +9,7 @@ import io.shardkv.raft.node.Applier;
 import io.shardkv.raft.node.NodeStoppedException;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.ReplicatedLog;
+import io.shardkv.rpc.codec.DataFormat;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -255,12 +256,7 @@ public final class RsmHost implements Applier {
                 throw new IllegalStateException("snapshot at " + snapshot.index() + " is not an RSM host snapshot");
             }
             timeMillis = in.readLong();
-            int tableBytes = in.readInt();
-            if (tableBytes < 0 || tableBytes > snapshot.data().size()) {
-                throw new IllegalStateException("snapshot at " + snapshot.index() + ": session table of " + tableBytes
-                        + " bytes");
-            }
-            sessions.readFrom(ByteBuffer.wrap(in.readNBytes(tableBytes)));
+            sessions.readFrom(ByteBuffer.wrap(DataFormat.readBytes(in)));
             service.restore(in);
         } catch (IOException e) {
             throw new UncheckedIOException("restoring the snapshot at " + snapshot.index(), e);

@@ -5,7 +5,6 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Snapshot;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SnapshotSpool;
@@ -142,42 +141,12 @@ public final class RaftStorage implements AutoCloseable {
      */
     public SnapshotSpool snapshotSpool() {
         return (meta, totalBytes) -> {
-            SnapshotFileWriter writer = uncheck(() -> new SnapshotFileWriter(dir, meta));
-            return new SnapshotSpool.Receiving() {
-                @Override
-                public void append(byte[] chunk) {
-                    uncheck(() -> {
-                        writer.data().write(chunk);
-                        return null;
-                    });
-                }
-
-                @Override
-                public SnapshotData finish() {
-                    return uncheck(writer::finish);
-                }
-
-                @Override
-                public void abort() {
-                    uncheck(() -> {
-                        writer.abort();
-                        return null;
-                    });
-                }
-            };
+            try {
+                return new SnapshotFileWriter(dir, meta);
+            } catch (IOException e) {
+                throw new UncheckedIOException("spooling a snapshot in " + dir, e);
+            }
         };
-    }
-
-    private interface IoAction<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T uncheck(IoAction<T> action) {
-        try {
-            return action.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException("snapshot spool in " + dir, e);
-        }
     }
 
     /** Deletes a snapshot from {@link #writeSnapshot} that a newer one made useless. */

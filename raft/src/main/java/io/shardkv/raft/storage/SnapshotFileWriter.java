@@ -1,11 +1,13 @@
 package io.shardkv.raft.storage;
 
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.SnapshotSpool;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,9 +19,10 @@ import java.util.zip.CheckedOutputStream;
 /**
  * Writes one snapshot file in {@link SnapshotFiles}' layout, streaming: the header when opened, the
  * data as it comes, the length and checksum at {@link #finish}. Writes go to a temporary file that
- * only {@link SnapshotFiles#install} puts in place.
+ * only {@link SnapshotFiles#install} puts in place. It is also how a node spools a snapshot its
+ * leader sends (chunks {@link #append}ed as they arrive), so I/O errors are unchecked here.
  */
-final class SnapshotFileWriter {
+final class SnapshotFileWriter implements SnapshotSpool.Receiving {
 
     private static final int IO_BUFFER = 1 << 16;
 
@@ -54,7 +57,8 @@ final class SnapshotFileWriter {
         try {
             SnapshotFiles.writeHeader(checked, meta);
         } catch (IOException | RuntimeException e) {
-            abort();
+            channel.close();
+            Files.deleteIfExists(temp);
             throw e;
         }
     }
@@ -64,22 +68,41 @@ final class SnapshotFileWriter {
         return data;
     }
 
+    @Override
+    public void append(byte[] chunk) {
+        try {
+            data.write(chunk);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + temp, e);
+        }
+    }
+
     /** Ends the file (length, checksum) and returns its data, read through this writer's channel. */
-    FileSnapshotData finish() throws IOException {
-        checked.flush();
-        long length = channel.position() - SnapshotFiles.headerBytes(meta);
-        checked.writeLong(length);
-        checked.flush();
-        new DataOutputStream(buffered).writeInt((int) crc.getValue());
-        buffered.flush();
-        finished = true;
-        return new FileSnapshotData(temp, channel, SnapshotFiles.headerBytes(meta), length);
+    @Override
+    public FileSnapshotData finish() {
+        try {
+            checked.flush();
+            long length = channel.position() - SnapshotFiles.headerBytes(meta);
+            checked.writeLong(length);
+            checked.flush();
+            new DataOutputStream(buffered).writeInt((int) crc.getValue());
+            buffered.flush();
+            finished = true;
+            return new FileSnapshotData(temp, channel, SnapshotFiles.headerBytes(meta), length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("finishing " + temp, e);
+        }
     }
 
     /** Closes and deletes the temporary file. */
-    void abort() throws IOException {
-        channel.close();
-        Files.deleteIfExists(temp);
+    @Override
+    public void abort() {
+        try {
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + temp, e);
+        }
     }
 
     boolean finished() {
