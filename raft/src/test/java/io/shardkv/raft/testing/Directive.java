@@ -1,0 +1,150 @@
+package io.shardkv.raft.testing;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One step of a scenario script: a command line such as {@code propose 1 data=hello}, optional
+ * input lines below it, and the output the step is expected to print (everything after
+ * {@code ----}). Arguments are written {@code word}, {@code key=value} or {@code key=(a,b,c)}.
+ *
+ * @param file     the script the step comes from, for messages
+ * @param line     the step's line in that file (1-based)
+ * @param command  the first word of the command line
+ * @param args     the rest of the command line, in order
+ * @param input    lines between the command line and {@code ----} (a block's body, a table)
+ * @param expected what the step must print, without the trailing newline; empty if nothing
+ */
+public record Directive(String file, int line, String command, List<Arg> args, List<String> input,
+                        String expected) {
+
+    /** One argument: {@code key} alone, or {@code key} with one or more values. */
+    public record Arg(String key, List<String> values) {
+
+        public Arg {
+            values = List.copyOf(values);
+        }
+
+        @Override
+        public String toString() {
+            return values.isEmpty() ? key
+                    : values.size() == 1 ? key + "=" + values.get(0) : key + "=(" + String.join(",", values) + ")";
+        }
+    }
+
+    public Directive {
+        args = List.copyOf(args);
+        input = List.copyOf(input);
+    }
+
+    /** Where this step is, as {@code file:line}, for failure messages. */
+    public String where() {
+        return file + ":" + line;
+    }
+
+    /** The arguments that have no value ({@code 1 2 3} in {@code campaign 1 2 3}), in order. */
+    public List<String> words() {
+        return args.stream().filter(a -> a.values().isEmpty()).map(Arg::key).toList();
+    }
+
+    /** The {@code i}-th word, or a failure naming the step. */
+    public String word(int i) {
+        List<String> words = words();
+        if (i >= words.size()) {
+            throw fail("expected at least " + (i + 1) + " plain argument(s), got " + words);
+        }
+        return words.get(i);
+    }
+
+    /** The {@code i}-th word as an int. */
+    public int intWord(int i) {
+        return parseInt(word(i), "argument " + (i + 1));
+    }
+
+    /** Every word as an int ({@code 1 2 3}). */
+    public List<Integer> intWords() {
+        List<String> words = words();
+        return words.stream().map(w -> parseInt(w, "argument " + w)).toList();
+    }
+
+    /** The values of {@code key=...}, if present. */
+    public Optional<List<String>> values(String key) {
+        return args.stream().filter(a -> a.key().equals(key) && !a.values().isEmpty()).map(Arg::values).findFirst();
+    }
+
+    /** The single value of {@code key=value}, if present. */
+    public Optional<String> value(String key) {
+        return values(key).map(v -> {
+            if (v.size() != 1) {
+                throw fail(key + " takes one value, got " + v);
+            }
+            return v.get(0);
+        });
+    }
+
+    public String string(String key, String fallback) {
+        return value(key).orElse(fallback);
+    }
+
+    public long longValue(String key, long fallback) {
+        return value(key).map(v -> parseLong(v, key)).orElse(fallback);
+    }
+
+    public int intValue(String key, int fallback) {
+        return value(key).map(v -> parseInt(v, key)).orElse(fallback);
+    }
+
+    public boolean booleanValue(String key, boolean fallback) {
+        return value(key).map(v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw fail(key + " must be true or false, was " + v);
+        }).orElse(fallback);
+    }
+
+    /** The value of {@code key} as ints ({@code voters=(1,2,3)}), or {@code fallback}. */
+    public List<Integer> intValues(String key, List<Integer> fallback) {
+        return values(key).map(v -> v.stream().map(s -> parseInt(s, key)).toList()).orElse(fallback);
+    }
+
+    /** Requires that only the keys in {@code allowed} (and plain words) appear. */
+    public Directive allowing(String... allowed) {
+        List<String> ok = List.of(allowed);
+        for (Arg a : args) {
+            if (!a.values().isEmpty() && !ok.contains(a.key())) {
+                throw fail("unknown argument " + a.key() + "=; " + command + " takes " + ok);
+            }
+        }
+        return this;
+    }
+
+    /** An error naming this step, to throw from an interpreter. */
+    public IllegalArgumentException fail(String message) {
+        return new IllegalArgumentException(where() + ": " + command + ": " + message);
+    }
+
+    private int parseInt(String s, String what) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw fail(what + " must be an integer, was " + s);
+        }
+    }
+
+    private long parseLong(String s, String what) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw fail(what + " must be an integer, was " + s);
+        }
+    }
+
+    /** The command line as written (normalised spacing). */
+    public String commandLine() {
+        StringBuilder sb = new StringBuilder(command);
+        for (Arg a : args) {
+            sb.append(' ').append(a);
+        }
+        return sb.toString();
+    }
+}
