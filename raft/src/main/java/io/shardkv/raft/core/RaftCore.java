@@ -9,10 +9,13 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.quorum.VoteResult;
+import io.shardkv.raft.core.tracker.MembershipConfig;
+import io.shardkv.raft.core.tracker.Progress;
+import io.shardkv.raft.core.tracker.ProgressTracker;
+import io.shardkv.raft.core.tracker.SnapshotTransfer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -46,7 +49,8 @@ public final class RaftCore {
     private final int id;
     private final Random random;
     private final RaftLog raftLog;
-    private final List<Integer> voters;
+    /** The membership, each member's progress while leading, the votes while campaigning. */
+    private final ProgressTracker tracker;
 
     private long term;
     private int vote;
@@ -63,10 +67,6 @@ public final class RaftCore {
     private long heartbeatRound;
     private int randomizedElectionTimeout;
 
-    /** Leader only: one entry per voter, in voter order, including this node. */
-    private final Map<Integer, Progress> progress = new LinkedHashMap<>();
-    /** Candidates only: the answers received in the current campaign. */
-    private final Map<Integer, Boolean> votes = new LinkedHashMap<>();
     private int leadTransferee = NONE;
     private final ReadIndexQueue reads = new ReadIndexQueue();
     private final SnapshotReceiver snapshotReceiver;
@@ -93,15 +93,16 @@ public final class RaftCore {
         this.snapshotReceiver = new SnapshotReceiver(spool);
         this.random = Objects.requireNonNull(random, "random");
         this.id = config.id();
-        this.voters = config.voters();
+        this.tracker = new ProgressTracker(MembershipConfig.ofVoters(config.voters()), config.maxInflightMessages());
         HardState hs = durable.hardState();
         this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit());
         if (hs.commit() > raftLog.lastIndex()) {
             LOG.warn("node {}: durable commit index {} is beyond the log's last index {}: the disk lost entries it had"
                     + " made durable; a leader will resend them", config.id(), hs.commit(), raftLog.lastIndex());
         }
-        if (hs.vote() != NONE && !voters.contains(hs.vote())) {
-            throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of " + voters);
+        if (hs.vote() != NONE && !tracker.isVoter(hs.vote())) {
+            throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of "
+                    + tracker.voters());
         }
         this.persistedHardState = hs;
         if (hs.term() < raftLog.lastTerm()) {
@@ -186,7 +187,7 @@ public final class RaftCore {
 
     /** Leader's view of a follower, for tests and diagnostics (null on non-leaders). */
     Progress progress(int peer) {
-        return progress.get(peer);
+        return tracker.progress(peer);
     }
 
     // ---------------------------------------------------------------- inputs
@@ -244,8 +245,8 @@ public final class RaftCore {
      */
     public boolean transferLeadership(int target) {
         checkNoOutstandingReady();
-        if (!voters.contains(target)) {
-            throw new IllegalArgumentException("transfer target " + target + " is not a voter of " + voters);
+        if (!tracker.isVoter(target)) {
+            throw new IllegalArgumentException("transfer target " + target + " is not a voter of " + tracker.voters());
         }
         if (role != Role.LEADER) {
             return false;
@@ -261,8 +262,7 @@ public final class RaftCore {
         leadTransferee = target;
         electionElapsed = 0;
         LOG.info("node {} term {}: transferring leadership to {}", id, term, target);
-        Progress pr = progress.get(target);
-        if (pr.match == raftLog.lastIndex()) {
+        if (tracker.progress(target).match() == raftLog.lastIndex()) {
             sendTimeoutNow(target);
         } else {
             sendAppend(target, true);
@@ -283,7 +283,7 @@ public final class RaftCore {
             throw new IllegalArgumentException("cannot snapshot at " + index + ": already compacted up to "
                     + raftLog.snapshotIndex());
         }
-        return new SnapshotMeta(index, raftLog.termAt(index), voters);
+        return new SnapshotMeta(index, raftLog.termAt(index), List.copyOf(tracker.voters().ids()));
     }
 
     /**
@@ -315,7 +315,7 @@ public final class RaftCore {
         if (m.to() != id) {
             throw new IllegalArgumentException("message for node " + m.to() + " delivered to node " + id + ": " + m);
         }
-        if (m.from() == id || !voters.contains(m.from())) {
+        if (m.from() == id || !tracker.isMember(m.from())) {
             LOG.debug("node {} term {}: ignoring message from non-member {}", id, term, m.from());
             return;
         }
@@ -404,7 +404,7 @@ public final class RaftCore {
         if (!rd.committedEntries().isEmpty()) {
             raftLog.appliedTo(rd.committedEntries().get(rd.committedEntries().size() - 1).index());
         }
-        if (role == Role.LEADER && progress.get(id).maybeUpdate(raftLog.stableIndex())) {
+        if (role == Role.LEADER && tracker.progress(id).maybeUpdate(raftLog.stableIndex())) {
             // The leader's own entries count toward a quorum only once they are durable here.
             maybeCommit();
         }
@@ -438,11 +438,7 @@ public final class RaftCore {
         }
         if (appendBroadcastPending) {
             appendBroadcastPending = false;
-            for (int peer : voters) {
-                if (peer != id) {
-                    sendAppends(peer);
-                }
-            }
+            tracker.forEachPeer(id, (peer, pr) -> sendAppends(peer));
         }
         if (readBroadcastPending) {
             readBroadcastPending = false;
@@ -465,7 +461,7 @@ public final class RaftCore {
         electionElapsed++;
         if (electionElapsed >= config.electionTicks()) {
             electionElapsed = 0;
-            if (config.checkQuorum() && !quorumRecentlyActive()) {
+            if (config.checkQuorum() && !tracker.quorumActive(id)) {
                 // dissertation §6.2: a leader that cannot reach a quorum steps down, so clients
                 // stuck with it fail over instead of waiting forever.
                 LOG.warn("node {} term {}: stepping down, no quorum heard within an election timeout", id, term);
@@ -485,21 +481,8 @@ public final class RaftCore {
         }
     }
 
-    private boolean quorumRecentlyActive() {
-        int active = 0;
-        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
-            if (e.getKey() == id || e.getValue().recentActive) {
-                active++;
-            }
-            if (e.getKey() != id) {
-                e.getValue().recentActive = false;
-            }
-        }
-        return active >= Quorum.majority(voters.size());
-    }
-
     private boolean promotable() {
-        return voters.contains(id);
+        return tracker.isVoter(id);
     }
 
     private void resetRandomizedElectionTimeout() {
@@ -516,8 +499,8 @@ public final class RaftCore {
         heartbeatElapsed = 0;
         resetRandomizedElectionTimeout();
         leadTransferee = NONE;
-        votes.clear();
-        progress.clear();
+        tracker.resetVotes();
+        tracker.clearProgress();
         reads.clear();
         appendBroadcastPending = false;
         readBroadcastPending = false;
@@ -531,8 +514,8 @@ public final class RaftCore {
 
     private void becomePreCandidate() {
         // PreVote leaves term and vote alone: only a real election may change them.
-        votes.clear();
-        progress.clear();
+        tracker.resetVotes();
+        tracker.clearProgress();
         reads.clear();
         leader = NONE;
         role = Role.PRE_CANDIDATE;
@@ -550,13 +533,7 @@ public final class RaftCore {
         role = Role.LEADER;
         leader = id;
         long next = raftLog.lastIndex() + 1;
-        for (int peer : voters) {
-            Progress pr = new Progress(next, config.maxInflightMessages());
-            // Treat everyone as heard from, so CheckQuorum gives them a full timeout to answer.
-            pr.recentActive = true;
-            progress.put(peer, pr);
-        }
-        progress.get(id).match = raftLog.stableIndex();
+        tracker.resetProgress(id, next, raftLog.stableIndex());
         // §8 / Figure 8: a leader commits entries of earlier terms only by committing one of its own.
         raftLog.append(Entry.noop(next, term));
         appendBroadcastPending = true;
@@ -572,11 +549,11 @@ public final class RaftCore {
             becomeCandidate();
             voteTerm = term;
         }
-        votes.put(id, true);
+        tracker.recordVote(id, true);
         if (tallyVotes()) {
             return;
         }
-        for (int peer : voters) {
+        for (int peer : tracker.voters().ids()) {
             if (peer != id) {
                 send(new VoteRequest(id, peer, voteTerm, raftLog.lastIndex(), raftLog.lastTerm(),
                         kind == Campaign.PRE_VOTE, kind == Campaign.TRANSFER));
@@ -586,29 +563,17 @@ public final class RaftCore {
 
     /** Acts on the votes so far; returns true if the campaign is decided. */
     private boolean tallyVotes() {
-        int granted = 0;
-        int rejected = 0;
-        for (boolean g : votes.values()) {
-            if (g) {
-                granted++;
-            } else {
-                rejected++;
-            }
-        }
-        int quorum = Quorum.majority(voters.size());
-        if (granted >= quorum) {
+        VoteResult result = tracker.tallyVotes();
+        if (result == VoteResult.WON) {
             if (role == Role.PRE_CANDIDATE) {
                 campaign(Campaign.ELECTION);
             } else {
                 becomeLeader();
             }
-            return true;
-        }
-        if (rejected >= quorum) {
+        } else if (result == VoteResult.LOST) {
             becomeFollower(term, NONE);
-            return true;
         }
-        return false;
+        return result != VoteResult.PENDING;
     }
 
     /**
@@ -675,7 +640,7 @@ public final class RaftCore {
             if (resp.preVote() != (role == Role.PRE_CANDIDATE)) {
                 return;
             }
-            votes.putIfAbsent(resp.from(), resp.granted());
+            tracker.recordVote(resp.from(), resp.granted());
             tallyVotes();
         }
     }
@@ -795,19 +760,19 @@ public final class RaftCore {
     }
 
     private void handleAppendResponse(AppendResponse ar) {
-        Progress pr = progress.get(ar.from());
-        pr.recentActive = true;
+        Progress pr = tracker.progress(ar.from());
+        pr.markRecentActive();
         if (ar.rejected()) {
             long probeHint = ar.hintIndex();
             if (ar.hintTerm() > 0) {
                 probeHint = raftLog.findConflictByTerm(ar.hintIndex(), ar.hintTerm());
             }
-            if (ar.index() <= pr.match && pr.state == Progress.State.PROBE && pr.next - 1 == ar.index()) {
+            if (ar.index() <= pr.match() && pr.state() == Progress.State.PROBE && pr.next() - 1 == ar.index()) {
                 LOG.warn("node {} term {}: follower {} no longer has entry {} it acknowledged (its disk lost entries);"
                         + " resending from index {}", id, term, ar.from(), ar.index(), Math.max(0, Math.min(probeHint, ar.index() - 1)) + 1);
             }
             if (pr.maybeDecrTo(ar.index(), probeHint)) {
-                if (pr.state == Progress.State.REPLICATE) {
+                if (pr.state() == Progress.State.REPLICATE) {
                     pr.becomeProbe();
                 }
                 sendAppend(ar.from(), true);
@@ -816,21 +781,21 @@ public final class RaftCore {
         }
         boolean updated = pr.maybeUpdate(ar.index());
         boolean stateChanged = false;
-        switch (pr.state) {
+        switch (pr.state()) {
             case PROBE -> {
                 // An answer to a probe, even one that only confirms the known match, shows where
                 // the follower stands: stream to it from there.
-                if (updated || pr.match == ar.index()) {
+                if (updated || pr.match() == ar.index()) {
                     pr.becomeReplicate();
                     stateChanged = true;
                 }
             }
             case SNAPSHOT -> {
-                if (pr.match + 1 >= raftLog.firstIndex()) {
+                if (pr.match() + 1 >= raftLog.firstIndex()) {
                     pr.becomeProbe();
                     pr.becomeReplicate();
                     stateChanged = true;
-                } else if (pr.match >= pr.snapshot.index()) {
+                } else if (pr.match() >= pr.transfer().index()) {
                     // It installed the snapshot we sent, but we have compacted past it since: probe,
                     // which starts a transfer of the newer snapshot.
                     pr.becomeProbe();
@@ -838,9 +803,7 @@ public final class RaftCore {
                 }
             }
             case REPLICATE -> {
-                if (updated) {
-                    pr.inflights.freeLE(ar.index());
-                }
+                // maybeUpdate freed the acknowledged messages of the window.
             }
         }
         if (!updated && !stateChanged) {
@@ -848,30 +811,28 @@ public final class RaftCore {
         }
         maybeCommit();
         sendAppends(ar.from());
-        if (ar.from() == leadTransferee && pr.match == raftLog.lastIndex()) {
+        if (ar.from() == leadTransferee && pr.match() == raftLog.lastIndex()) {
             sendTimeoutNow(ar.from());
         }
     }
 
     private void handleHeartbeatResponse(HeartbeatResponse hr) {
-        Progress pr = progress.get(hr.from());
-        pr.recentActive = true;
-        boolean newRound = pr.heartbeatRound != heartbeatRound;
-        pr.heartbeatRound = heartbeatRound;
-        if (pr.state == Progress.State.SNAPSHOT) {
+        Progress pr = tracker.progress(hr.from());
+        pr.markRecentActive();
+        boolean newRound = pr.firstAnswerInRound(heartbeatRound);
+        if (pr.state() == Progress.State.SNAPSHOT) {
             if (newRound) {
                 resumeStalledSnapshot(hr.from(), pr);
             }
-        } else if (pr.state == Progress.State.PROBE && pr.match < raftLog.lastIndex()) {
+        } else if (pr.state() == Progress.State.PROBE && pr.match() < raftLog.lastIndex()) {
             if (newRound) {
-                pr.probeSent = false;
+                pr.unpauseProbe();
                 sendAppend(hr.from(), true);
             }
         } else {
             sendAppends(hr.from());
         }
-        if (hr.readSeq() > pr.readAck) {
-            pr.readAck = hr.readSeq();
+        if (pr.ackRead(hr.readSeq())) {
             releaseConfirmedReads();
         }
     }
@@ -882,18 +843,12 @@ public final class RaftCore {
      * outstanding, resend from what it is known to hold.
      */
     private void retransmitStalledReplication() {
-        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
-            Progress pr = e.getValue();
-            if (e.getKey() == id || pr.state != Progress.State.REPLICATE) {
-                continue;
-            }
-            boolean outstanding = pr.next - 1 > pr.match;
-            if (outstanding && pr.match == pr.matchAtLastHeartbeat) {
+        tracker.forEachPeer(id, (peer, pr) -> {
+            if (pr.state() == Progress.State.REPLICATE && pr.replicationStalled()) {
                 pr.becomeProbe();
-                sendAppend(e.getKey(), true);
+                sendAppend(peer, true);
             }
-            pr.matchAtLastHeartbeat = pr.match;
-        }
+        });
     }
 
     private void sendAppends(int to) {
@@ -907,11 +862,11 @@ public final class RaftCore {
      * are compacted. Returns true if a message was sent.
      */
     private boolean sendAppend(int to, boolean sendIfEmpty) {
-        Progress pr = progress.get(to);
+        Progress pr = tracker.progress(to);
         if (pr.isPaused()) {
             return false;
         }
-        long prevIndex = pr.next - 1;
+        long prevIndex = pr.next() - 1;
         if (prevIndex > raftLog.lastIndex()) {
             throw new IllegalStateException("progress of " + to + " runs ahead of the log: " + pr + ", last index "
                     + raftLog.lastIndex());
@@ -921,7 +876,7 @@ public final class RaftCore {
             startSnapshot(to, pr);
             return false;
         }
-        List<Entry> entries = raftLog.slice(pr.next, raftLog.lastIndex(), config.maxMessageBytes());
+        List<Entry> entries = raftLog.slice(pr.next(), raftLog.lastIndex(), config.maxMessageBytes());
         if (entries.isEmpty() && !sendIfEmpty) {
             return false;
         }
@@ -934,60 +889,47 @@ public final class RaftCore {
     private void startSnapshot(int to, Progress pr) {
         Snapshot snap = raftLog.snapshot();
         LOG.info("node {} term {}: follower {} needs index {}, compacted; sending snapshot at {} ({} bytes)",
-                id, term, to, pr.next, snap.index(), snap.data().size());
+                id, term, to, pr.next(), snap.index(), snap.data().size());
         pr.becomeSnapshot(snap);
         sendSnapshotChunks(to, pr);
     }
 
     private void sendSnapshotChunks(int to, Progress pr) {
-        Snapshot snap = pr.snapshot;
-        long size = snap.data().size();
+        SnapshotTransfer transfer = pr.transfer();
+        Snapshot snap = transfer.snapshot();
         long window = (long) config.snapshotChunkBytes() * config.maxInflightSnapshotChunks();
-        while (!pr.snapshotDone && pr.snapshotSent - pr.snapshotAcked < window) {
-            long offset = pr.snapshotSent;
-            int length = (int) Math.min(config.snapshotChunkBytes(), size - offset);
-            boolean done = offset + length == size;
-            send(new InstallSnapshot(id, to, term, snap.meta(), size, offset, snap.data().read(offset, length), done));
-            pr.snapshotSent = offset + length;
-            pr.snapshotDone = done;
+        SnapshotTransfer.Chunk chunk;
+        while ((chunk = transfer.nextChunk(config.snapshotChunkBytes(), window)) != null) {
+            send(new InstallSnapshot(id, to, term, snap.meta(), snap.data().size(), chunk.offset(),
+                    snap.data().read(chunk.offset(), chunk.length()), chunk.last()));
         }
     }
 
     private void handleSnapshotAck(SnapshotAck sa) {
-        Progress pr = progress.get(sa.from());
-        pr.recentActive = true;
-        if (pr.state != Progress.State.SNAPSHOT || sa.snapshotIndex() != pr.snapshot.index()) {
+        Progress pr = tracker.progress(sa.from());
+        pr.markRecentActive();
+        if (pr.state() != Progress.State.SNAPSHOT || sa.snapshotIndex() != pr.transfer().index()) {
             return;
         }
         if (sa.outOfOrder()) {
-            // Acted on only when the transfer stalls: reacting to every out-of-order answer would
-            // resend the window once per chunk in it.
-            pr.snapshotRewindTo = sa.nextOffset();
-            return;
-        }
-        if (sa.nextOffset() > pr.snapshotAcked && sa.nextOffset() <= pr.snapshotSent) {
-            pr.snapshotAcked = sa.nextOffset();
+            pr.transfer().requestRewind(sa.nextOffset());
+        } else if (pr.transfer().acknowledge(sa.nextOffset())) {
             sendSnapshotChunks(sa.from(), pr);
         }
     }
 
     /** A heartbeat answer during a transfer: if no chunk was acknowledged since the last one, resend. */
     private void resumeStalledSnapshot(int to, Progress pr) {
-        if (pr.snapshotAcked != pr.snapshotAckedAtLastHeartbeat) {
-            pr.snapshotAckedAtLastHeartbeat = pr.snapshotAcked;
+        SnapshotTransfer transfer = pr.transfer();
+        if (!transfer.stalled()) {
             return;
         }
-        if (pr.snapshotAcked == 0 && raftLog.snapshot().index() > pr.snapshot.index()) {
+        if (transfer.acked() == 0 && raftLog.snapshot().index() > transfer.index()) {
             // Nothing of the old image arrived; the newer one is as cheap to send and more useful.
             pr.becomeSnapshot(raftLog.snapshot());
         } else {
-            long restart = pr.snapshotRewindTo >= 0 ? Math.min(pr.snapshotRewindTo, pr.snapshotSent) : pr.snapshotAcked;
-            pr.snapshotAcked = restart;
-            pr.snapshotSent = restart;
-            pr.snapshotDone = false;
-            pr.snapshotRewindTo = -1;
+            transfer.rewind();
         }
-        pr.snapshotAckedAtLastHeartbeat = -1;
         sendSnapshotChunks(to, pr);
     }
 
@@ -998,12 +940,8 @@ public final class RaftCore {
 
     private void broadcastHeartbeat() {
         long readSeq = reads.hasPending() ? reads.lastSeq() : 0;
-        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
-            if (e.getKey() != id) {
-                long commit = Math.min(e.getValue().match, raftLog.committed());
-                send(new Heartbeat(id, e.getKey(), term, commit, readSeq));
-            }
-        }
+        tracker.forEachPeer(id, (peer, pr) ->
+                send(new Heartbeat(id, peer, term, Math.min(pr.match(), raftLog.committed()), readSeq)));
     }
 
     /**
@@ -1012,12 +950,7 @@ public final class RaftCore {
      * not make it safe.
      */
     private void maybeCommit() {
-        long[] matches = new long[voters.size()];
-        int i = 0;
-        for (Progress pr : progress.values()) {
-            matches[i++] = pr.match;
-        }
-        long candidate = Quorum.committedValue(matches);
+        long candidate = tracker.committed();
         if (candidate <= raftLog.committed() || raftLog.termAt(candidate) != term) {
             return;
         }
@@ -1036,7 +969,7 @@ public final class RaftCore {
 
     private void enqueueRead(long context) {
         reads.add(context, raftLog.committed());
-        if (voters.size() == 1) {
+        if (tracker.voters().isSingleton(id)) {
             releaseConfirmedReads();
         } else {
             readBroadcastPending = true;
@@ -1044,12 +977,7 @@ public final class RaftCore {
     }
 
     private void releaseConfirmedReads() {
-        long[] acks = new long[voters.size()];
-        int i = 0;
-        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
-            acks[i++] = e.getKey() == id ? reads.lastSeq() : e.getValue().readAck;
-        }
-        reads.release(Quorum.committedValue(acks), readStates);
+        reads.release(tracker.confirmedReadSeq(id, reads.lastSeq()), readStates);
     }
 
     private void send(Message m) {
@@ -1063,6 +991,6 @@ public final class RaftCore {
         return "RaftCore{id=" + id + ", term=" + term + ", " + role + ", leader=" + leader + ", commit="
                 + raftLog.committed() + ", applied=" + raftLog.applied() + ", log=(" + raftLog.snapshotIndex() + ", "
                 + raftLog.lastIndex() + "]" + (leadTransferee != NONE ? ", transferring to " + leadTransferee : "")
-                + (role == Role.LEADER ? ", progress=" + progress : "") + "}";
+                + (role == Role.LEADER ? ", " + tracker : "") + "}";
     }
 }

@@ -59,7 +59,7 @@ class ConflictHintTest {
             assertEquals(leader.logTermAt(i), follower.logTermAt(i), "term of entry " + i + " on node " + id);
         }
         assertEquals(leader.lastLogIndex(), leader.commitIndex(), "the new leader's no-op is committed");
-        assertEquals(leader.lastLogIndex(), leader.progress(id).match);
+        assertEquals(leader.lastLogIndex(), leader.progress(id).match());
     }
 
     private static long rejectionsFrom(Network n, int id) {

@@ -1,5 +1,6 @@
 package io.shardkv.raft.core;
 
+import io.shardkv.raft.core.tracker.Progress;
 import static io.shardkv.raft.core.Cores.ELECTION_TICKS;
 import static io.shardkv.raft.core.Cores.HEARTBEAT_TICKS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +37,7 @@ class FlowControlTest {
         }
         n.tick(3 * HEARTBEAT_TICKS, 1);
 
-        assertEquals(Progress.State.PROBE, leader.progress(2).state);
+        assertEquals(Progress.State.PROBE, leader.progress(2).state());
         assertEquals(1, n.sent(AppendEntries.class, 1, 2).size(), "one probe, unanswered");
     }
 
@@ -48,7 +49,7 @@ class FlowControlTest {
     void ackMovesFollowerToReplicateWhichPipelinesUpToInflightWindow() {
         Network n = Network.of(3, ONE_ENTRY_PER_MESSAGE);
         RaftCore leader = n.elect(1);
-        assertEquals(Progress.State.REPLICATE, leader.progress(2).state, "node 2 acknowledged the no-op");
+        assertEquals(Progress.State.REPLICATE, leader.progress(2).state(), "node 2 acknowledged the no-op");
 
         n.cut(1, 2);
         int before = n.sent(AppendEntries.class, 1, 2).size();
@@ -105,7 +106,7 @@ class FlowControlTest {
         n.recover();
         n.settle();
         assertEquals(lost - 1, n.core(2).lastLogIndex(), "nothing reveals the gap by itself");
-        assertEquals(Progress.State.REPLICATE, leader.progress(2).state);
+        assertEquals(Progress.State.REPLICATE, leader.progress(2).state());
 
         n.tickUntil("lost entry resent", () -> n.core(2).lastLogIndex() == lost, ELECTION_TICKS - 1, 1);
         n.tickUntil("follower applies it", () -> n.node(2).appliedCommands().equals(List.of("first", "lost")),

@@ -64,6 +64,6 @@ class LostLogTailTest {
             assertEquals(leader.logTermAt(i), follower.logTermAt(i), "term of entry " + i);
         }
         assertEquals(leader.commitIndex(), follower.commitIndex());
-        assertEquals(leader.lastLogIndex(), leader.progress(follower.id()).match);
+        assertEquals(leader.lastLogIndex(), leader.progress(follower.id()).match());
     }
 }

@@ -175,7 +175,9 @@ class RaftPaperTest {
                 Arguments.of(3, 0, 0, Role.CANDIDATE),
                 Arguments.of(3, 0, 2, Role.FOLLOWER),
                 Arguments.of(4, 2, 0, Role.LEADER),
-                Arguments.of(4, 1, 2, Role.CANDIDATE),
+                Arguments.of(4, 1, 1, Role.CANDIDATE),
+                // With 2 of 4 granted and 2 refused a majority is out of reach: give up at once.
+                Arguments.of(4, 1, 2, Role.FOLLOWER),
                 Arguments.of(4, 0, 3, Role.FOLLOWER),
                 Arguments.of(5, 2, 0, Role.LEADER),
                 Arguments.of(5, 1, 0, Role.CANDIDATE),
@@ -186,7 +188,8 @@ class RaftPaperTest {
 
     /**
      * §5.2: a candidate wins once it has votes from a majority of the full cluster; without them it
-     * stays candidate (until its election times out), and it gives up once a majority refused.
+     * stays candidate (until its election times out), and it gives up once so many refused that a
+     * majority can no longer grant.
      */
     @ParameterizedTest(name = "size {0}, {1} granted, {2} refused -> {3}")
     @MethodSource("electionOutcomes")
@@ -324,7 +327,7 @@ class RaftPaperTest {
 
         long index = n.propose(1, "x");
 
-        assertEquals(2, leader.progress(2).match, "node 2 holds the entry");
+        assertEquals(2, leader.progress(2).match(), "node 2 holds the entry");
         assertEquals(index - 1, leader.commitIndex(), "2 of 5 replicas are not a majority");
 
         n.heal(3);
@@ -439,7 +442,7 @@ class RaftPaperTest {
         List<Message.Heartbeat> toLaggard = n.sent(Message.Heartbeat.class, 1, 3);
         Message.Heartbeat last = toLaggard.get(toLaggard.size() - 1);
         assertEquals(4, leader.commitIndex());
-        assertEquals(leader.progress(3).match, last.commit());
+        assertEquals(leader.progress(3).match(), last.commit());
         assertEquals(4, n.sent(Message.Heartbeat.class, 1, 2).get(0).commit());
     }
 
@@ -456,8 +459,8 @@ class RaftPaperTest {
         Network n = figure8c();
         RaftCore s1 = n.core(1);
 
-        assertEquals(2, s1.progress(2).match);
-        assertEquals(2, s1.progress(3).match);
+        assertEquals(2, s1.progress(2).match());
+        assertEquals(2, s1.progress(3).match());
         assertEquals(2, s1.logTermAt(2));
         assertEquals(1, s1.commitIndex(), () -> "entry 2 (term 2) is on a majority but must not be committed: "
                 + n.describe());

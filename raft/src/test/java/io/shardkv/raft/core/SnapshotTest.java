@@ -1,5 +1,6 @@
 package io.shardkv.raft.core;
 
+import io.shardkv.raft.core.tracker.Progress;
 import static io.shardkv.raft.core.Cores.ELECTION_TICKS;
 import static io.shardkv.raft.core.Cores.HEARTBEAT_TICKS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -90,7 +91,7 @@ class SnapshotTest {
         n.intercept(m -> m instanceof InstallSnapshot is && is.done() ? null : m);
         n.tickUntil("transfer under way", () -> !n.sent(SnapshotAck.class, LAGGARD, 1).isEmpty(),
                 ELECTION_TICKS, 1);
-        assertEquals(Progress.State.SNAPSHOT, leader.progress(LAGGARD).state);
+        assertEquals(Progress.State.SNAPSHOT, leader.progress(LAGGARD).state());
 
         for (int i = 0; i < 3; i++) {
             n.propose(1, "later-" + i);
@@ -113,7 +114,7 @@ class SnapshotTest {
         Network n = groupWithCompactedLeader();
         RaftCore leader = n.core(1);
         n.intercept(m -> m instanceof InstallSnapshot ? null : m);
-        n.tickUntil("transfer under way", () -> leader.progress(LAGGARD).state == Progress.State.SNAPSHOT,
+        n.tickUntil("transfer under way", () -> leader.progress(LAGGARD).state() == Progress.State.SNAPSHOT,
                 ELECTION_TICKS, 1);
         int before = n.sent(InstallSnapshot.class, 1, LAGGARD).size();
 

@@ -18,16 +18,22 @@ import java.util.Optional;
 public record Directive(String file, int line, String command, List<Arg> args, List<String> input,
                         String expected) {
 
-    /** One argument: {@code key} alone, or {@code key} with one or more values. */
-    public record Arg(String key, List<String> values) {
+    /**
+     * One argument: a plain word ({@code hasValue} false, no values), or {@code key=value} /
+     * {@code key=(a,b)} / {@code key=()} with its values.
+     */
+    public record Arg(String key, boolean hasValue, List<String> values) {
 
         public Arg {
             values = List.copyOf(values);
+            if (!hasValue && !values.isEmpty()) {
+                throw new IllegalArgumentException("a plain word has no values: " + key + " " + values);
+            }
         }
 
         @Override
         public String toString() {
-            return values.isEmpty() ? key
+            return !hasValue ? key
                     : values.size() == 1 ? key + "=" + values.get(0) : key + "=(" + String.join(",", values) + ")";
         }
     }
@@ -44,7 +50,7 @@ public record Directive(String file, int line, String command, List<Arg> args, L
 
     /** The arguments that have no value ({@code 1 2 3} in {@code campaign 1 2 3}), in order. */
     public List<String> words() {
-        return args.stream().filter(a -> a.values().isEmpty()).map(Arg::key).toList();
+        return args.stream().filter(a -> !a.hasValue()).map(Arg::key).toList();
     }
 
     /** The {@code i}-th word, or a failure naming the step. */
@@ -69,7 +75,7 @@ public record Directive(String file, int line, String command, List<Arg> args, L
 
     /** The values of {@code key=...}, if present. */
     public Optional<List<String>> values(String key) {
-        return args.stream().filter(a -> a.key().equals(key) && !a.values().isEmpty()).map(Arg::values).findFirst();
+        return args.stream().filter(a -> a.hasValue() && a.key().equals(key)).map(Arg::values).findFirst();
     }
 
     /** The single value of {@code key=value}, if present. */
@@ -111,7 +117,7 @@ public record Directive(String file, int line, String command, List<Arg> args, L
     public Directive allowing(String... allowed) {
         List<String> ok = List.of(allowed);
         for (Arg a : args) {
-            if (!a.values().isEmpty() && !ok.contains(a.key())) {
+            if (a.hasValue() && !ok.contains(a.key())) {
                 throw fail("unknown argument " + a.key() + "=; " + command + " takes " + ok);
             }
         }

@@ -113,7 +113,7 @@ public final class ScriptFile {
         for (String t : tokens.subList(1, tokens.size())) {
             int eq = t.indexOf('=');
             if (eq < 0) {
-                args.add(new Directive.Arg(t, List.of()));
+                args.add(new Directive.Arg(t, false, List.of()));
                 continue;
             }
             String key = t.substring(0, eq);
@@ -123,9 +123,9 @@ public final class ScriptFile {
             }
             if (value.startsWith("(") && value.endsWith(")")) {
                 String inner = value.substring(1, value.length() - 1);
-                args.add(new Directive.Arg(key, inner.isEmpty() ? List.of() : List.of(inner.split(",", -1))));
+                args.add(new Directive.Arg(key, true, inner.isEmpty() ? List.of() : List.of(inner.split(",", -1))));
             } else {
-                args.add(new Directive.Arg(key, List.of(value)));
+                args.add(new Directive.Arg(key, true, List.of(value)));
             }
         }
         return new Directive(file, line, tokens.get(0), args, input, expected);

@@ -1,4 +1,4 @@
-package io.shardkv.raft.core;
+package io.shardkv.raft.core.tracker;
 
 /**
  * The AppendEntries a leader has sent to one follower and not yet seen acknowledged, as a ring of
@@ -33,13 +33,6 @@ final class Inflights {
     /** Frees every in-flight message whose last index is at or below {@code index}. */
     void freeLE(long index) {
         while (count > 0 && lastIndexes[start] <= index) {
-            start = (start + 1) % lastIndexes.length;
-            count--;
-        }
-    }
-
-    void freeFirst() {
-        if (count > 0) {
             start = (start + 1) % lastIndexes.length;
             count--;
         }

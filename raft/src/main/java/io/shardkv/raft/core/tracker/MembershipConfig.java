@@ -1,0 +1,67 @@
+package io.shardkv.raft.core.tracker;
+
+import io.shardkv.raft.core.quorum.JointConfig;
+import io.shardkv.raft.core.quorum.MajorityConfig;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Who belongs to a Raft group: the voters — one majority, or two during a joint change — and the
+ * learners, which receive the log but never count toward a quorum. A node is a member if it is
+ * either. Immutable.
+ *
+ * @param voters   whose acknowledgements and votes count
+ * @param learners members that only replicate; disjoint from the voters
+ */
+public record MembershipConfig(JointConfig voters, SortedSet<Integer> learners) {
+
+    public MembershipConfig {
+        if (voters.incoming().isEmpty()) {
+            throw new IllegalArgumentException("a group needs at least one voter");
+        }
+        TreeSet<Integer> copy = new TreeSet<>();
+        for (Integer id : learners) {
+            if (id == null || id < 1) {
+                throw new IllegalArgumentException("learner ids must be >= 1, got " + id + " in " + learners);
+            }
+            if (voters.contains(id)) {
+                throw new IllegalArgumentException("node " + id + " cannot be both a voter " + voters
+                        + " and a learner " + learners);
+            }
+            copy.add(id);
+        }
+        learners = Collections.unmodifiableSortedSet(copy);
+    }
+
+    /** A group of {@code voters} only, not changing. */
+    public static MembershipConfig ofVoters(Collection<Integer> voters) {
+        return new MembershipConfig(JointConfig.of(MajorityConfig.of(voters)), Collections.emptySortedSet());
+    }
+
+    public boolean isVoter(int id) {
+        return voters.contains(id);
+    }
+
+    public boolean isLearner(int id) {
+        return learners.contains(id);
+    }
+
+    public boolean isMember(int id) {
+        return isVoter(id) || isLearner(id);
+    }
+
+    /** Voters and learners, in id order. */
+    public SortedSet<Integer> members() {
+        TreeSet<Integer> all = new TreeSet<>(voters.ids());
+        all.addAll(learners);
+        return Collections.unmodifiableSortedSet(all);
+    }
+
+    /** {@code voters=(1 2 3) learners=(4)}; learners only when there are some. */
+    @Override
+    public String toString() {
+        return "voters=" + voters + (learners.isEmpty() ? "" : " learners=" + MajorityConfig.of(learners));
+    }
+}
