@@ -80,7 +80,7 @@ public class LogAppendBench {
             entries.add(Entry.command(nextIndex++, 1, data));
         }
         storage.persist(new Ready(null, new HardState(1, 1, nextIndex - 1), entries, null, List.of(), List.of(),
-                List.of(), List.of()));
+                List.of(), List.of(), List.of(), List.of()), null);
         return nextIndex;
     }
 }

@@ -70,27 +70,28 @@ public final class RaftCore {
     private int leadTransferee = NONE;
     private final ReadIndexQueue reads = new ReadIndexQueue();
     private final SnapshotReceiver snapshotReceiver;
+    /** What the caller must do with the bytes of the snapshot being received, since the last Ready. */
+    private final List<SpoolStep> spoolSteps = new ArrayList<>();
 
     /** New entries wait here to be broadcast once per Ready, so proposals batch into messages. */
     private boolean appendBroadcastPending;
     private boolean readBroadcastPending;
 
     private List<Message> messagesBeforePersist = new ArrayList<>();
+    private List<SnapshotChunk> snapshotChunks = new ArrayList<>();
     private List<Message> messages = new ArrayList<>();
     private List<ReadState> readStates = new ArrayList<>();
     private HardState persistedHardState;
     private SoftState reportedSoftState;
     private Ready outstanding;
 
-    /** A core that keeps snapshots it receives in memory until they are persisted. */
+    /**
+     * A core recovered from {@code durable}; its state machine must already hold the snapshot there.
+     * The election timeout is drawn from {@code random}.
+     */
     public RaftCore(RaftConfig config, DurableState durable, Random random) {
-        this(config, durable, random, SnapshotSpool.IN_MEMORY);
-    }
-
-    /** A core that puts snapshots it receives into {@code spool} as their chunks arrive. */
-    public RaftCore(RaftConfig config, DurableState durable, Random random, SnapshotSpool spool) {
         this.config = Objects.requireNonNull(config, "config");
-        this.snapshotReceiver = new SnapshotReceiver(spool);
+        this.snapshotReceiver = new SnapshotReceiver(spoolSteps);
         this.random = Objects.requireNonNull(random, "random");
         this.id = config.id();
         this.tracker = new ProgressTracker(MembershipConfig.ofVoters(config.voters()), config.maxInflightMessages());
@@ -168,7 +169,10 @@ public final class RaftCore {
         return raftLog.termAt(index);
     }
 
-    /** The latest snapshot this node holds, or null. */
+    /**
+     * The latest snapshot this node holds, or null if none — or if one just received from the
+     * leader has not been handed back stored yet ({@link #snapshotStored}).
+     */
     public Snapshot snapshot() {
         return raftLog.snapshot();
     }
@@ -342,7 +346,8 @@ public final class RaftCore {
 
     public boolean hasReady() {
         return appendBroadcastPending || readBroadcastPending
-                || !messages.isEmpty() || !messagesBeforePersist.isEmpty() || !readStates.isEmpty()
+                || !messages.isEmpty() || !messagesBeforePersist.isEmpty() || !snapshotChunks.isEmpty()
+                || !spoolSteps.isEmpty() || !readStates.isEmpty()
                 || raftLog.hasUnstableEntries() || raftLog.unstableSnapshot() != null
                 || raftLog.hasEntriesToApply()
                 || hardStateChanged() || !softState().equals(reportedSoftState);
@@ -367,17 +372,25 @@ public final class RaftCore {
             late = new ArrayList<>(early);
             late.addAll(messages);
             early = List.of();
+            if (!snapshotChunks.isEmpty()) {
+                // Chunks are queued only by a leader, and stepping down drops them (reset).
+                throw new IllegalStateException("node " + id + ": snapshot chunks in a Ready that changes term or vote");
+            }
         }
         Ready rd = new Ready(
                 softChange,
                 hardChange,
                 raftLog.hasUnstableEntries() ? raftLog.unstableEntries() : List.of(),
                 raftLog.unstableSnapshot(),
+                List.copyOf(spoolSteps),
                 List.copyOf(early),
+                List.copyOf(snapshotChunks),
                 List.copyOf(late),
                 raftLog.hasEntriesToApply() ? raftLog.entriesToApply(config.maxApplyBytesPerReady()) : List.of(),
                 List.copyOf(readStates));
+        spoolSteps.clear();
         messagesBeforePersist = new ArrayList<>();
+        snapshotChunks = new ArrayList<>();
         messages = new ArrayList<>();
         readStates = new ArrayList<>();
         outstanding = rd;
@@ -411,17 +424,24 @@ public final class RaftCore {
     }
 
     /**
-     * The caller stored the snapshot of an advanced Ready as {@code stored} (same meta): the core
-     * reads that image from now on, so the chunks it was received in can be freed.
+     * The caller stored the snapshot of an advanced Ready as {@code stored} (same meta, its bytes
+     * where the caller spooled them): the core sends that image to followers from now on. Required
+     * right after {@code advance} of a Ready with a snapshot, before any other input.
      */
     public void snapshotStored(Snapshot stored) {
-        checkNoOutstandingReady();
+        if (outstanding != null) {
+            throw new IllegalStateException("node " + id + ": snapshotStored() before advance()");
+        }
         raftLog.snapshotStored(stored);
     }
 
     private void checkNoOutstandingReady() {
         if (outstanding != null) {
             throw new IllegalStateException("node " + id + ": input given between ready() and advance()");
+        }
+        if (raftLog.awaitingStoredSnapshot()) {
+            throw new IllegalStateException("node " + id + ": input given before the persisted snapshot was handed "
+                    + "back with snapshotStored()");
         }
     }
 
@@ -504,6 +524,8 @@ public final class RaftCore {
         reads.clear();
         appendBroadcastPending = false;
         readBroadcastPending = false;
+        // Chunks of a term this node no longer leads would only be refused as stale.
+        snapshotChunks.clear();
     }
 
     private void becomeFollower(long newTerm, int newLeader) {
@@ -737,7 +759,7 @@ public final class RaftCore {
             send(AppendResponse.accept(id, is.from(), term, raftLog.committed()));
             return;
         }
-        Snapshot snap = snapshotReceiver.finish();
+        SnapshotMeta snap = snapshotReceiver.finish();
         raftLog.restore(snap);
         LOG.info("node {} term {}: installed snapshot at {} (term {}) from {}", id, term, snap.index(), snap.term(),
                 is.from());
@@ -900,8 +922,8 @@ public final class RaftCore {
         long window = (long) config.snapshotChunkBytes() * config.maxInflightSnapshotChunks();
         SnapshotTransfer.Chunk chunk;
         while ((chunk = transfer.nextChunk(config.snapshotChunkBytes(), window)) != null) {
-            send(new InstallSnapshot(id, to, term, snap.meta(), snap.data().size(), chunk.offset(),
-                    snap.data().read(chunk.offset(), chunk.length()), chunk.last()));
+            // The caller reads the bytes: the core never touches a snapshot's storage.
+            snapshotChunks.add(new SnapshotChunk(id, to, term, snap, chunk.offset(), chunk.length(), chunk.last()));
         }
     }
 

@@ -19,14 +19,17 @@ final class RaftLog {
 
     private long snapshotIndex;
     private long snapshotTerm;
+    /** The newest snapshot; null between receiving one from the leader and the caller storing it. */
     private Snapshot snapshot;
+    /** The snapshot received from the leader whose bytes the caller holds, until it hands it back stored. */
+    private SnapshotMeta received;
     private final ArrayList<Entry> entries = new ArrayList<>();
 
     private long committed;
     private long applied;
     private long stableIndex;
     /** A snapshot received from a leader that the caller has yet to persist and apply. */
-    private Snapshot unstableSnapshot;
+    private SnapshotMeta unstableSnapshot;
 
     RaftLog(Snapshot snapshot, List<Entry> durableEntries, long commit) {
         if (snapshot != null) {
@@ -251,7 +254,7 @@ final class RaftLog {
         }
     }
 
-    Snapshot unstableSnapshot() {
+    SnapshotMeta unstableSnapshot() {
         return unstableSnapshot;
     }
 
@@ -259,11 +262,19 @@ final class RaftLog {
         unstableSnapshot = null;
     }
 
-    /** Swaps in the same snapshot stored elsewhere (on disk), so the copy held so far can be freed. */
+    /** Whether a snapshot from the leader was persisted but not yet handed back with its bytes. */
+    boolean awaitingStoredSnapshot() {
+        return received != null && unstableSnapshot == null;
+    }
+
+    /** The caller persisted the received snapshot: from now on its bytes are read from {@code stored}. */
     void snapshotStored(Snapshot stored) {
-        if (snapshot != null && snapshot.meta().equals(stored.meta()) && unstableSnapshot == null) {
-            snapshot = stored;
+        if (!awaitingStoredSnapshot() || !received.equals(stored.meta())) {
+            throw new IllegalArgumentException("stored snapshot " + stored.meta() + " is not the one received and "
+                    + "persisted: " + received + (unstableSnapshot != null ? " (not yet persisted)" : ""));
         }
+        snapshot = stored;
+        received = null;
     }
 
     /** First index the next batch of committed entries starts from. */
@@ -302,19 +313,22 @@ final class RaftLog {
         snapshotIndex = index;
         snapshotTerm = snap.term();
         snapshot = snap;
+        received = null;
     }
 
     /**
      * Installs a snapshot received from the leader, discarding the whole log (Raft §7: the log
-     * conflicts with or is older than the snapshot). The caller must persist and apply it.
+     * conflicts with or is older than the snapshot). The caller holds its bytes and must persist and
+     * apply it, then hand it back stored.
      */
-    void restore(Snapshot snap) {
+    void restore(SnapshotMeta meta) {
         entries.clear();
-        snapshot = snap;
-        snapshotIndex = snap.index();
-        snapshotTerm = snap.term();
-        committed = snap.index();
-        stableIndex = snap.index();
-        unstableSnapshot = snap;
+        snapshot = null;
+        received = meta;
+        snapshotIndex = meta.index();
+        snapshotTerm = meta.term();
+        committed = meta.index();
+        stableIndex = meta.index();
+        unstableSnapshot = meta;
     }
 }

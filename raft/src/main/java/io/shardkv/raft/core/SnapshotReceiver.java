@@ -1,37 +1,36 @@
 package io.shardkv.raft.core;
 
-import java.util.Objects;
+import java.util.List;
 
 /**
- * Reassembles a snapshot a leader sends in chunks, into a {@link SnapshotSpool}. Only in-order
- * chunks are accepted; what is held grows with what has arrived rather than with what the sender
- * claims, so a bogus size allocates nothing up front.
+ * Follows a snapshot a leader sends in chunks: which one, its declared size, how many bytes have
+ * arrived. Only in-order chunks are accepted. It keeps no bytes: every decision comes out as a
+ * {@link SpoolStep} for the caller, who holds the bytes.
  */
 final class SnapshotReceiver {
 
-    private final SnapshotSpool spool;
+    private final List<SpoolStep> steps;
     private SnapshotMeta meta;
     private long totalBytes;
-    private SnapshotSpool.Receiving receiving;
     private long received;
 
-    SnapshotReceiver(SnapshotSpool spool) {
-        this.spool = Objects.requireNonNull(spool, "spool");
+    /** A receiver that adds its decisions to {@code steps}. */
+    SnapshotReceiver(List<SpoolStep> steps) {
+        this.steps = steps;
     }
 
     void start(SnapshotMeta newMeta, long newTotalBytes) {
         reset();
-        receiving = spool.begin(newMeta, newTotalBytes);
+        steps.add(new SpoolStep.Begin(newMeta, newTotalBytes));
         meta = newMeta;
         totalBytes = newTotalBytes;
     }
 
     /** Drops the snapshot being received, if any. */
     void reset() {
-        if (receiving != null) {
-            receiving.abort();
+        if (meta != null) {
+            steps.add(new SpoolStep.Abort());
         }
-        receiving = null;
         meta = null;
         received = 0;
         totalBytes = 0;
@@ -53,7 +52,7 @@ final class SnapshotReceiver {
 
     /** Takes {@code chunk}, which the caller no longer changes (a decoded message's own array). */
     void append(byte[] chunk) {
-        receiving.append(chunk);
+        steps.add(new SpoolStep.Append(chunk));
         received += chunk.length;
     }
 
@@ -61,14 +60,16 @@ final class SnapshotReceiver {
         return meta != null && received == totalBytes;
     }
 
-    /** The received snapshot; the spool's data is the caller's from now on. */
-    Snapshot finish() {
+    /** The received snapshot is complete: what it replaces. */
+    SnapshotMeta finish() {
         if (!complete()) {
             throw new IllegalStateException("snapshot incomplete: " + received + " of " + totalBytes + " bytes");
         }
-        Snapshot snapshot = new Snapshot(meta, receiving.finish());
-        receiving = null;
-        reset();
-        return snapshot;
+        SnapshotMeta done = meta;
+        steps.add(new SpoolStep.Complete(done));
+        meta = null;
+        received = 0;
+        totalBytes = 0;
+        return done;
     }
 }

@@ -88,16 +88,23 @@ public final class RaftStorage implements AutoCloseable {
     }
 
     /**
-     * Makes {@code rd}'s snapshot, entries and hard state durable (per the fsync policy) before
-     * returning; after it, {@code rd.messages()} may be sent. Returns {@code rd}'s snapshot as
-     * stored — its data now read from the file rather than held in memory — or null if it had none.
+     * Makes {@code rd}'s snapshot ({@code received}: its bytes as spooled, or null if it has none),
+     * entries and hard state durable (per the fsync policy) before returning; after it,
+     * {@code rd.messages()} may be sent. Returns the snapshot as stored — its data now read from the
+     * snapshot file — or null.
      */
-    public Snapshot persist(Ready rd) throws IOException {
+    public Snapshot persist(Ready rd, Snapshot received) throws IOException {
         Snapshot stored = null;
-        if (rd.snapshot() != null) {
-            stored = SnapshotFiles.write(dir, rd.snapshot(), fsync());
+        if (received != null) {
+            if (!received.meta().equals(rd.snapshot())) {
+                throw new IllegalArgumentException("the Ready installs snapshot " + rd.snapshot() + ", given "
+                        + received.meta());
+            }
+            stored = SnapshotFiles.write(dir, received, fsync());
             snapshotsSaved++;
             wal.resetAfter(stored.index());
+        } else if (rd.snapshot() != null) {
+            throw new IllegalArgumentException("the Ready installs snapshot " + rd.snapshot() + " but no bytes were given");
         }
         wal.append(rd.entries());
         wal.sync();
@@ -136,8 +143,8 @@ public final class RaftStorage implements AutoCloseable {
     }
 
     /**
-     * Where the node's core puts a snapshot a leader sends while its chunks arrive: the temporary
-     * file {@link #persist} then renames into place, so a received snapshot never sits in the heap.
+     * Where a node puts a snapshot a leader sends while its chunks arrive: the temporary file
+     * {@link #persist} then renames into place, so a received snapshot never sits in the heap.
      */
     public SnapshotSpool snapshotSpool() {
         return (meta, totalBytes) -> {

@@ -84,12 +84,19 @@ final class Cores {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** Handles every pending Ready as a trivial caller would (persisting = advancing); returns the messages. */
+    /**
+     * Handles every pending Ready as a trivial caller would (persisting = advancing; snapshot chunks
+     * read and sent); returns the messages. A single core installs no snapshot: {@link Network} does.
+     */
     static List<Message> drain(RaftCore core) {
         List<Message> out = new ArrayList<>();
         while (core.hasReady()) {
             Ready rd = core.ready();
+            if (rd.snapshot() != null) {
+                throw new AssertionError("Cores.drain installs no snapshot (use Network): " + rd.snapshot());
+            }
             out.addAll(rd.messagesBeforePersist());
+            rd.snapshotChunks().forEach(c -> out.add(c.read()));
             out.addAll(rd.messages());
             core.advance(rd);
         }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.shardkv.raft.core.Message.AppendEntries;
 import io.shardkv.raft.core.Message.Heartbeat;
 import io.shardkv.raft.core.Message.InstallSnapshot;
+import io.shardkv.raft.node.Applier;
+import io.shardkv.raft.node.NodeDriver;
+import io.shardkv.raft.node.NodeStoppedException;
+import io.shardkv.raft.node.NodeStorage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,17 +19,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
  * A Raft group of {@link RaftCore}s wired together in memory, after etcd's {@code network} in
  * raft_test.go. Messages are delivered synchronously in FIFO order until the group is quiet; each
- * node's Ready batches are handled as the Ready contract says (send, persist to an in-memory
- * {@link Storage}, send, apply, advance). Links can be cut, nodes isolated, and every message can
- * be inspected, dropped or rewritten by an interceptor.
+ * node's Readies are handled by the production {@link NodeDriver}, over an in-memory
+ * {@link Storage} that persists at once. Links can be cut, nodes isolated, and every message can be
+ * inspected, dropped or rewritten by an interceptor.
  *
  * <p>Two invariants are checked on every Ready: nothing that acknowledges leaves before it is
  * persisted (see {@link #checkReadyContract}), and committed entries are applied exactly once,
@@ -33,18 +39,24 @@ import java.util.function.UnaryOperator;
  */
 final class Network {
 
-    /** One member: its core, its "disk" and what its state machine has seen. */
-    static final class Node {
+    /** One member: its core and driver, its "disk" and what its state machine has seen. */
+    final class Node implements NodeStorage, Applier {
         final int id;
         final RaftConfig config;
         RaftCore core;
+        NodeDriver driver;
         final Storage storage;
         /** Entries applied since the node (re)started, in order. */
         final List<Entry> applied = new ArrayList<>();
+        /** Reads the core released since the node (re)started, as every Ready carried them. */
         final List<ReadState> readStates = new ArrayList<>();
         final List<Snapshot> installedSnapshots = new ArrayList<>();
         final List<Ready> readies = new ArrayList<>();
         private long lastApplied;
+        /** Set to make the next persist never complete: the node then crashes in the middle of it. */
+        private boolean holdNextPersist;
+        /** While the driver restores the recovered snapshot, which is not an install from the leader. */
+        private boolean starting;
 
         private Node(int id, RaftConfig config, DurableState durable) {
             this.id = id;
@@ -54,11 +66,69 @@ final class Network {
         }
 
         private void start() {
+            if (driver != null) {
+                driver.stop(new NodeStoppedException("node " + id + " restarted", null));
+            }
             DurableState durable = storage.durable();
             core = new RaftCore(config, durable, new Random(id));
-            lastApplied = durable.snapshot() == null ? 0 : durable.snapshot().index();
+            // The driver restores the recovered snapshot, if any: that sets lastApplied.
+            lastApplied = 0;
             applied.clear();
+            readStates.clear();
             readies.clear();
+            holdNextPersist = false;
+            starting = true;
+            driver = new NodeDriver(core, this, m -> emit(this, m), task -> {
+                throw new UnsupportedOperationException("the network drives its cores directly");
+            }, log -> this, () -> { });
+            starting = false;
+        }
+
+        // ---------------------------------------------------------- NodeStorage: an in-memory disk
+
+        @Override
+        public SnapshotSpool spool() {
+            return SnapshotSpool.IN_MEMORY;
+        }
+
+        @Override
+        public void persist(Ready rd, Snapshot received, Consumer<Snapshot> done) {
+            checkReadyContract(storage.hardState, rd);
+            readies.add(rd);
+            readStates.addAll(rd.readStates());
+            if (holdNextPersist) {
+                return;
+            }
+            storage.persist(rd, received);
+            done.accept(received);
+        }
+
+        @Override
+        public CompletableFuture<WrittenSnapshot> writeSnapshot(SnapshotMeta meta, SnapshotImage image) {
+            throw new UnsupportedOperationException("compact through Network.compact");
+        }
+
+        // ---------------------------------------------------------- Applier: the state machine
+
+        @Override
+        public void apply(Entry e) {
+            if (e.index() != lastApplied + 1) {
+                throw new AssertionError("node " + id + " told to apply " + e + " after applying " + lastApplied);
+            }
+            applied.add(e);
+            lastApplied = e.index();
+        }
+
+        @Override
+        public void restore(Snapshot snapshot) {
+            if (snapshot.index() <= lastApplied) {
+                throw new AssertionError("node " + id + " told to restore snapshot " + snapshot
+                        + " behind applied index " + lastApplied);
+            }
+            if (!starting) {
+                installedSnapshots.add(snapshot);
+            }
+            lastApplied = snapshot.index();
         }
 
         /** Entries applied since (re)start, without the leaders' no-ops, as strings. */
@@ -80,9 +150,9 @@ final class Network {
             entries.addAll(durable.entries());
         }
 
-        void persist(Ready rd) {
-            if (rd.snapshot() != null) {
-                snapshot = rd.snapshot();
+        void persist(Ready rd, Snapshot received) {
+            if (received != null) {
+                snapshot = received;
                 entries.clear();
             }
             if (!rd.entries().isEmpty()) {
@@ -129,7 +199,7 @@ final class Network {
     static Network withState(UnaryOperator<RaftConfig.Builder> tweak, DurableState... states) {
         Network n = new Network();
         for (int id = 1; id <= states.length; id++) {
-            n.nodes.put(id, new Node(id, Cores.config(id, states.length, tweak), states[id - 1]));
+            n.nodes.put(id, n.new Node(id, Cores.config(id, states.length, tweak), states[id - 1]));
         }
         return n;
     }
@@ -199,7 +269,7 @@ final class Network {
     void tick(int times, int... ids) {
         for (int i = 0; i < times; i++) {
             for (int id : ids.length == 0 ? allIds() : ids) {
-                core(id).tick();
+                node(id).driver.tick();
             }
             settle();
         }
@@ -239,7 +309,7 @@ final class Network {
     void inject(Message m) {
         settle();
         Node to = node(m.to());
-        to.core.step(m);
+        to.driver.step(m);
         drain(to);
         settle();
     }
@@ -260,7 +330,7 @@ final class Network {
                 continue;
             }
             Node to = node(m.to());
-            to.core.step(m);
+            to.driver.step(m);
             drain(to);
         }
     }
@@ -270,46 +340,15 @@ final class Network {
     }
 
     private void drain(Node node) {
-        while (node.core.hasReady()) {
-            Ready rd = node.core.ready();
-            checkReadyContract(node.storage.hardState, rd);
-            node.readies.add(rd);
-            emit(node, rd.messagesBeforePersist());
-            node.storage.persist(rd);
-            emit(node, rd.messages());
-            apply(node, rd);
-            node.core.advance(rd);
-        }
+        node.driver.processReadies();
     }
 
-    private void emit(Node node, List<Message> messages) {
-        for (Message m : messages) {
-            if (m.from() != node.id) {
-                throw new AssertionError("node " + node.id + " emitted a message from " + m.from() + ": " + m);
-            }
-            sent.add(m);
-            inFlight.add(m);
+    private void emit(Node node, Message m) {
+        if (m.from() != node.id) {
+            throw new AssertionError("node " + node.id + " emitted a message from " + m.from() + ": " + m);
         }
-    }
-
-    private static void apply(Node node, Ready rd) {
-        if (rd.snapshot() != null) {
-            if (rd.snapshot().index() <= node.lastApplied) {
-                throw new AssertionError("node " + node.id + " told to restore snapshot " + rd.snapshot()
-                        + " behind applied index " + node.lastApplied);
-            }
-            node.installedSnapshots.add(rd.snapshot());
-            node.lastApplied = rd.snapshot().index();
-        }
-        for (Entry e : rd.committedEntries()) {
-            if (e.index() != node.lastApplied + 1) {
-                throw new AssertionError("node " + node.id + " told to apply " + e + " after applying "
-                        + node.lastApplied);
-            }
-            node.applied.add(e);
-            node.lastApplied = e.index();
-        }
-        node.readStates.addAll(rd.readStates());
+        sent.add(m);
+        inFlight.add(m);
     }
 
     /**
@@ -347,9 +386,8 @@ final class Network {
      */
     RaftCore crashBeforePersisting(int id) {
         Node node = node(id);
-        Ready rd = node.core.ready();
-        checkReadyContract(node.storage.hardState, rd);
-        emit(node, rd.messagesBeforePersist());
+        node.holdNextPersist = true;
+        drain(node);
         return restart(id);
     }
 

@@ -5,6 +5,7 @@ import static io.shardkv.raft.core.Cores.PAPER;
 import static io.shardkv.raft.core.Cores.drain;
 import static io.shardkv.raft.core.Cores.ofType;
 import static io.shardkv.raft.core.Cores.single;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -257,5 +258,77 @@ class ReadyContractTest {
             }
         }
         assertTrue(checked > 20 && sawVote && sawAck, "the run exercised votes and acks over " + checked + " readies");
+    }
+
+    /**
+     * The core does no I/O: a leader decides that a follower needs the snapshot and which bytes go
+     * in each chunk, but only the caller reads them (the core never calls {@link SnapshotData#read}).
+     */
+    @Test
+    void aLeaderNamesSnapshotChunksButNeverReadsTheirBytes() {
+        byte[] image = Cores.bytes("the state at index 5");
+        int[] reads = {0};
+        SnapshotData counted = new SnapshotData() {
+            @Override
+            public long size() {
+                return image.length;
+            }
+
+            @Override
+            public byte[] read(long offset, int length) {
+                reads[0]++;
+                return java.util.Arrays.copyOfRange(image, (int) offset, (int) offset + length);
+            }
+
+            @Override
+            public java.io.InputStream open() {
+                return new java.io.ByteArrayInputStream(image);
+            }
+        };
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), counted);
+        RaftCore leader = Cores.core(1, 3, new DurableState(new HardState(1, RaftCore.NONE, 5), snapshot, List.of()),
+                Cores.DEFAULTS);
+        Cores.electAlone(leader);
+        leader.step(new AppendResponse(2, 1, leader.term(), true, 5, 0, 0));
+
+        Ready rd = leader.ready();
+        SnapshotChunk chunk = single(rd.snapshotChunks());
+        assertEquals(0, reads[0], "deciding to send a snapshot reads nothing");
+        assertEquals(2, chunk.to());
+        assertEquals(0, chunk.offset());
+        assertEquals(image.length, chunk.length());
+        Message.InstallSnapshot sent = chunk.read();
+        assertEquals(1, reads[0]);
+        assertArrayEquals(image, sent.data());
+        assertTrue(sent.done());
+        leader.advance(rd);
+    }
+
+    /**
+     * A follower keeps no snapshot bytes: the Ready tells the caller to spool them and names the
+     * snapshot to install; the caller must hand it back stored before giving any other input.
+     */
+    @Test
+    void aReceivedSnapshotIsSpooledByTheCallerAndHandedBackStored() {
+        RaftCore follower = Cores.core(1, 3, Cores.DEFAULTS);
+        byte[] image = Cores.bytes("image@7");
+        SnapshotMeta meta = new SnapshotMeta(7, 2, Cores.voters(3));
+        follower.step(new Message.InstallSnapshot(2, 1, 2, meta, image.length, 0, image, true));
+
+        Ready rd = follower.ready();
+        assertEquals(meta, rd.snapshot());
+        assertEquals(3, rd.spool().size());
+        assertEquals(new SpoolStep.Begin(meta, image.length), rd.spool().get(0));
+        assertArrayEquals(image, ((SpoolStep.Append) rd.spool().get(1)).bytes());
+        assertEquals(new SpoolStep.Complete(meta), rd.spool().get(2));
+        follower.advance(rd);
+
+        IllegalStateException early = assertThrows(IllegalStateException.class, follower::tick);
+        assertTrue(early.getMessage().contains("snapshotStored"), early.getMessage());
+        Snapshot other = new Snapshot(new SnapshotMeta(6, 2, Cores.voters(3)), SnapshotData.of(image));
+        assertThrows(IllegalArgumentException.class, () -> follower.snapshotStored(other));
+        follower.snapshotStored(new Snapshot(meta, SnapshotData.of(image)));
+        follower.tick();
+        assertEquals(7, follower.snapshot().index());
     }
 }

@@ -5,62 +5,62 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.RaftCore;
-import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotBytes;
 import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotImage;
+import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.SnapshotSpool;
+import io.shardkv.raft.core.SoftState;
+import io.shardkv.raft.node.Applier;
+import io.shardkv.raft.node.NodeDriver;
+import io.shardkv.raft.node.NodeInputs;
 import io.shardkv.raft.node.NodeStoppedException;
-import io.shardkv.raft.node.NotLeaderException;
+import io.shardkv.raft.node.NodeStorage;
 import io.shardkv.raft.node.Proposal;
 import io.shardkv.raft.node.ReplicatedLog;
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * One simulated server: a {@link RaftCore} driven the way the real runtime drives it. Inputs that
- * arrive while a Ready is being made durable wait in an inbox and are handled together afterwards,
- * as a real event loop blocked in fsync would batch them. A crash loses the core, the inbox and
- * anything not yet durable.
+ * One simulated server: the production {@link NodeDriver} around a {@link RaftCore}, given virtual
+ * time and faults. Its disk persists a Ready only after a seeded fsync delay, and inputs that
+ * arrive meanwhile wait in an inbox and are handled together afterwards, as a real event loop
+ * blocked in fsync would batch them. A crash loses the driver, the inbox and anything not yet
+ * durable — and may leave a torn prefix of the write under way. The state machine is a checker's
+ * hash chain beside the hosted service, if any, so every applied entry is checked.
  */
 public final class SimNode implements ReplicatedLog {
-
-    private record PendingRead(long index, CompletableFuture<Long> future) {
-    }
 
     private final int id;
     private final SimCluster cluster;
     private final RaftConfig config;
     private final SimService.Factory serviceFactory;
     private final SimStorage storage = new SimStorage();
-    private final ArrayDeque<Consumer<RaftCore>> inbox = new ArrayDeque<>();
-    private final List<ReadState> releasedReads = new ArrayList<>();
+    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     /** This incarnation's outbound clients (the service's calls to other groups). */
     private final List<SimGroupClient> clients = new ArrayList<>();
 
-    private RaftCore core;
+    /** Up from the start of {@link #start} (the service is built while the driver is) until a crash. */
+    private boolean up;
+    private NodeDriver driver;
     private SimStateMachine stateMachine;
     private SimService service;
     private int incarnation;
-    private Ready pending;
-    /** Between the core's ready() and advance(): inputs (e.g. from the service) must wait. */
-    private boolean handlingReady;
+    /** The Ready whose fsync is under way: a crash now may tear it. */
+    private Ready writing;
 
     /** The checker's state machine hash after each index applied since the last snapshot. */
     private final TreeMap<Long, Long> hashAt = new TreeMap<>();
-    private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
-    private final ArrayDeque<PendingRead> readsAwaitingApply = new ArrayDeque<>();
-    private long nextReadContext = 1;
 
     private long lastTerm;
     private long lastCommit;
@@ -94,7 +94,7 @@ public final class SimNode implements ReplicatedLog {
      * so partitions and isolation cut it off with the node, and it dies when the node crashes.
      */
     public SimGroupClient client(List<Integer> servers, long attemptTimeoutMicros, long retryPauseMicros) {
-        if (core == null) {
+        if (!up) {
             throw new IllegalStateException("node " + id + " is down");
         }
         SimGroupClient c = new SimGroupClient(cluster.world(), cluster.endpoint(id), servers, attemptTimeoutMicros,
@@ -104,12 +104,12 @@ public final class SimNode implements ReplicatedLog {
     }
 
     public boolean isUp() {
-        return core != null;
+        return up;
     }
 
     /** The live core, or null while crashed. Read-only use: inputs go through the node. */
     public RaftCore core() {
-        return core;
+        return driver == null ? null : driver.core();
     }
 
     public long appliedIndex() {
@@ -125,26 +125,28 @@ public final class SimNode implements ReplicatedLog {
     }
 
     public boolean isLeader() {
-        return core != null && core.role() == Role.LEADER;
-    }
-
-    List<ReadState> releasedReads() {
-        return releasedReads;
+        return driver != null && driver.core().role() == Role.LEADER;
     }
 
     void start() {
-        if (core != null) {
+        if (up) {
             throw new IllegalStateException("node " + id + " is already up");
         }
+        up = true;
         DurableState durable = storage.durableState();
-        core = new RaftCore(config, durable, new Random(cluster.seed() * 1_000_003L + id * 7919L + incarnation));
+        RaftCore core = new RaftCore(config, durable, new Random(cluster.seed() * 1_000_003L + id * 7919L + incarnation));
         stateMachine = new SimStateMachine(cluster.snapshotFillerBytes());
         hashAt.clear();
-        service = serviceFactory == null ? null : serviceFactory.create(this);
-        Snapshot snap = storage.snapshot();
-        if (snap != null) {
-            restoreSnapshot(snap);
-        }
+        int life = incarnation;
+        NodeInputs inputs = task -> {
+            if (incarnation == life) {
+                input(task::run);
+            }
+        };
+        driver = new NodeDriver(core, new Disk(life), cluster::send, inputs, log -> {
+            service = serviceFactory == null ? null : serviceFactory.create(this);
+            return new Replica(service);
+        }, this::afterReady);
         lastTerm = core.term();
         lastCommit = core.commitIndex();
         wasLeader = false;
@@ -153,32 +155,30 @@ public final class SimNode implements ReplicatedLog {
 
     /** Kills the node. A write in progress may leave a torn prefix of its entries. */
     void crash(int tornEntries) {
-        if (core == null) {
+        if (!up) {
             return;
         }
-        if (pending != null) {
-            storage.persistTorn(pending, Math.min(tornEntries, pending.entries().size()));
+        up = false;
+        if (writing != null) {
+            storage.persistTorn(writing, Math.min(tornEntries, writing.entries().size()));
         }
-        cluster.trace().record(cluster.now(), id, "crash" + (pending != null ? " during write" : ""));
-        core = null;
+        cluster.trace().record(cluster.now(), id, "crash" + (writing != null ? " during write" : ""));
+        driver = null;
         stateMachine = null;
         service = null;
         clients.forEach(SimGroupClient::close);
         clients.clear();
-        pending = null;
+        writing = null;
         inbox.clear();
-        releasedReads.clear();
-        readsAwaitingQuorum.clear();
-        readsAwaitingApply.clear();
         incarnation++;
     }
 
     /** One tick of the node's clock: the core's, then the service's. */
     void tick() {
-        input(RaftCore::tick);
+        input(() -> driver.tick());
         SimService ticked = service;
         if (ticked != null) {
-            input(c -> {
+            input(() -> {
                 if (service == ticked) {
                     ticked.tick();
                 }
@@ -186,21 +186,49 @@ public final class SimNode implements ReplicatedLog {
         }
     }
 
-    /** Hands an input to the core now, or after the write in progress. */
+    /** Runs {@code action} on the core now, or after the write in progress. */
     void input(Consumer<RaftCore> action) {
-        if (core == null) {
+        input(() -> action.accept(driver.core()));
+    }
+
+    private void input(Runnable action) {
+        if (driver == null) {
             return;
         }
-        if (pending != null || handlingReady) {
+        if (driver.busy()) {
             inbox.add(action);
             return;
         }
-        action.accept(core);
+        action.run();
         afterInput();
-        processReady();
+        process();
+    }
+
+    /**
+     * Runs what queued while a Ready was handled (together, as one batch), then the Readies that
+     * follow, until a write is under way or nothing is left.
+     */
+    private void process() {
+        while (driver != null && !driver.busy()) {
+            while (driver != null && !driver.busy() && !inbox.isEmpty()) {
+                inbox.poll().run();
+                afterInput();
+            }
+            if (driver == null || driver.busy()) {
+                return;
+            }
+            driver.processReadies();
+            if (inbox.isEmpty()) {
+                return;
+            }
+        }
     }
 
     private void afterInput() {
+        if (driver == null) {
+            return;
+        }
+        RaftCore core = driver.core();
         long term = core.term();
         if (term < lastTerm) {
             throw new SimulationFailure("node " + id + " term went back from " + lastTerm + " to " + term);
@@ -213,232 +241,98 @@ public final class SimNode implements ReplicatedLog {
         lastCommit = commit;
         boolean leader = core.role() == Role.LEADER;
         if (leader && (!wasLeader || leaderTerm != term)) {
-            RaftCore c = core;
-            cluster.checker().leaderElected(id, term, c::logTermAt, c.firstLogIndex());
+            cluster.checker().leaderElected(id, term, core::logTermAt, core.firstLogIndex());
             leaderTerm = term;
         }
         wasLeader = leader;
     }
 
-    private void processReady() {
-        while (core != null && pending == null && !handlingReady && core.hasReady()) {
-            Ready rd = core.ready();
-            for (Message m : rd.messagesBeforePersist()) {
-                cluster.send(m);
-            }
-            if (rd.snapshot() == null) {
-                // As RaftNode does: committed entries are durable on a quorum, so they apply before the fsync.
-                handlingReady = true;
-                try {
-                    applyCommitted(rd);
-                } finally {
-                    handlingReady = false;
-                }
-            }
-            if (!rd.mustPersist()) {
-                complete(rd);
-                continue;
-            }
-            pending = rd;
-            int expected = incarnation;
-            cluster.scheduler().after(cluster.fsyncDelay(), () -> {
-                if (incarnation == expected && pending == rd) {
-                    finishWrite(rd);
-                }
-            });
-        }
-    }
-
-    private void finishWrite(Ready rd) {
-        storage.persist(rd);
-        cluster.checker().persisted(id, rd.entries(), storage::termAt);
-        pending = null;
-        complete(rd);
-        processReady();
-    }
-
-    private void complete(Ready rd) {
-        handlingReady = true;
-        try {
-            handle(rd);
-        } finally {
-            handlingReady = false;
-        }
-        drainInbox();
-    }
-
-    private void drainInbox() {
-        while (core != null && pending == null && !inbox.isEmpty()) {
-            inbox.poll().accept(core);
-            afterInput();
-        }
-    }
-
-    private void handle(Ready rd) {
-        for (Message m : rd.messages()) {
-            cluster.send(m);
-        }
-        if (rd.snapshot() != null) {
-            restoreSnapshot(rd.snapshot());
-            applyCommitted(rd);
-        }
-        if (rd.softState() != null) {
-            if (rd.softState().role() != Role.LEADER) {
-                NotLeaderException e = new NotLeaderException(id, rd.softState().leader());
-                readsAwaitingQuorum.values().forEach(f -> f.completeExceptionally(e));
-                readsAwaitingQuorum.clear();
-            }
-            if (service != null) {
-                service.applier().onSoftStateChange(rd.softState());
-            }
-        }
-        core.advance(rd);
+    private void afterReady() {
         afterInput();
         maybeCompact();
     }
 
-    private void applyCommitted(Ready rd) {
-        for (Entry e : rd.committedEntries()) {
-            stateMachine.apply(e);
-            hashAt.put(e.index(), stateMachine.hash());
-            cluster.checker().applied(id, e, stateMachine.hash());
-            if (service != null) {
-                service.applier().apply(e);
-            }
-        }
-        releasedReads.addAll(rd.readStates());
-        for (ReadState rs : rd.readStates()) {
-            CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
-            if (f != null) {
-                readsAwaitingApply.add(new PendingRead(rs.index(), f));
-            }
-        }
-        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= stateMachine.appliedIndex()) {
-            readsAwaitingApply.pollFirst().future().complete(stateMachine.appliedIndex());
-        }
-    }
-
+    /** Without a service, the node snapshots its checker's state every {@code snapshotEvery} entries. */
     private void maybeCompact() {
         int every = cluster.snapshotEvery();
         if (every <= 0) {
             return;
         }
+        RaftCore core = driver.core();
         long applied = core.appliedIndex();
         if (applied - (core.firstLogIndex() - 1) >= every) {
-            compactNow(applied, new byte[0]);
+            byte[] image = composite(applied, new byte[0]);
+            hashAt.headMap(applied).clear();
+            core.compact(applied, SnapshotData.of(image));
+            storage.compact(core.snapshot());
         }
     }
 
     /** The snapshot holds the checker's state machine image and the service's, so both restore. */
-    private void compactNow(long index, byte[] serviceImage) {
-        // The service may ask for a snapshot at an index it applied before this node went on.
+    private byte[] composite(long index, byte[] serviceImage) {
+        byte[] sim = checkerImage(index);
+        return ByteBuffer.allocate(4 + sim.length + serviceImage.length).putInt(sim.length).put(sim).put(serviceImage)
+                .array();
+    }
+
+    private byte[] checkerImage(long index) {
         Long hash = hashAt.get(index);
         if (hash == null) {
             throw new IllegalStateException("node " + id + ": no record of the state at " + index);
         }
-        byte[] sim = stateMachine.imageAt(index, hash);
-        hashAt.headMap(index).clear();
-        byte[] composite = ByteBuffer.allocate(4 + sim.length + serviceImage.length)
-                .putInt(sim.length).put(sim).put(serviceImage).array();
-        core.compact(index, SnapshotData.of(composite));
-        storage.compact(core.snapshot());
-    }
-
-    private void restoreSnapshot(Snapshot snap) {
-        ByteBuffer b = ByteBuffer.wrap(SnapshotBytes.of(snap));
-        byte[] sim = new byte[b.getInt()];
-        b.get(sim);
-        byte[] serviceImage = new byte[b.remaining()];
-        b.get(serviceImage);
-        stateMachine.restore(sim);
-        hashAt.clear();
-        hashAt.put(snap.index(), stateMachine.hash());
-        cluster.checker().restored(id, snap.index(), stateMachine.hash());
-        if (service != null) {
-            service.applier().restore(new Snapshot(snap.meta(), SnapshotData.of(serviceImage)));
-        }
+        return stateMachine.imageAt(index, hash);
     }
 
     // ------------------------------------------------------------------ ReplicatedLog
 
     @Override
     public CompletableFuture<Proposal> propose(byte[] data) {
-        CompletableFuture<Proposal> f = new CompletableFuture<>();
-        onNode(f, c -> {
-            long index = c.propose(data);
-            if (index == RaftCore.REJECTED) {
-                f.completeExceptionally(new NotLeaderException(id, c.leader()));
-            } else {
-                f.complete(new Proposal(index, c.term()));
-            }
-        });
-        return f;
+        return driver == null ? down() : driver.propose(data);
     }
 
     @Override
     public CompletableFuture<Long> readIndex() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        onNode(f, c -> {
-            long context = nextReadContext++;
-            if (c.readIndex(context)) {
-                readsAwaitingQuorum.put(context, f);
-            } else {
-                f.completeExceptionally(new NotLeaderException(id, c.leader()));
-            }
-        });
-        return f;
+        return driver == null ? down() : driver.readIndex();
     }
 
     /**
-     * As RaftNode does, the image is written while the node goes on — here after a seeded virtual
-     * delay, and only then serialized, so an image that is not an instant's state shows up as a
-     * divergent replica — and put in place unless a newer snapshot covered the index meanwhile.
+     * Snapshots the service's {@code image} with the checker's image at {@code index}. As on a real
+     * node the image is written while the node goes on — here after a seeded virtual delay, and only
+     * then serialized, so an image that is not an instant's state shows up as a divergent replica.
      */
     @Override
     public CompletableFuture<Void> compact(long index, SnapshotImage image) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        onNode(f, c -> {
-            if (index < c.firstLogIndex()) {
-                f.complete(null);
-                return;
-            }
-            int expected = incarnation;
-            long delay = cluster.fsyncDelay() * (1 + cluster.random().nextInt(20));
-            cluster.scheduler().after(delay, () -> {
-                if (incarnation != expected) {
-                    return;
-                }
-                byte[] written = SnapshotBytes.write(image);
-                input(now -> {
-                    if (index >= now.firstLogIndex()) {
-                        compactNow(index, written);
-                    }
-                    f.complete(null);
-                });
-            });
+        if (driver == null) {
+            return down();
+        }
+        if (index < driver.core().firstLogIndex()) {
+            return driver.compact(index, image);
+        }
+        byte[] sim = checkerImage(index);
+        return driver.compact(index, out -> {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeInt(sim.length);
+            d.write(sim);
+            image.writeTo(d);
+            d.flush();
         });
-        return f;
     }
 
     @Override
     public void execute(Runnable action) {
-        input(c -> action.run());
+        input(action);
     }
 
-    private void onNode(CompletableFuture<?> f, Consumer<RaftCore> action) {
-        if (core == null) {
-            f.completeExceptionally(new NodeStoppedException("node " + id + " is down", null));
-        } else {
-            input(action);
-        }
+    private <T> CompletableFuture<T> down() {
+        return CompletableFuture.failedFuture(new NodeStoppedException("node " + id + " is down", null));
     }
 
     /** A payload arrived from the network: a Raft message for the core, anything else for the service. */
     void receive(SimNetwork.Envelope envelope) {
         if (envelope.payload() instanceof Message m) {
-            input(c -> c.step(m));
+            input(() -> driver.step(m));
         } else if (envelope.payload() instanceof SimRpc.Request request) {
-            input(c -> {
+            input(() -> {
                 if (service != null) {
                     service.handle(request.body(), body -> cluster.network().send(cluster.endpoint(id),
                             envelope.from(), new SimRpc.Response(request.id(), body)));
@@ -447,6 +341,109 @@ public final class SimNode implements ReplicatedLog {
         } else if (envelope.payload() instanceof SimRpc.Response) {
             for (SimGroupClient c : List.copyOf(clients)) {
                 c.receive(envelope);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the driver's seams
+
+    /** This incarnation's disk: writes become durable after a seeded fsync delay, unless it crashes first. */
+    private final class Disk implements NodeStorage {
+        private final int life;
+
+        Disk(int life) {
+            this.life = life;
+        }
+
+        @Override
+        public SnapshotSpool spool() {
+            return SnapshotSpool.IN_MEMORY;
+        }
+
+        @Override
+        public void persist(Ready rd, Snapshot received, Consumer<Snapshot> done) {
+            if (!rd.mustPersist()) {
+                done.accept(null);
+                return;
+            }
+            writing = rd;
+            cluster.scheduler().after(cluster.fsyncDelay(), () -> {
+                if (incarnation != life || writing != rd) {
+                    return;
+                }
+                storage.persist(rd, received);
+                cluster.checker().persisted(id, rd.entries(), storage::termAt);
+                writing = null;
+                done.accept(received);
+                process();
+            });
+        }
+
+        @Override
+        public CompletableFuture<WrittenSnapshot> writeSnapshot(SnapshotMeta meta, SnapshotImage image) {
+            CompletableFuture<WrittenSnapshot> f = new CompletableFuture<>();
+            long delay = cluster.fsyncDelay() * (1 + cluster.random().nextInt(20));
+            cluster.scheduler().after(delay, () -> {
+                if (incarnation != life) {
+                    return;
+                }
+                byte[] written = SnapshotBytes.write(image);
+                f.complete(new WrittenSnapshot() {
+                    @Override
+                    public Snapshot install() {
+                        Snapshot snap = new Snapshot(meta, SnapshotData.of(written));
+                        hashAt.headMap(meta.index()).clear();
+                        storage.compact(snap);
+                        return snap;
+                    }
+
+                    @Override
+                    public void discard() {
+                    }
+                });
+            });
+            return f;
+        }
+    }
+
+    /** The state machine: the checker's hash chain, then the hosted service. */
+    private final class Replica implements Applier {
+        private final SimService hosted;
+
+        Replica(SimService hosted) {
+            this.hosted = hosted;
+        }
+
+        @Override
+        public void apply(Entry e) {
+            stateMachine.apply(e);
+            hashAt.put(e.index(), stateMachine.hash());
+            cluster.checker().applied(id, e, stateMachine.hash());
+            if (hosted != null) {
+                hosted.applier().apply(e);
+            }
+        }
+
+        @Override
+        public void restore(Snapshot snap) {
+            ByteBuffer b = ByteBuffer.wrap(SnapshotBytes.of(snap));
+            byte[] sim = new byte[b.getInt()];
+            b.get(sim);
+            byte[] serviceImage = new byte[b.remaining()];
+            b.get(serviceImage);
+            stateMachine.restore(sim);
+            hashAt.clear();
+            hashAt.put(snap.index(), stateMachine.hash());
+            cluster.checker().restored(id, snap.index(), stateMachine.hash());
+            if (hosted != null) {
+                hosted.applier().restore(new Snapshot(snap.meta(), SnapshotData.of(serviceImage)));
+            }
+        }
+
+        @Override
+        public void onSoftStateChange(SoftState state) {
+            if (hosted != null) {
+                hosted.applier().onSoftStateChange(state);
             }
         }
     }

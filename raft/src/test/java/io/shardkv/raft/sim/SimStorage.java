@@ -19,10 +19,11 @@ final class SimStorage {
     private Snapshot snapshot;
     private final ArrayList<Entry> entries = new ArrayList<>();
 
-    void persist(Ready rd) {
-        if (rd.snapshot() != null) {
+    /** Makes {@code rd} durable; {@code received} is its snapshot with the spooled bytes, or null. */
+    void persist(Ready rd, Snapshot received) {
+        if (received != null) {
             // An installed snapshot replaces the whole log (Ready contract).
-            snapshot = rd.snapshot();
+            snapshot = received;
             entries.clear();
         }
         writeEntries(rd.entries());

@@ -50,7 +50,7 @@ class BitFlipTest {
             long next = 1;
             for (int batch = 0; batch < 30; batch++) {
                 List<Entry> b = entries(next, 1 + random.nextInt(4), 1 + batch / 10, random);
-                storage.persist(StorageFixtures.hardState(batch == 0 ? hs : null, b));
+                storage.persist(StorageFixtures.hardState(batch == 0 ? hs : null, b), null);
                 written.addAll(b);
                 next += b.size();
             }
@@ -101,7 +101,7 @@ class BitFlipTest {
     void damagedNewestSnapshotIsAnErrorNotAFallback() throws IOException {
         Path dir = tmp.resolve("snap");
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
-            storage.persist(StorageFixtures.append(entries(1, 5, 1, new Random(1))));
+            storage.persist(StorageFixtures.append(entries(1, 5, 1, new Random(1))), null);
             StorageFixtures.save(storage, new Snapshot(new SnapshotMeta(5, 1, List.of(1)), SnapshotData.of(new byte[100])));
         }
         Path snapFile = SnapshotFiles.path(dir, 5);
@@ -121,7 +121,7 @@ class BitFlipTest {
             long next = 1;
             for (int i = 0; i < 20; i++) {
                 List<Entry> b = entries(next, 4, 1, new Random(i));
-                storage.persist(StorageFixtures.append(b));
+                storage.persist(StorageFixtures.append(b), null);
                 next += b.size();
             }
         }

@@ -41,7 +41,7 @@ class CrashConsistencyTest {
             long next = 1;
             for (int batch = 0; batch < 40; batch++) {
                 List<Entry> b = entries(next, 1 + random.nextInt(6), 1 + batch / 10, random);
-                storage.persist(StorageFixtures.append(b));
+                storage.persist(StorageFixtures.append(b), null);
                 written.addAll(b);
                 next += b.size();
                 syncedEnds.add(Files.size(segments(dir).get(segments(dir).size() - 1)));
@@ -71,7 +71,7 @@ class CrashConsistencyTest {
                 assertSameEntries(expected, recovered.recoveredState().entries(), "cut at " + cut);
                 long nextIndex = expected.isEmpty() ? 1 : expected.get(expected.size() - 1).index() + 1;
                 List<Entry> more = entries(nextIndex, 3, 99, random);
-                recovered.persist(StorageFixtures.append(more));
+                recovered.persist(StorageFixtures.append(more), null);
                 expected.addAll(more);
             }
             try (RaftStorage reopened = RaftStorage.open(copy, options)) {

@@ -32,12 +32,12 @@ class SnapshotReleaseTest {
         Random random = new Random(7);
         List<Entry> after = StorageFixtures.entries(11, 2, 1, random);
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
-            storage.persist(StorageFixtures.append(StorageFixtures.entries(1, 10, 1, random)));
+            storage.persist(StorageFixtures.append(StorageFixtures.entries(1, 10, 1, random)), null);
             StorageFixtures.save(storage, snapshot(5));
             assertEquals(1, StorageFixtures.segments(dir).size(), "entries 6-10 are not covered yet");
             StorageFixtures.save(storage, snapshot(10));
             assertEquals(List.of(), StorageFixtures.segments(dir), "the snapshot covers every entry");
-            storage.persist(StorageFixtures.append(after));
+            storage.persist(StorageFixtures.append(after), null);
         }
         try (RaftStorage reopened = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
             List<Entry> entries = reopened.recoveredState().entries();

@@ -38,7 +38,7 @@ class SnapshotSpoolTest {
         random.nextBytes(image);
         SnapshotMeta meta = new SnapshotMeta(40, 3, List.of(1, 2, 3));
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
-            storage.persist(StorageFixtures.append(StorageFixtures.entries(1, 10, 1, random)));
+            storage.persist(StorageFixtures.append(StorageFixtures.entries(1, 10, 1, random)), null);
             SnapshotSpool.Receiving receiving = storage.snapshotSpool().begin(meta, image.length);
             for (int offset = 0; offset < image.length; offset += 7_000) {
                 receiving.append(Arrays.copyOfRange(image, offset, Math.min(image.length, offset + 7_000)));
@@ -49,7 +49,8 @@ class SnapshotSpoolTest {
             assertEquals(List.of("snapshot-00000000000000000040.snap.tmp"),
                     files().stream().filter(f -> f.startsWith("snapshot-")).toList());
 
-            Snapshot stored = storage.persist(StorageFixtures.install(new Snapshot(meta, spooled)));
+            Snapshot received = new Snapshot(meta, spooled);
+            Snapshot stored = storage.persist(StorageFixtures.install(received), received);
             assertEquals(meta, stored.meta());
             try (InputStream in = stored.data().open()) {
                 assertArrayEquals(image, in.readAllBytes());

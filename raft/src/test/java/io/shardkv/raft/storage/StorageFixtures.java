@@ -35,15 +35,17 @@ final class StorageFixtures {
     }
 
     static Ready append(List<Entry> entries) {
-        return new Ready(null, null, entries, null, List.of(), List.of(), List.of(), List.of());
+        return new Ready(null, null, entries, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     static Ready hardState(HardState hs, List<Entry> entries) {
-        return new Ready(null, hs, entries, null, List.of(), List.of(), List.of(), List.of());
+        return new Ready(null, hs, entries, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    /** A Ready installing {@code snap}: persist it with {@code snap} as the received bytes. */
     static Ready install(Snapshot snap) {
-        return new Ready(null, null, List.of(), snap, List.of(), List.of(), List.of(), List.of());
+        return new Ready(null, null, List.of(), snap.meta(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
     }
 
     /** Takes a local snapshot the way the node does: written (as if off the node thread), then installed. */

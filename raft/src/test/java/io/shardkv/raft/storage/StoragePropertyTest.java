@@ -74,16 +74,16 @@ class StoragePropertyTest {
                 int kind = random.nextInt(100);
                 if (kind < 45) {
                     long from = model.lastIndex() + 1;
-                    storage.persist(StorageFixtures.append(appendTo(model, from, random)));
+                    storage.persist(StorageFixtures.append(appendTo(model, from, random)), null);
                 } else if (kind < 60 && model.lastIndex() > model.snapshotIndex()) {
                     // A new leader's entries replace a suffix.
                     long from = model.snapshotIndex() + 1 + random.nextInt((int) (model.lastIndex() - model.snapshotIndex()));
                     model.term++;
-                    storage.persist(StorageFixtures.append(appendTo(model, from, random)));
+                    storage.persist(StorageFixtures.append(appendTo(model, from, random)), null);
                 } else if (kind < 68) {
                     model.term++;
                     model.vote = 1 + random.nextInt(3);
-                    storage.persist(StorageFixtures.hardState(new HardState(model.term, model.vote, 0), List.of()));
+                    storage.persist(StorageFixtures.hardState(new HardState(model.term, model.vote, 0), List.of()), null);
                 } else if (kind < 78 && model.lastIndex() > model.snapshotIndex()) {
                     long index = model.snapshotIndex() + 1 + random.nextInt((int) (model.lastIndex() - model.snapshotIndex()));
                     Snapshot snap = snapshot(index, model.termAt(index), random);
@@ -95,7 +95,7 @@ class StoragePropertyTest {
                     long index = model.snapshotIndex() + 1 + random.nextInt(50);
                     model.term++;
                     Snapshot snap = snapshot(index, model.term, random);
-                    storage.persist(StorageFixtures.install(snap));
+                    storage.persist(StorageFixtures.install(snap), snap);
                     model.log.clear();
                     model.snapshot = snap;
                 } else if (kind < 92) {
