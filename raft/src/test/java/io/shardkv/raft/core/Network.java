@@ -20,10 +20,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -248,12 +246,6 @@ final class Network {
      */
     void intercept(UnaryOperator<Message> f) {
         interceptor = f;
-    }
-
-    /** An interceptor that drops the first message matching {@code p} and passes everything else. */
-    static UnaryOperator<Message> dropFirst(Predicate<Message> p) {
-        AtomicBoolean dropped = new AtomicBoolean();
-        return m -> p.test(m) && dropped.compareAndSet(false, true) ? null : m;
     }
 
     /** Heals every isolation and cut and removes the interceptor. */
