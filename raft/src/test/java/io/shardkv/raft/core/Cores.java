@@ -3,7 +3,6 @@ package io.shardkv.raft.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardkv.raft.core.Message.VoteRequest;
-import io.shardkv.raft.core.Message.VoteResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,7 +130,8 @@ final class Cores {
         List<Message> out = drain(core);
         for (int round = 0; round < 2 && core.role() != Role.LEADER; round++) {
             for (VoteRequest vr : ofType(out, VoteRequest.class)) {
-                core.step(new VoteResponse(vr.to(), vr.from(), vr.term(), vr.preVote(), true));
+                core.step(vr.preVote() ? Msg.voteResponse(vr.to(), vr.from()).term(vr.term()).preVote().granted()
+                        : Msg.voteResponse(vr.to(), vr.from()).term(vr.term()).granted());
             }
             out = drain(core);
         }

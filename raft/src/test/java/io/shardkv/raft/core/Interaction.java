@@ -40,8 +40,8 @@ import java.util.stream.Collectors;
  * Looking: {@code status}, {@code progress ID}, {@code log ID}, {@code applied ID}, {@code reads ID},
  * {@code snapshots ID}, {@code sent FILTER} (the messages), {@code count FILTER}, {@code check-logs}.
  *
- * <p>A FILTER is {@code type=App|AppResp|Vote|VoteResp|PreVote|PreVoteResp|Heartbeat|HeartbeatResp|Snapshot|SnapshotAck|TimeoutNow}
- * with optional {@code from=(..)}, {@code to=(..)}, {@code except-from=(..)}, {@code rejected=},
+ * <p>A FILTER is {@code type=} one of {@code App AppResp Vote VoteResp PreVote PreVoteResp Heartbeat
+ * HeartbeatResp Snapshot SnapshotAck TimeoutNow any}, with optional {@code from=(..)}, {@code to=(..)}, {@code except-from=(..)}, {@code rejected=},
  * {@code done=}, {@code offset=}, and for drop and hold {@code first=true} (only the first match).
  */
 final class Interaction implements ScriptRunner.Interpreter {
@@ -333,7 +333,10 @@ final class Interaction implements ScriptRunner.Interpreter {
         return describe(restarted);
     }
 
-    /** The node's disk loses its last {@code entries} entries (a disk that lied about fsync), keeping its commit index; then it restarts. */
+    /**
+     * The node's disk loses its last {@code entries} entries (a disk that lied about fsync) but keeps
+     * its commit index; then the node restarts.
+     */
     private String loseLogTail(Directive d) {
         d.allowing("entries");
         int id = d.intWord(0);
@@ -352,9 +355,15 @@ final class Interaction implements ScriptRunner.Interpreter {
         }
         d.allowing("from", "to", "term", "last", "transfer", "pre-vote");
         String[] last = d.string("last", "0/0").split("/");
-        VoteRequest vr = new VoteRequest(d.intValue("from", 0), d.intValue("to", 0), d.longValue("term", 0),
-                Long.parseLong(last[0]), Long.parseLong(last[1]), d.booleanValue("pre-vote", false),
-                d.booleanValue("transfer", false));
+        Msg.VoteBuilder b = Msg.vote(d.intValue("from", 0), d.intValue("to", 0)).term(d.longValue("term", 0))
+                .last(Long.parseLong(last[0]), Long.parseLong(last[1]));
+        if (d.booleanValue("pre-vote", false)) {
+            b.preVote();
+        }
+        if (d.booleanValue("transfer", false)) {
+            b.transfer();
+        }
+        VoteRequest vr = b.build();
         int before = n.sent.size();
         n.inject(vr);
         List<String> answers = n.sent.subList(before, n.sent.size()).stream().filter(m -> m.from() == vr.to())

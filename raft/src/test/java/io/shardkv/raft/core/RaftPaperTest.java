@@ -48,7 +48,7 @@ class RaftPaperTest {
         RaftCore node = nodeIn(start);
         long higher = node.term() + 2;
 
-        node.step(new AppendEntries(2, 1, higher, 0, 0, List.of(), 0));
+        node.step(Msg.append(2, 1).term(higher).build());
 
         assertEquals(higher, node.term());
         assertEquals(Role.FOLLOWER, node.role());
@@ -61,7 +61,7 @@ class RaftPaperTest {
         RaftCore leader = nodeIn(Role.LEADER);
         long higher = leader.term() + 1;
 
-        leader.step(new VoteResponse(3, 1, higher, false, false));
+        leader.step(Msg.voteResponse(3, 1).term(higher).rejected());
 
         assertEquals(Role.FOLLOWER, leader.role());
         assertEquals(higher, leader.term());
@@ -76,8 +76,8 @@ class RaftPaperTest {
     void staleTermRequestsAreRejected() {
         RaftCore node = Cores.core(1, 3, Cores.log(3, 1, 2), PAPER);
 
-        node.step(new AppendEntries(2, 1, 2, 2, 2, Cores.entries(3, 2), 3));
-        node.step(new VoteRequest(3, 1, 2, 10, 2, false, false));
+        node.step(Msg.append(2, 1).term(2).prev(2, 2).entries(Cores.entries(3, 2)).commit(3).build());
+        node.step(Msg.vote(3, 1).term(2).last(10, 2).build());
 
         assertEquals(3, node.term());
         assertEquals(Role.FOLLOWER, node.role());
@@ -98,7 +98,7 @@ class RaftPaperTest {
     void staleLeaderIsToldTheCurrentTermUnderCheckQuorum() {
         RaftCore node = Cores.core(1, 3, Cores.log(3, 1, 2), b -> b.preVote(false).checkQuorum(true));
 
-        node.step(new AppendEntries(2, 1, 2, 2, 2, Cores.entries(3, 2), 0));
+        node.step(Msg.append(2, 1).term(2).prev(2, 2).entries(Cores.entries(3, 2)).build());
 
         AppendResponse answer = single(ofType(drain(node), AppendResponse.class));
         assertEquals(3, answer.term());
@@ -200,10 +200,10 @@ class RaftPaperTest {
         long term = node.term();
         int peer = 2;
         for (int i = 0; i < granted; i++) {
-            node.step(new VoteResponse(peer++, 1, term, false, true));
+            node.step(Msg.voteResponse(peer++, 1).term(term).granted());
         }
         for (int i = 0; i < refused; i++) {
-            node.step(new VoteResponse(peer++, 1, term, false, false));
+            node.step(Msg.voteResponse(peer++, 1).term(term).rejected());
         }
 
         assertEquals(expected, node.role());
@@ -219,7 +219,7 @@ class RaftPaperTest {
     void voterGrantsAtMostOneCandidatePerTerm(int votedFor, int candidate, boolean granted) {
         RaftCore voter = Cores.core(1, 3, new DurableState(new HardState(1, votedFor, 0), null, List.of()), PAPER);
 
-        voter.step(new VoteRequest(candidate, 1, 1, 0, 0, false, false));
+        voter.step(Msg.vote(candidate, 1).build());
 
         VoteResponse answer = single(ofType(drain(voter), VoteResponse.class));
         assertEquals(granted, answer.granted());
@@ -236,7 +236,7 @@ class RaftPaperTest {
         RaftCore candidate = nodeIn(Role.CANDIDATE);
         long term = candidate.term();
 
-        candidate.step(new AppendEntries(3, 1, term, 0, 0, List.of(), 0));
+        candidate.step(Msg.append(3, 1).term(term).build());
 
         assertEquals(Role.FOLLOWER, candidate.role());
         assertEquals(term, candidate.term());
@@ -252,13 +252,13 @@ class RaftPaperTest {
     void voteSurvivesRestart() {
         Network n = Network.of(3, PAPER);
         n.isolate(1);
-        n.inject(new VoteRequest(2, 1, 1, 0, 0, false, false));
+        n.inject(Msg.vote(2, 1).build());
         assertEquals(2, n.core(1).votedFor());
 
         RaftCore restarted = n.restart(1);
         assertEquals(1, restarted.term());
         assertEquals(2, restarted.votedFor());
-        n.inject(new VoteRequest(3, 1, 1, 0, 0, false, false));
+        n.inject(Msg.vote(3, 1).build());
 
         List<VoteResponse> answers = n.sent(VoteResponse.class, 1, 3);
         assertEquals(List.of(false), answers.stream().map(VoteResponse::granted).toList());
@@ -269,8 +269,8 @@ class RaftPaperTest {
     void firstCandidateToAskGetsTheVote() {
         RaftCore voter = Cores.core(1, 3, PAPER);
 
-        voter.step(new VoteRequest(3, 1, 1, 0, 0, false, false));
-        voter.step(new VoteRequest(2, 1, 1, 0, 0, false, false));
+        voter.step(Msg.vote(3, 1).build());
+        voter.step(Msg.vote(2, 1).build());
 
         List<VoteResponse> answers = ofType(drain(voter), VoteResponse.class);
         assertEquals(List.of(true, false), answers.stream().map(VoteResponse::granted).toList());
@@ -286,7 +286,7 @@ class RaftPaperTest {
     void voterRefusesCandidateWithLessUpToDateLog(long lastIndex, long lastTerm, boolean granted) {
         RaftCore voter = Cores.core(1, 3, Cores.log(2, 1, 2, 2), PAPER);
 
-        voter.step(new VoteRequest(2, 1, 3, lastIndex, lastTerm, false, false));
+        voter.step(Msg.vote(2, 1).term(3).last(lastIndex, lastTerm).build());
 
         assertEquals(granted, single(ofType(drain(voter), VoteResponse.class)).granted());
         assertEquals(granted ? 2 : RaftCore.NONE, voter.votedFor());
@@ -371,7 +371,7 @@ class RaftPaperTest {
     void followerChecksPrevIndexAndTermOfAppend(long prevIndex, long prevTerm, boolean rejected) {
         RaftCore follower = Cores.core(1, 3, Cores.log(2, 1, 2), PAPER);
 
-        follower.step(new AppendEntries(2, 1, 2, prevIndex, prevTerm, List.of(), 0));
+        follower.step(Msg.append(2, 1).term(2).prev(prevIndex, prevTerm).build());
 
         AppendResponse answer = single(ofType(drain(follower), AppendResponse.class));
         assertEquals(rejected, answer.rejected());
@@ -402,7 +402,8 @@ class RaftPaperTest {
                                                       long[] expectedTerms, long[] persistedTerms) {
         RaftCore follower = Cores.core(1, 3, Cores.log(2, 1, 2), PAPER);
 
-        follower.step(new AppendEntries(2, 1, 4, prevIndex, prevTerm, Cores.entries(prevIndex + 1, newTerms), 0));
+        follower.step(Msg.append(2, 1).term(4).prev(prevIndex, prevTerm).entries(Cores.entries(prevIndex + 1, newTerms))
+                .build());
 
         assertArrayEquals(expectedTerms, logTerms(follower));
         Ready rd = follower.ready();
@@ -415,13 +416,13 @@ class RaftPaperTest {
     void followerCommitsUpToLeaderCommitButNotPastLastNewEntry() {
         RaftCore follower = Cores.core(1, 3, Cores.log(2, 1, 2, 2), PAPER);
 
-        follower.step(new AppendEntries(2, 1, 2, 1, 1, Cores.entries(2, 2), 3));
+        follower.step(Msg.append(2, 1).term(2).prev(1, 1).entries(Cores.entries(2, 2)).commit(3).build());
         assertEquals(2, follower.commitIndex(), "entry 3 was not covered by this append");
 
-        follower.step(new AppendEntries(2, 1, 2, 2, 2, Cores.entries(3, 2), 3));
+        follower.step(Msg.append(2, 1).term(2).prev(2, 2).entries(Cores.entries(3, 2)).commit(3).build());
         assertEquals(3, follower.commitIndex());
 
-        follower.step(new Message.Heartbeat(2, 1, 2, 1, 0));
+        follower.step(Msg.heartbeat(2, 1, 2, 1));
         assertEquals(3, follower.commitIndex(), "a stale commit index never lowers it");
     }
 
@@ -514,8 +515,7 @@ class RaftPaperTest {
                 Cores.logCommittedTo(1, 3, 1), Cores.logCommittedTo(1, 3, 1, 3));
         n.isolate(4, 5);
         n.intercept(m -> m instanceof AppendEntries ae
-                ? new AppendEntries(ae.from(), ae.to(), ae.term(), ae.prevIndex(), ae.prevTerm(),
-                        ae.entries().stream().filter(e -> e.index() < 3).toList(), ae.commit())
+                ? Msg.append(ae).entries(ae.entries().stream().filter(e -> e.index() < 3).toList()).build()
                 : m);
         RaftCore s1 = n.elect(1);
         assertEquals(4, s1.term());
@@ -565,7 +565,7 @@ class RaftPaperTest {
     private static RaftCore nodeIn(Role role) {
         RaftCore node = Cores.core(1, 3, PAPER);
         switch (role) {
-            case FOLLOWER -> node.step(new AppendEntries(2, 1, 1, 0, 0, List.of(), 0));
+            case FOLLOWER -> node.step(Msg.append(2, 1).build());
             case CANDIDATE -> Cores.tickUntilCampaign(node);
             case LEADER -> Cores.electAlone(node);
             default -> throw new IllegalArgumentException("not a paper role: " + role);

@@ -32,7 +32,7 @@ class ReadyContractTest {
         RaftCore node = Cores.core(1, 3, PAPER);
         Cores.tickUntilCampaign(node);
         Ready rd = node.ready();
-        Message vote = new VoteResponse(2, 1, node.term(), false, true);
+        Message vote = Msg.voteResponse(2, 1).term(node.term()).granted();
 
         List<Executable> inputs = List.of(
                 () -> node.step(vote),
@@ -57,7 +57,7 @@ class ReadyContractTest {
         Cores.tickUntilCampaign(node);
         Ready first = node.ready();
         node.advance(first);
-        node.step(new VoteResponse(2, 1, node.term(), false, true));
+        node.step(Msg.voteResponse(2, 1).term(node.term()).granted());
         node.ready();
 
         assertThrows(IllegalStateException.class, () -> node.advance(first));
@@ -81,7 +81,7 @@ class ReadyContractTest {
     @Test
     void voteIsSentOnlyAfterItIsPersisted() {
         RaftCore voter = Cores.core(1, 3, PAPER);
-        voter.step(new VoteRequest(2, 1, 1, 0, 0, false, false));
+        voter.step(Msg.vote(2, 1).build());
 
         Ready rd = voter.ready();
 
@@ -96,7 +96,7 @@ class ReadyContractTest {
     @Test
     void followerAcknowledgesAppendOnlyAfterPersistingEntries() {
         RaftCore follower = Cores.core(1, 3, new DurableState(new HardState(1, 2, 0), null, List.of()), PAPER);
-        follower.step(new AppendEntries(2, 1, 1, 0, 0, Cores.entries(1, 1, 1), 0));
+        follower.step(Msg.append(2, 1).entries(Cores.entries(1, 1, 1)).build());
 
         Ready rd = follower.ready();
 
@@ -119,7 +119,7 @@ class ReadyContractTest {
         for (int i = 0; i < Cores.HEARTBEAT_TICKS; i++) {
             leader.tick();
         }
-        leader.step(new VoteRequest(2, 1, leader.term() + 1, 10, leader.term(), false, false));
+        leader.step(Msg.vote(2, 1).term(leader.term() + 1).last(10, leader.term()).build());
 
         Ready rd = leader.ready();
 
@@ -289,7 +289,7 @@ class ReadyContractTest {
         RaftCore leader = Cores.core(1, 3, new DurableState(new HardState(1, RaftCore.NONE, 5), snapshot, List.of()),
                 Cores.DEFAULTS);
         Cores.electAlone(leader);
-        leader.step(new AppendResponse(2, 1, leader.term(), true, 5, 0, 0));
+        leader.step(Msg.appendResponse(2, 1).term(leader.term()).rejects(5, 0, 0).build());
 
         Ready rd = leader.ready();
         SnapshotChunk chunk = single(rd.snapshotChunks());
@@ -313,7 +313,7 @@ class ReadyContractTest {
         RaftCore follower = Cores.core(1, 3, Cores.DEFAULTS);
         byte[] image = Cores.bytes("image@7");
         SnapshotMeta meta = new SnapshotMeta(7, 2, Cores.voters(3));
-        follower.step(new Message.InstallSnapshot(2, 1, 2, meta, image.length, 0, image, true));
+        follower.step(Msg.snapshot(2, 1, 2, meta, image));
 
         Ready rd = follower.ready();
         assertEquals(meta, rd.snapshot());

@@ -29,7 +29,7 @@ class SnapshotTest {
         byte[] image = Cores.bytes("image@2");
         SnapshotMeta meta = new SnapshotMeta(2, 1, Cores.voters(3));
 
-        follower.step(new InstallSnapshot(2, 1, 1, meta, image.length, 0, image, true));
+        follower.step(Msg.snapshot(2, 1, 1, meta, image));
 
         assertEquals(4, follower.lastLogIndex(), "entries after the snapshot are retained");
         assertEquals(2, follower.commitIndex());

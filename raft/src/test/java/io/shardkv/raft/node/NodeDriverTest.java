@@ -1,5 +1,6 @@
 package io.shardkv.raft.node;
 
+import io.shardkv.raft.core.Msg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
-import io.shardkv.raft.core.Message.InstallSnapshot;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.Ready;
@@ -131,7 +131,7 @@ class NodeDriverTest {
     void acknowledgementsLeaveOnlyAfterTheirReadyIsPersisted() {
         Recorder r = new Recorder();
         NodeDriver driver = driver(r, 1, 3);
-        driver.step(new Message.AppendEntries(2, 1, 1, 0, 0, List.of(Entry.command(1, 1, new byte[] {1})), 0));
+        driver.step(Msg.append(2, 1).entries(List.of(Entry.command(1, 1, new byte[] {1}))).build());
         driver.processReadies();
         assertEquals(List.of("persist commit=0", "send AppendResponse to 2"), r.events);
     }
@@ -144,8 +144,8 @@ class NodeDriverTest {
         byte[] b = "image@7".getBytes(StandardCharsets.UTF_8);
         SnapshotMeta metaA = new SnapshotMeta(5, 1, List.of(1, 2, 3));
         SnapshotMeta metaB = new SnapshotMeta(7, 1, List.of(1, 2, 3));
-        driver.step(new InstallSnapshot(2, 1, 1, metaA, a.length, 0, a, true));
-        driver.step(new InstallSnapshot(2, 1, 1, metaB, b.length, 0, b, true));
+        driver.step(Msg.snapshot(2, 1, 1, metaA, a));
+        driver.step(Msg.snapshot(2, 1, 1, metaB, b));
         driver.processReadies();
 
         assertEquals(List.of("begin 5", "finish 5", "begin 7", "abort 5", "finish 7"), r.spoolEvents,
@@ -182,9 +182,9 @@ class NodeDriverTest {
             driver.tick();
         }
         driver.processReadies();
-        driver.step(new Message.VoteResponse(2, 1, driver.core().term() + 1, true, true));
+        driver.step(Msg.voteResponse(2, 1).term(driver.core().term() + 1).preVote().granted());
         driver.processReadies();
-        driver.step(new Message.VoteResponse(2, 1, driver.core().term(), false, true));
+        driver.step(Msg.voteResponse(2, 1).term(driver.core().term()).granted());
         driver.processReadies();
         assertEquals(Role.LEADER, driver.core().role());
         CompletableFuture<Long> read = driver.readIndex();

@@ -1,5 +1,6 @@
 package io.shardkv.raft.sim;
 
+import io.shardkv.raft.core.Msg;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.raft.core.Message;
@@ -27,8 +28,7 @@ class SimulatorCatchesBugsTest {
     @Test
     void votingWithoutTheElectionRestrictionIsCaught() {
         UnaryOperator<Message> lyingCandidates = m -> m instanceof VoteRequest vr
-                ? new VoteRequest(vr.from(), vr.to(), vr.term(), Long.MAX_VALUE / 2, Long.MAX_VALUE / 2,
-                        vr.preVote(), vr.transfer())
+                ? Msg.vote(vr).last(Long.MAX_VALUE / 2, Long.MAX_VALUE / 2).build()
                 : m;
         List<Long> failing = failingSeeds(lyingCandidates);
         System.out.println("election restriction removed: " + failing.size() + " of " + SEEDS
