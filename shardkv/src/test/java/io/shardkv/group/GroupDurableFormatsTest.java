@@ -1,0 +1,207 @@
+package io.shardkv.group;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.shardkv.kv.Key;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bytes a shard group leaves on disk — its log commands, their replies and its snapshot
+ * images (version 2) — pinned as this format writes them, so that data directories written before
+ * a change to the code still load after it. A failure here means the format changed: that needs a
+ * new version, not a new pinned value.
+ */
+class GroupDurableFormatsTest {
+
+    private static final int SHARDS = 4;
+
+    private static final String NEXT_CONFIG = """
+            0100000000000000020000000400000001000000020000000200000001000000020000000100000001000467313a3100
+            00000200000002000467323a31000467323a32""";
+    private static final String CLIENT_PUT = "020000000000000007000000000000000100000000000000010000000f01000000026b31000000036f6e6500";
+    private static final String CLIENT_CAS = """
+            020000000000000007000000000000000200000000000000010000001704000000026b300000000374776f0100000004
+            6e6f6e65""";
+    private static final String INSTALL_WHOLE_SHARD = """
+            0300000000000000020000000100000000000000020000000001000000026b31000000036f6e65010000002e00000001
+            000000000000000700000000000000000000000000000001000000010000000000000001000000020000""";
+    private static final String INSTALL_FIRST_CHUNK = "0300000000000000020000000200000000000000020000000001000000026b340000000574687265650000000000";
+    private static final String INSTALL_SECOND_CHUNK = """
+            03000000000000000200000002000000000000000201000000026b3400000001000000026b3800000004666f75720000
+            000000""";
+    private static final String GC_DONE = "04000000010000000000000002";
+    private static final String DELETE_SHARD = "05000000010000000000000002";
+
+    /** Group 1 after handing shards 1 and 2 to group 2: both OUTGOING, frozen at configuration 2. */
+    private static final String IMAGE_OF_GROUP_1 = """
+            000000020000000100000004000000000000000200000004000000010000000200000002000000010000000200000001
+            00000001000467313a310000000200000002000467323a31000467323a32000100000000000000000000000000000000
+            00000000002e000000010000000000000008000000000000000000000000000000010000000100000000000000030000
+            0002000000000001000000026b320000000466697665010000000100000001000467313a310000000000000002010200
+            000000000000020000000200000002000467323a31000467323a32000000002e00000001000000000000000700000000
+            00000000000000000000000100000001000000000000000100000002000000000001000000026b31000000036f6e6501
+            0000000100000001000467313a310000000000000002010200000000000000020000000200000002000467323a310004
+            67323a320000000066000000020000000000000007000000000000000000000000000000010000000100000000000000
+            020000000202000000000000000008000000000000000000000000000000010000000200000000000000010000000200
+            00000000000000000200000002000000000002000000026b34000000057468726565000000026b3800000004666f7572
+            000100000000000000000000000000000000000000000004000000000000000000000000""";
+    /** Group 2 with shard 1 installed (its deletion owed to group 1) and shard 2 half pulled. */
+    private static final String IMAGE_OF_GROUP_2 = """
+            000000020000000200000004000000000000000200000004000000010000000200000002000000010000000200000001
+            00000001000467313a310000000200000002000467323a31000467323a320000010000000100000001000467313a3100
+            00000000000002010000000000000000020000000000000000000000002e000000010000000000000007000000000000
+            0000000000000000000100000001000000000000000100000002000000000001000000026b31000000036f6e65010000
+            000100000001000467313a310000000000000002010100000000000000020000000100000001000467313a3101000000
+            026b34000000040000000000000001000000026b34000000057468726565000000000001000000010000000000000002
+            0000000100000001000467313a31""";
+
+    private final ShardGroupStateMachine one = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
+    private final ShardGroupStateMachine two = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+    private final Config c1 = Config.initial(SHARDS).next(new int[] {1, 1, 1, 1}, groups(1));
+    private final Config c2 = c1.next(new int[] {1, 2, 2, 1}, groups(1, 2));
+    private final KvRequest put = new KvRequest(7, 1, 1, KvOp.PUT, bytes(keyIn(1, 0)), bytes("one"), null);
+    private final KvRequest cas = new KvRequest(7, 2, 1, KvOp.CAS, bytes(keyIn(2, 0)), bytes("two"), bytes("none"));
+    private long index;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] unhex(String pinned) {
+        return HexFormat.of().parseHex(pinned.replaceAll("\\s", ""));
+    }
+
+    private static String keyIn(int shard, int n) {
+        for (int i = 0, found = 0; ; i++) {
+            if (Shards.shardOf(bytes("k" + i), SHARDS) == shard && found++ == n) {
+                return "k" + i;
+            }
+        }
+    }
+
+    /** Groups {@code gids}; group g has g servers, named g:1 to g:g with the group's number for g. */
+    private static Map<Integer, List<String>> groups(int... gids) {
+        Map<Integer, List<String>> groups = new TreeMap<>();
+        for (int g : gids) {
+            List<String> servers = new ArrayList<>();
+            for (int s = 1; s <= g; s++) {
+                servers.add("g" + g + ":" + s);
+            }
+            groups.put(g, servers);
+        }
+        return groups;
+    }
+
+    private byte[] apply(ShardGroupStateMachine sm, byte[] command) {
+        return sm.apply(++index, 0, command);
+    }
+
+    /** Drives both groups to the pinned images' states; returns the commands it applied, by name. */
+    private Map<String, byte[]> reachPinnedStates() {
+        Map<String, byte[]> commands = new TreeMap<>();
+        commands.put("next config", ShardGroupStateMachine.nextConfig(c2));
+        commands.put("client put", ShardGroupStateMachine.clientWrite(put));
+        commands.put("client cas", ShardGroupStateMachine.clientWrite(cas));
+        apply(one, ShardGroupStateMachine.nextConfig(c1));
+        apply(two, ShardGroupStateMachine.nextConfig(c1));
+        apply(one, commands.get("client put"));
+        apply(one, commands.get("client cas"));
+        apply(one, ShardGroupStateMachine.clientWrite(
+                new KvRequest(8, 1, 1, KvOp.APPEND, bytes(keyIn(2, 1)), bytes("three"), null)));
+        apply(one, ShardGroupStateMachine.clientWrite(
+                new KvRequest(8, 2, 1, KvOp.PUT, bytes(keyIn(2, 2)), bytes("four"), null)));
+        apply(one, ShardGroupStateMachine.clientWrite(
+                new KvRequest(8, 3, 1, KvOp.PUT, bytes(keyIn(0, 0)), bytes("five"), null)));
+        apply(one, commands.get("next config"));
+        apply(two, commands.get("next config"));
+        ShardGroupStateMachine.Chunk whole = (ShardGroupStateMachine.Chunk) one.pull(1, 2, null, 1 << 20);
+        commands.put("install whole shard", ShardGroupStateMachine.installChunk(2, 1, 2, null, whole));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED,
+                ShardGroupStateMachine.reply(apply(two, commands.get("install whole shard"))));
+        ShardGroupStateMachine.Chunk first = (ShardGroupStateMachine.Chunk) one.pull(2, 2, null, 1);
+        commands.put("install first chunk", ShardGroupStateMachine.installChunk(2, 2, 2, null, first));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED,
+                ShardGroupStateMachine.reply(apply(two, commands.get("install first chunk"))));
+        Key cursor = two.pullTasks().get(0).cursor();
+        ShardGroupStateMachine.Chunk second = (ShardGroupStateMachine.Chunk) one.pull(2, 2, cursor, 1);
+        commands.put("install second chunk", ShardGroupStateMachine.installChunk(2, 2, 2, cursor, second));
+        commands.put("gc done", ShardGroupStateMachine.gcDone(1, 2));
+        commands.put("delete shard", ShardGroupStateMachine.deleteShard(1, 2));
+        return commands;
+    }
+
+    @Test
+    void logCommandsKeepTheirBytes() {
+        Map<String, byte[]> commands = reachPinnedStates();
+        Map<String, String> pinned = Map.of("next config", NEXT_CONFIG, "client put", CLIENT_PUT, "client cas", CLIENT_CAS,
+                "install whole shard", INSTALL_WHOLE_SHARD, "install first chunk", INSTALL_FIRST_CHUNK,
+                "install second chunk", INSTALL_SECOND_CHUNK, "gc done", GC_DONE, "delete shard", DELETE_SHARD);
+        assertEquals(pinned.keySet(), commands.keySet());
+        pinned.forEach((name, hex) -> {
+            assertArrayEquals(unhex(hex), commands.get(name), name + " encodes differently");
+            assertArrayEquals(unhex(hex), GroupCodec.encode(GroupCodec.decode(unhex(hex))), name + " decodes differently");
+        });
+    }
+
+    @Test
+    void repliesKeepTheirBytes() {
+        reachPinnedStates();
+        assertArrayEquals(new byte[] {1}, apply(one, ShardGroupStateMachine.nextConfig(c2)), "IGNORED");
+        assertArrayEquals(new byte[] {2}, apply(one, ShardGroupStateMachine.nextConfig(c2.next(c2.shards(),
+                c2.groups()))), "NOT_READY: group 1 still holds shards group 2 has to pull");
+        assertArrayEquals(new byte[] {0}, apply(one, ShardGroupStateMachine.deleteShard(1, 2)), "APPLIED");
+    }
+
+    @Test
+    void snapshotImagesKeepTheirBytes() {
+        reachPinnedStates();
+        assertArrayEquals(unhex(IMAGE_OF_GROUP_1), SnapshotBytes.write(one.snapshot()));
+        assertArrayEquals(unhex(IMAGE_OF_GROUP_2), SnapshotBytes.write(two.snapshot()));
+    }
+
+    @Test
+    void pinnedImagesRestoreAndTheMigrationGoesOnFromThem() throws IOException {
+        Map<String, byte[]> commands = reachPinnedStates();
+        ShardGroupStateMachine restoredOne = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
+        ShardGroupStateMachine restoredTwo = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+        restoredOne.restore(new ByteArrayInputStream(unhex(IMAGE_OF_GROUP_1)));
+        restoredTwo.restore(new ByteArrayInputStream(unhex(IMAGE_OF_GROUP_2)));
+        assertArrayEquals(unhex(IMAGE_OF_GROUP_1), SnapshotBytes.write(restoredOne.snapshot()));
+        assertArrayEquals(unhex(IMAGE_OF_GROUP_2), SnapshotBytes.write(restoredTwo.snapshot()));
+        assertEquals(c2, restoredTwo.config());
+        assertEquals(two.pullTasks(), restoredTwo.pullTasks());
+        assertEquals(two.gcTasks(), restoredTwo.gcTasks());
+        for (int s = 0; s < SHARDS; s++) {
+            assertEquals(one.state(s), restoredOne.state(s), "group 1, shard " + s);
+            assertEquals(two.state(s), restoredTwo.state(s), "group 2, shard " + s);
+            assertEquals(one.keys(s), restoredOne.keys(s), "group 1, shard " + s);
+            assertEquals(two.keys(s), restoredTwo.keys(s), "group 2, shard " + s);
+        }
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
+                restoredTwo.apply(1, 0, commands.get("install second chunk"))));
+        Key cursor = restoredTwo.pullTasks().get(0).cursor();
+        ShardGroupStateMachine.Chunk sessions = (ShardGroupStateMachine.Chunk) restoredOne.pull(2, 2, cursor, 1 << 20);
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
+                restoredTwo.apply(2, 0, ShardGroupStateMachine.installChunk(2, 2, 2, cursor, sessions))));
+        assertEquals(ShardState.SERVING, restoredTwo.state(2));
+        assertEquals(2, restoredTwo.keys(2));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
+                restoredOne.apply(1, 0, commands.get("delete shard"))));
+        assertNull(restoredOne.state(1), "the deletion applies to the restored copy");
+    }
+}
