@@ -21,14 +21,16 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A shard group's bytes in its log (big-endian; "bytes" = int length + content):
+ * A shard group's bytes in its log (big-endian; "bytes" = int length + content), and the replies
+ * its own commands give:
  * <pre>
  *   NEXT_CONFIG   (1) | config (ConfigCodec)
- *   CLIENT_WRITE  (2) | client id (8) | seq (8) | lowest unacked (8) | KvCommands command
+ *   CLIENT_WRITE  (2) | client id (8) | seq (8) | lowest unacked (8) | KvCommands command bytes
  *   INSTALL_CHUNK (3) | config (8) | shard (4) | handoff (8) | has from (1) | from bytes? |
  *                       entries (4) | (key bytes | value bytes)* | last (1) | sessions bytes
- *   GC_DONE       (4) | config (8) | shard (4) | handoff (8)
+ *   GC_DONE       (4) | shard (4) | handoff (8)
  *   DELETE_SHARD  (5) | shard (4) | handoff (8)
+ *   reply:        outcome (1, {@link ShardGroupStateMachine.Reply} ordinal); a client write's reply is KvCommands'
  * </pre>
  * Part of the durable format: change only with a version.
  */
@@ -64,9 +66,9 @@ final class GroupCodec {
                 if (i.from() != null) {
                     writeBytes(out, i.from().bytes());
                 }
-                writeEntries(out, i.entries());
-                out.writeBoolean(i.last());
-                writeBytes(out, i.sessions());
+                writeEntries(out, i.chunk().entries());
+                out.writeBoolean(i.chunk().last());
+                writeBytes(out, i.chunk().sessions());
             } else if (c instanceof GroupCommand.GcDone g) {
                 out.writeByte(GC_DONE);
                 out.writeInt(g.shard());
@@ -99,13 +101,22 @@ final class GroupCodec {
                     Key from = in.readBoolean() ? new Key(readBytes(in)) : null;
                     List<Map.Entry<Key, byte[]>> entries = readEntries(in);
                     boolean last = in.readBoolean();
-                    yield new GroupCommand.InstallChunk(config, shard, handoff, from, entries, last, readBytes(in));
+                    yield new GroupCommand.InstallChunk(config, shard, handoff, from,
+                            new PullAnswer.Chunk(entries, last, readBytes(in)));
                 }
                 case GC_DONE -> new GroupCommand.GcDone(in.readInt(), in.readLong());
                 case DELETE_SHARD -> new GroupCommand.DeleteShard(in.readInt(), in.readLong());
                 default -> throw new IOException("unknown shard group command " + kind);
             };
         });
+    }
+
+    static byte[] encodeReply(ShardGroupStateMachine.Reply reply) {
+        return new byte[] {(byte) reply.ordinal()};
+    }
+
+    static ShardGroupStateMachine.Reply decodeReply(byte[] bytes) {
+        return ShardGroupStateMachine.Reply.values()[bytes[0]];
     }
 
     static void writeEntries(DataOutputStream out, Collection<Map.Entry<Key, byte[]>> entries) throws IOException {

@@ -165,7 +165,7 @@ public final class MigrationDriver {
                 configStep = null;
                 return;
             }
-            host.submitInternal(ShardGroupStateMachine.nextConfig(next), outcome -> {
+            host.submitInternal(GroupCodec.encode(new GroupCommand.NextConfig(next)), outcome -> {
                 if (configStep != step) {
                     return;
                 }
@@ -221,8 +221,7 @@ public final class MigrationDriver {
         for (int i = 0; i < response.keys().size(); i++) {
             entries.add(Map.entry(new Key(response.keys().get(i)), response.values().get(i)));
         }
-        ShardGroupStateMachine.Chunk chunk = new ShardGroupStateMachine.Chunk(entries, response.last(),
-                response.sessions());
+        PullAnswer.Chunk chunk = new PullAnswer.Chunk(entries, response.last(), response.sessions());
         String invalid = machine.invalidChunk(task.shard(), task.cursor(), chunk);
         if (invalid != null) {
             LOG.error("group {}: group {} sent a chunk of shard {} that cannot be installed ({}); asking again",
@@ -230,8 +229,8 @@ public final class MigrationDriver {
             pauseAfterRefusal(pulls, task.shard());
             return;
         }
-        byte[] command = ShardGroupStateMachine.installChunk(machine.config().num(), task.shard(), task.handoff(),
-                task.cursor(), chunk);
+        byte[] command = GroupCodec.encode(new GroupCommand.InstallChunk(machine.config().num(), task.shard(),
+                task.handoff(), task.cursor(), chunk));
         host.submitInternal(command, outcome -> {
             if (!current(pulls, task.shard(), step)) {
                 return;
@@ -262,7 +261,7 @@ public final class MigrationDriver {
                 pauseAfterRefusal(deletes, task.shard());
                 return;
             }
-            host.submitInternal(ShardGroupStateMachine.gcDone(task.shard(), task.handoff()),
+            host.submitInternal(GroupCodec.encode(new GroupCommand.GcDone(task.shard(), task.handoff())),
                     outcome -> {
                         if (current(deletes, task.shard(), step)) {
                             deletes.remove(task.shard());
@@ -275,7 +274,7 @@ public final class MigrationDriver {
     }
 
     private static ShardGroupStateMachine.Reply reply(RsmOutcome outcome) {
-        return outcome instanceof RsmOutcome.Ok ok ? ShardGroupStateMachine.reply(ok.reply())
+        return outcome instanceof RsmOutcome.Ok ok ? GroupCodec.decodeReply(ok.reply())
                 : ShardGroupStateMachine.Reply.IGNORED;
     }
 }

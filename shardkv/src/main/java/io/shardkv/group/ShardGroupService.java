@@ -102,7 +102,7 @@ public final class ShardGroupService {
         if (request.op() == KvOp.GET) {
             host.query(KvCommands.encodeQuery(request.key()), outcome -> reply.accept(response(outcome)));
         } else {
-            host.submitInternal(ShardGroupStateMachine.clientWrite(request), outcome -> reply.accept(response(outcome)));
+            host.submitInternal(GroupCodec.encode(new GroupCommand.ClientWrite(request)), outcome -> reply.accept(response(outcome)));
         }
     }
 
@@ -134,8 +134,8 @@ public final class ShardGroupService {
         }
         Key after = request.after() == null ? null : new Key(request.after());
         int maxBytes = Math.min(request.maxBytes(), MAX_CHUNK_BYTES);
-        ShardGroupStateMachine.PullAnswer answer = machine.pull(request.shard(), request.handoff(), after, maxBytes);
-        if (answer instanceof ShardGroupStateMachine.Chunk c) {
+        PullAnswer answer = machine.pull(request.shard(), request.handoff(), after, maxBytes);
+        if (answer instanceof PullAnswer.Chunk c) {
             List<byte[]> keys = new ArrayList<>(c.entries().size());
             List<byte[]> values = new ArrayList<>(c.entries().size());
             for (Map.Entry<Key, byte[]> e : c.entries()) {
@@ -149,7 +149,7 @@ public final class ShardGroupService {
             }
             return PullShardResponse.chunk(reached, keys, values, c.last(), c.sessions());
         }
-        MigrationStatus status = answer instanceof ShardGroupStateMachine.NotReady ? MigrationStatus.NOT_READY
+        MigrationStatus status = answer instanceof PullAnswer.NotReady ? MigrationStatus.NOT_READY
                 : MigrationStatus.GONE;
         return PullShardResponse.refused(status, reached, null);
     }
@@ -160,9 +160,10 @@ public final class ShardGroupService {
                     + " does not exist (" + machine.config().numShards() + " shards)"));
             return;
         }
-        host.submitInternal(ShardGroupStateMachine.deleteShard(request.shard(), request.handoff()), outcome -> {
+        byte[] command = GroupCodec.encode(new GroupCommand.DeleteShard(request.shard(), request.handoff()));
+        host.submitInternal(command, outcome -> {
             if (outcome instanceof RsmOutcome.Ok ok) {
-                reply.accept(DeleteShardResponse.of(ShardGroupStateMachine.reply(ok.reply())
+                reply.accept(DeleteShardResponse.of(GroupCodec.decodeReply(ok.reply())
                         == ShardGroupStateMachine.Reply.NOT_READY ? MigrationStatus.NOT_READY : MigrationStatus.OK));
             } else if (outcome instanceof RsmOutcome.WrongLeader wl) {
                 reply.accept(DeleteShardResponse.wrongLeader(hint(wl)));

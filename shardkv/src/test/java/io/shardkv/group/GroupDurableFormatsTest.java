@@ -33,14 +33,16 @@ class GroupDurableFormatsTest {
     private static final String NEXT_CONFIG = """
             0100000000000000020000000400000001000000020000000200000001000000020000000100000001000467313a3100
             00000200000002000467323a31000467323a32""";
-    private static final String CLIENT_PUT = "020000000000000007000000000000000100000000000000010000000f01000000026b31000000036f6e6500";
+    private static final String CLIENT_PUT = """
+            020000000000000007000000000000000100000000000000010000000f01000000026b31000000036f6e6500""";
     private static final String CLIENT_CAS = """
             020000000000000007000000000000000200000000000000010000001704000000026b300000000374776f0100000004
             6e6f6e65""";
     private static final String INSTALL_WHOLE_SHARD = """
             0300000000000000020000000100000000000000020000000001000000026b31000000036f6e65010000002e00000001
             000000000000000700000000000000000000000000000001000000010000000000000001000000020000""";
-    private static final String INSTALL_FIRST_CHUNK = "0300000000000000020000000200000000000000020000000001000000026b340000000574687265650000000000";
+    private static final String INSTALL_FIRST_CHUNK = """
+            0300000000000000020000000200000000000000020000000001000000026b340000000574687265650000000000""";
     private static final String INSTALL_SECOND_CHUNK = """
             03000000000000000200000002000000000000000201000000026b3400000001000000026b3800000004666f75720000
             000000""";
@@ -107,64 +109,68 @@ class GroupDurableFormatsTest {
         return groups;
     }
 
-    private byte[] apply(ShardGroupStateMachine sm, byte[] command) {
-        return sm.apply(++index, 0, command);
+    private byte[] apply(ShardGroupStateMachine sm, GroupCommand command) {
+        return sm.apply(++index, 0, GroupCodec.encode(command));
     }
 
-    /** Drives both groups to the pinned images' states; returns the commands it applied, by name. */
-    private Map<String, byte[]> reachPinnedStates() {
-        Map<String, byte[]> commands = new TreeMap<>();
-        commands.put("next config", ShardGroupStateMachine.nextConfig(c2));
-        commands.put("client put", ShardGroupStateMachine.clientWrite(put));
-        commands.put("client cas", ShardGroupStateMachine.clientWrite(cas));
-        apply(one, ShardGroupStateMachine.nextConfig(c1));
-        apply(two, ShardGroupStateMachine.nextConfig(c1));
+    private ShardGroupStateMachine.Reply applyOwn(ShardGroupStateMachine sm, GroupCommand command) {
+        return GroupCodec.decodeReply(apply(sm, command));
+    }
+
+    /** Drives both groups to the pinned images' states; returns the commands of the pinned bytes, by name. */
+    private Map<String, GroupCommand> reachPinnedStates() {
+        Map<String, GroupCommand> commands = new TreeMap<>();
+        commands.put("next config", new GroupCommand.NextConfig(c2));
+        commands.put("client put", new GroupCommand.ClientWrite(put));
+        commands.put("client cas", new GroupCommand.ClientWrite(cas));
+        apply(one, new GroupCommand.NextConfig(c1));
+        apply(two, new GroupCommand.NextConfig(c1));
         apply(one, commands.get("client put"));
         apply(one, commands.get("client cas"));
-        apply(one, ShardGroupStateMachine.clientWrite(
-                new KvRequest(8, 1, 1, KvOp.APPEND, bytes(keyIn(2, 1)), bytes("three"), null)));
-        apply(one, ShardGroupStateMachine.clientWrite(
-                new KvRequest(8, 2, 1, KvOp.PUT, bytes(keyIn(2, 2)), bytes("four"), null)));
-        apply(one, ShardGroupStateMachine.clientWrite(
-                new KvRequest(8, 3, 1, KvOp.PUT, bytes(keyIn(0, 0)), bytes("five"), null)));
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 1, 1, KvOp.APPEND, bytes(keyIn(2, 1)), bytes("three"),
+                null)));
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 2, 1, KvOp.PUT, bytes(keyIn(2, 2)), bytes("four"),
+                null)));
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 3, 1, KvOp.PUT, bytes(keyIn(0, 0)), bytes("five"),
+                null)));
         apply(one, commands.get("next config"));
         apply(two, commands.get("next config"));
-        ShardGroupStateMachine.Chunk whole = (ShardGroupStateMachine.Chunk) one.pull(1, 2, null, 1 << 20);
-        commands.put("install whole shard", ShardGroupStateMachine.installChunk(2, 1, 2, null, whole));
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED,
-                ShardGroupStateMachine.reply(apply(two, commands.get("install whole shard"))));
-        ShardGroupStateMachine.Chunk first = (ShardGroupStateMachine.Chunk) one.pull(2, 2, null, 1);
-        commands.put("install first chunk", ShardGroupStateMachine.installChunk(2, 2, 2, null, first));
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED,
-                ShardGroupStateMachine.reply(apply(two, commands.get("install first chunk"))));
+        PullAnswer.Chunk whole = (PullAnswer.Chunk) one.pull(1, 2, null, 1 << 20);
+        commands.put("install whole shard", new GroupCommand.InstallChunk(2, 1, 2, null, whole));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, applyOwn(two, commands.get("install whole shard")));
+        PullAnswer.Chunk first = (PullAnswer.Chunk) one.pull(2, 2, null, 1);
+        commands.put("install first chunk", new GroupCommand.InstallChunk(2, 2, 2, null, first));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, applyOwn(two, commands.get("install first chunk")));
         Key cursor = two.pullTasks().get(0).cursor();
-        ShardGroupStateMachine.Chunk second = (ShardGroupStateMachine.Chunk) one.pull(2, 2, cursor, 1);
-        commands.put("install second chunk", ShardGroupStateMachine.installChunk(2, 2, 2, cursor, second));
-        commands.put("gc done", ShardGroupStateMachine.gcDone(1, 2));
-        commands.put("delete shard", ShardGroupStateMachine.deleteShard(1, 2));
+        PullAnswer.Chunk second = (PullAnswer.Chunk) one.pull(2, 2, cursor, 1);
+        commands.put("install second chunk", new GroupCommand.InstallChunk(2, 2, 2, cursor, second));
+        commands.put("gc done", new GroupCommand.GcDone(1, 2));
+        commands.put("delete shard", new GroupCommand.DeleteShard(1, 2));
         return commands;
     }
 
     @Test
     void logCommandsKeepTheirBytes() {
-        Map<String, byte[]> commands = reachPinnedStates();
-        Map<String, String> pinned = Map.of("next config", NEXT_CONFIG, "client put", CLIENT_PUT, "client cas", CLIENT_CAS,
-                "install whole shard", INSTALL_WHOLE_SHARD, "install first chunk", INSTALL_FIRST_CHUNK,
-                "install second chunk", INSTALL_SECOND_CHUNK, "gc done", GC_DONE, "delete shard", DELETE_SHARD);
+        Map<String, GroupCommand> commands = reachPinnedStates();
+        Map<String, String> pinned = Map.of("next config", NEXT_CONFIG, "client put", CLIENT_PUT,
+                "client cas", CLIENT_CAS, "install whole shard", INSTALL_WHOLE_SHARD,
+                "install first chunk", INSTALL_FIRST_CHUNK, "install second chunk", INSTALL_SECOND_CHUNK,
+                "gc done", GC_DONE, "delete shard", DELETE_SHARD);
         assertEquals(pinned.keySet(), commands.keySet());
         pinned.forEach((name, hex) -> {
-            assertArrayEquals(unhex(hex), commands.get(name), name + " encodes differently");
-            assertArrayEquals(unhex(hex), GroupCodec.encode(GroupCodec.decode(unhex(hex))), name + " decodes differently");
+            assertArrayEquals(unhex(hex), GroupCodec.encode(commands.get(name)), name + " encodes differently");
+            assertArrayEquals(unhex(hex), GroupCodec.encode(GroupCodec.decode(unhex(hex))),
+                    name + " decodes differently");
         });
     }
 
     @Test
     void repliesKeepTheirBytes() {
         reachPinnedStates();
-        assertArrayEquals(new byte[] {1}, apply(one, ShardGroupStateMachine.nextConfig(c2)), "IGNORED");
-        assertArrayEquals(new byte[] {2}, apply(one, ShardGroupStateMachine.nextConfig(c2.next(c2.shards(),
-                c2.groups()))), "NOT_READY: group 1 still holds shards group 2 has to pull");
-        assertArrayEquals(new byte[] {0}, apply(one, ShardGroupStateMachine.deleteShard(1, 2)), "APPLIED");
+        assertArrayEquals(new byte[] {1}, apply(one, new GroupCommand.NextConfig(c2)), "IGNORED");
+        assertArrayEquals(new byte[] {2}, apply(one, new GroupCommand.NextConfig(c2.next(c2.shards(), c2.groups()))),
+                "NOT_READY: group 1 still holds shards group 2 has to pull");
+        assertArrayEquals(new byte[] {0}, apply(one, new GroupCommand.DeleteShard(1, 2)), "APPLIED");
     }
 
     @Test
@@ -176,7 +182,7 @@ class GroupDurableFormatsTest {
 
     @Test
     void pinnedImagesRestoreAndTheMigrationGoesOnFromThem() throws IOException {
-        Map<String, byte[]> commands = reachPinnedStates();
+        Map<String, GroupCommand> commands = reachPinnedStates();
         ShardGroupStateMachine restoredOne = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
         ShardGroupStateMachine restoredTwo = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
         restoredOne.restore(new ByteArrayInputStream(unhex(IMAGE_OF_GROUP_1)));
@@ -192,16 +198,14 @@ class GroupDurableFormatsTest {
             assertEquals(one.keys(s), restoredOne.keys(s), "group 1, shard " + s);
             assertEquals(two.keys(s), restoredTwo.keys(s), "group 2, shard " + s);
         }
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
-                restoredTwo.apply(1, 0, commands.get("install second chunk"))));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, applyOwn(restoredTwo, commands.get("install second chunk")));
         Key cursor = restoredTwo.pullTasks().get(0).cursor();
-        ShardGroupStateMachine.Chunk sessions = (ShardGroupStateMachine.Chunk) restoredOne.pull(2, 2, cursor, 1 << 20);
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
-                restoredTwo.apply(2, 0, ShardGroupStateMachine.installChunk(2, 2, 2, cursor, sessions))));
+        PullAnswer.Chunk sessions = (PullAnswer.Chunk) restoredOne.pull(2, 2, cursor, 1 << 20);
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED,
+                applyOwn(restoredTwo, new GroupCommand.InstallChunk(2, 2, 2, cursor, sessions)));
         assertEquals(ShardState.SERVING, restoredTwo.state(2));
         assertEquals(2, restoredTwo.keys(2));
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(
-                restoredOne.apply(1, 0, commands.get("delete shard"))));
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, applyOwn(restoredOne, commands.get("delete shard")));
         assertNull(restoredOne.state(1), "the deletion applies to the restored copy");
     }
 }
