@@ -143,8 +143,8 @@ public final class ControllerStateMachine implements StateMachine {
             if (shards != numShards) {
                 throw new IllegalStateException("snapshot has " + shards + " shards, this controller " + numShards);
             }
-            int count = in.readInt();
-            List<Config> list = new ArrayList<>(count);
+            int count = DataFormat.readCount(in, "configurations");
+            List<Config> list = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 list.add(ConfigCodec.read(in));
             }
