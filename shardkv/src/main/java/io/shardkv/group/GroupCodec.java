@@ -1,7 +1,9 @@
 package io.shardkv.group;
 
+import static io.shardkv.rpc.codec.DataFormat.enumAt;
 import static io.shardkv.rpc.codec.DataFormat.read;
 import static io.shardkv.rpc.codec.DataFormat.readBytes;
+import static io.shardkv.rpc.codec.DataFormat.readCount;
 import static io.shardkv.rpc.codec.DataFormat.write;
 import static io.shardkv.rpc.codec.DataFormat.writeBytes;
 
@@ -106,7 +108,8 @@ final class GroupCodec {
                 }
                 case GC_DONE -> new GroupCommand.GcDone(in.readInt(), in.readLong());
                 case DELETE_SHARD -> new GroupCommand.DeleteShard(in.readInt(), in.readLong());
-                default -> throw new IOException("unknown shard group command " + kind);
+                default -> throw new IOException("shard group command tag " + kind + " is not one of " + NEXT_CONFIG
+                        + " to " + DELETE_SHARD + " (NEXT_CONFIG, CLIENT_WRITE, INSTALL_CHUNK, GC_DONE, DELETE_SHARD)");
             };
         });
     }
@@ -115,8 +118,12 @@ final class GroupCodec {
         return new byte[] {(byte) reply.ordinal()};
     }
 
+    /** Reads what {@link #encodeReply} wrote; anything else is an {@link IllegalStateException} naming it. */
     static ShardGroupStateMachine.Reply decodeReply(byte[] bytes) {
-        return ShardGroupStateMachine.Reply.values()[bytes[0]];
+        if (bytes.length != 1) {
+            throw new IllegalStateException("a shard group reply is 1 byte, not " + bytes.length);
+        }
+        return enumAt(ShardGroupStateMachine.Reply.values(), Byte.toUnsignedInt(bytes[0]), "shard group reply");
     }
 
     static void writeEntries(DataOutputStream out, Collection<Map.Entry<Key, byte[]>> entries) throws IOException {
@@ -135,10 +142,7 @@ final class GroupCodec {
 
     /** Reads what {@link #writeEntries} wrote into {@code sink}, entry by entry. */
     static void readEntries(DataInputStream in, BiConsumer<Key, byte[]> sink) throws IOException {
-        int count = in.readInt();
-        if (count < 0) {
-            throw new IOException("negative entry count " + count);
-        }
+        int count = readCount(in, "entries");
         for (int i = 0; i < count; i++) {
             Key key = new Key(readBytes(in));
             sink.accept(key, readBytes(in));

@@ -108,7 +108,8 @@ final class GroupSnapshot {
      * data is let go before the next one is read, so a restore never holds two whole states.
      *
      * @param newSessions an empty session table as the group makes them, for each shard read
-     * @throws IOException if the image is of another version, group or shard count, or cut short
+     * @throws IOException if the image is of another version, group or shard count, cut short, or
+     *                     holds a shard state or a count that cannot be
      */
     static void restore(InputStream image, GroupState state, Supplier<SessionTable> newSessions) throws IOException {
         DataInputStream in = new DataInputStream(image);
@@ -127,20 +128,22 @@ final class GroupSnapshot {
             state.holders[i] = in.readBoolean()
                     ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
             state.shards[i] = null; // the replaced shard's data can go before the new one is read
-            state.shards[i] = readShard(in, newSessions);
+            state.shards[i] = readShard(in, i, newSessions);
         }
         state.deletions.clear();
-        for (int n = in.readInt(); n > 0; n--) {
+        for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
             state.deletions.add(new ShardGroupStateMachine.GcTask(in.readInt(), in.readLong(), in.readInt(),
                     ConfigCodec.readServers(in)));
         }
     }
 
-    private static Shard readShard(DataInputStream in, Supplier<SessionTable> newSessions) throws IOException {
+    private static Shard readShard(DataInputStream in, int shard, Supplier<SessionTable> newSessions)
+            throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        Shard s = new Shard(ShardState.values()[in.readByte()], newSessions.get());
+        ShardState state = DataFormat.readEnum(in, ShardState.values(), "shard " + shard + "'s state");
+        Shard s = new Shard(state, newSessions.get());
         s.handoff = in.readLong();
         s.peer = in.readInt();
         s.peerServers = ConfigCodec.readServers(in);
