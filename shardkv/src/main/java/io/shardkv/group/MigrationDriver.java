@@ -71,8 +71,8 @@ public final class MigrationDriver {
     private volatile long installedBytes;
     private long lastPollMillis = Long.MIN_VALUE / 2;
 
-    public MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
-                           LongSupplier clockMillis) {
+    MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
+                    LongSupplier clockMillis) {
         this.machine = machine;
         this.host = host;
         this.peers = peers;
@@ -81,7 +81,7 @@ public final class MigrationDriver {
     }
 
     /** Called periodically on the node's thread: starts whatever step is due and not in flight. */
-    public void tick() {
+    void tick() {
         if (!host.isLeader()) {
             // Callbacks of steps started while leading find their tokens gone and stop.
             pulls.clear();
@@ -146,7 +146,7 @@ public final class MigrationDriver {
     }
 
     /** Key and value bytes this replica installed from other groups while it led (any thread). */
-    public long installedBytes() {
+    long installedBytes() {
         return installedBytes;
     }
 
