@@ -58,9 +58,11 @@ class CommandLineErrorsTest {
 
     @Test
     void anUnreachableClusterFailsWithinTheTimeout() {
-        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "get", "k"), Main.FAILED, "TIMEOUT");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "get", "k"), Main.FAILED,
+                "shardkv: ERR UNAVAILABLE GET could not be sent to any group within 1000 ms: no configuration from the"
+                        + " controllers");
         assertOneLineError(run("admin", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "query"), Main.FAILED,
-                "the controller did not answer");
+                "the controller did not answer within 1000 ms");
     }
 
     @Test
