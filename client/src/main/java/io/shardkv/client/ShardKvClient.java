@@ -70,7 +70,7 @@ public final class ShardKvClient implements AutoCloseable {
     /** A view of this client whose calls give up after {@code callTimeout}; it shares the connections. */
     public ShardKvClient withTimeout(Duration callTimeout) {
         if (callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + callTimeout);
+            throw new IllegalArgumentException("callTimeout must be positive, was " + callTimeout.toMillis() + " ms");
         }
         return new ShardKvClient(core, callTimeout);
     }
@@ -137,32 +137,32 @@ public final class ShardKvClient implements AutoCloseable {
 
     /** The value of {@code key}, or null if it has none. */
     public String get(String key) {
-        byte[] v = get(utf8(key));
+        byte[] v = get(utf8(key, "key"));
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
     /** Sets {@code key} to {@code value}. */
     public void put(String key, String value) {
-        put(utf8(key), utf8(value));
+        put(utf8(key, "key"), utf8(value, "value"));
     }
 
     /** Appends {@code value} to {@code key}'s value (an absent key counts as empty). */
     public void append(String key, String value) {
-        append(utf8(key), utf8(value));
+        append(utf8(key, "key"), utf8(value, "value"));
     }
 
     /** Deletes {@code key}; true if it had a value. */
     public boolean delete(String key) {
-        return delete(utf8(key));
+        return delete(utf8(key, "key"));
     }
 
     /** Sets {@code key} to {@code value} if its value is {@code expected} (null: absent); true if it did. */
     public boolean compareAndSet(String key, String expected, String value) {
-        return compareAndSet(utf8(key), expected == null ? null : utf8(expected), utf8(value));
+        return compareAndSet(utf8(key, "key"), expected == null ? null : utf8(expected, "expected"), utf8(value, "value"));
     }
 
-    private static byte[] utf8(String s) {
-        return Objects.requireNonNull(s, "key and value must not be null").getBytes(StandardCharsets.UTF_8);
+    private static byte[] utf8(String s, String name) {
+        return Objects.requireNonNull(s, name).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Closes every connection of this client and of its views; calls in flight fail with {@code CLOSED}. */

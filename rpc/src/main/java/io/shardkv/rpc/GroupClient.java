@@ -57,7 +57,13 @@ public final class GroupClient implements AutoCloseable {
                        Duration retryPause) {
         this.transport = Objects.requireNonNull(transport, "transport");
         if (servers.isEmpty()) {
-            throw new IllegalArgumentException("a group needs at least one server");
+            throw new IllegalArgumentException("servers is empty: a group needs at least one server");
+        }
+        if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+            throw new IllegalArgumentException("attemptTimeout must be positive, was " + attemptTimeout.toMillis() + " ms");
+        }
+        if (retryPause.isNegative()) {
+            throw new IllegalArgumentException("retryPause must be 0 or more, was " + retryPause.toMillis() + " ms");
         }
         this.servers = List.copyOf(servers);
         for (InetSocketAddress a : servers) {

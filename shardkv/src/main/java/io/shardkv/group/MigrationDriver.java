@@ -43,8 +43,13 @@ public final class MigrationDriver {
             if (chunkBytes < 1) {
                 throw new IllegalArgumentException("chunkBytes must be >= 1, was " + chunkBytes);
             }
-            if (pollInterval.isNegative() || pollInterval.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
-                throw new IllegalArgumentException("pollInterval and stallTimeout must be positive");
+            requirePositive("pollInterval", pollInterval);
+            requirePositive("stallTimeout", stallTimeout);
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d.toMillis() + " ms");
             }
         }
     }

@@ -73,6 +73,9 @@ final class ShardGroupStateMachine implements StateMachine {
         if (gid <= Config.NO_GROUP) {
             throw new IllegalArgumentException("group id must be > 0, was " + gid);
         }
+        if (numShards < 1) {
+            throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+        }
         this.state = new GroupState(gid, numShards);
         this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.maxUnacked = maxUnacked;
