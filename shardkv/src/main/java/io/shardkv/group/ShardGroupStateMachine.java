@@ -175,7 +175,21 @@ final class ShardGroupStateMachine implements StateMachine {
             fresh.session().record(r.seq(), reply);
             return reply;
         }
-        return KvCommands.reply(KvStatus.BAD_REQUEST, null);
+        return KvCommands.refusal(refusal(a, r));
+    }
+
+    /** Why a shard's session table did not admit {@code r}: nothing was applied. */
+    private String refusal(SessionTable.Admission a, KvRequest r) {
+        String client = "client " + Long.toUnsignedString(r.clientId());
+        if (a instanceof SessionTable.TooManyUnacked t) {
+            return client + " has " + t.limit() + " unacknowledged writes to shard "
+                    + Shards.shardOf(r.key(), state.numShards) + ", the most it may; wait for replies";
+        }
+        if (a instanceof SessionTable.Stale) {
+            return client + "'s write " + r.seq() + " was acknowledged before: its reply is no longer kept";
+        }
+        return client + "'s session in shard " + Shards.shardOf(r.key(), state.numShards) + " expired: write "
+                + r.seq() + " may have been applied before, so it is not applied now";
     }
 
     private Reply takeConfig(Config next, long now) {

@@ -285,6 +285,28 @@ class ShardGroupStateMachineTest {
     }
 
     @Test
+    void aWriteTheShardsSessionTableRefusesSaysWhy() {
+        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 2);
+        take(sm, config(1, 1, 1, 1));
+        String key = keyIn(0);
+        assertEquals(KvStatus.OK, append(sm, 7, 1, 1, key).status());
+        assertEquals(KvStatus.OK, append(sm, 7, 2, 1, key).status());
+        KvResponse tooMany = append(sm, 7, 3, 1, key);
+        assertEquals(KvStatus.BAD_REQUEST, tooMany.status());
+        assertEquals("client 7 has 2 unacknowledged writes to shard 0, the most it may; wait for replies",
+                tooMany.message());
+        KvResponse stale = append(sm, 7, 1, 3, key);
+        assertEquals(KvStatus.BAD_REQUEST, stale.status());
+        assertEquals("client 7's write 1 was acknowledged before: its reply is no longer kept", stale.message());
+    }
+
+    /** Client {@code client}'s append {@code seq}, having acknowledged every write below {@code lowestUnacked}. */
+    private KvResponse append(ShardGroupStateMachine sm, long client, long seq, long lowestUnacked, String key) {
+        KvRequest r = new KvRequest(client, seq, lowestUnacked, KvOp.APPEND, bytes(key), bytes("x"), null);
+        return KvCommands.decodeReply(sm.apply(++index, 0, GroupCodec.encode(new GroupCommand.ClientWrite(r))));
+    }
+
+    @Test
     void aGroupThatGetsBackWhatItStillHoldsServesItWithoutPulling() {
         take(a, config(1, 1, 1, 1));
         put(a, 7, 1, keyIn(0), "mine");
