@@ -34,7 +34,8 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
         requirePositive("attemptTimeout", attemptTimeout);
     }
 
-    private static void requirePositive(String name, Duration timeout) {
+    /** Also checks {@link ShardKvClient#withTimeout}'s timeout. */
+    static void requirePositive(String name, Duration timeout) {
         Objects.requireNonNull(timeout, name);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + timeout.toMillis() + " ms");

@@ -69,9 +69,7 @@ public final class ShardKvClient implements AutoCloseable {
 
     /** A view of this client whose calls give up after {@code callTimeout}; it shares the connections. */
     public ShardKvClient withTimeout(Duration callTimeout) {
-        if (callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new IllegalArgumentException("callTimeout must be positive, was " + callTimeout.toMillis() + " ms");
-        }
+        ClientConfig.requirePositive("callTimeout", callTimeout);
         return new ShardKvClient(core, callTimeout);
     }
 

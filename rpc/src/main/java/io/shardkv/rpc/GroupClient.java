@@ -59,9 +59,7 @@ public final class GroupClient implements AutoCloseable {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("servers is empty: a group needs at least one server");
         }
-        if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
-            throw new IllegalArgumentException("attemptTimeout must be positive, was " + attemptTimeout.toMillis() + " ms");
-        }
+        TransportConfig.requirePositive("attemptTimeout", attemptTimeout);
         if (retryPause.isNegative()) {
             throw new IllegalArgumentException("retryPause must be 0 or more, was " + retryPause.toMillis() + " ms");
         }
