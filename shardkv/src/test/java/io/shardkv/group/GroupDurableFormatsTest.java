@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,8 +77,8 @@ class GroupDurableFormatsTest {
     private final ShardGroupStateMachine two = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
     private final Config c1 = Config.initial(SHARDS).next(new int[] {1, 1, 1, 1}, groups(1));
     private final Config c2 = c1.next(new int[] {1, 2, 2, 1}, groups(1, 2));
-    private final KvRequest put = new KvRequest(7, 1, 1, KvOp.PUT, bytes(keyIn(1, 0)), bytes("one"), null);
-    private final KvRequest cas = new KvRequest(7, 2, 1, KvOp.CAS, bytes(keyIn(2, 0)), bytes("two"), bytes("none"));
+    private final KvRequest put = new KvRequest(7, 1, 1, KvOp.PUT, bytes("k1"), bytes("one"), null);
+    private final KvRequest cas = new KvRequest(7, 2, 1, KvOp.CAS, bytes("k0"), bytes("two"), bytes("none"));
     private long index;
 
     private static byte[] bytes(String s) {
@@ -86,14 +87,6 @@ class GroupDurableFormatsTest {
 
     private static byte[] unhex(String pinned) {
         return HexFormat.of().parseHex(pinned.replaceAll("\\s", ""));
-    }
-
-    private static String keyIn(int shard, int n) {
-        for (int i = 0, found = 0; ; i++) {
-            if (Shards.shardOf(bytes("k" + i), SHARDS) == shard && found++ == n) {
-                return "k" + i;
-            }
-        }
     }
 
     /** Groups {@code gids}; group g has g servers, named g:1 to g:g with the group's number for g. */
@@ -117,8 +110,13 @@ class GroupDurableFormatsTest {
         return GroupCodec.decodeReply(apply(sm, command));
     }
 
-    /** Drives both groups to the pinned images' states; returns the commands of the pinned bytes, by name. */
+    /**
+     * Drives both groups to the pinned images' states; returns the commands of the pinned bytes, by
+     * name. Of 4 shards, k2 is in shard 0, k1 in shard 1, and k0, k4, k8 in shard 2.
+     */
     private Map<String, GroupCommand> reachPinnedStates() {
+        assertEquals(List.of(0, 1, 2, 2, 2), Stream.of("k2", "k1", "k0", "k4", "k8")
+                .map(k -> Shards.shardOf(bytes(k), SHARDS)).toList());
         Map<String, GroupCommand> commands = new TreeMap<>();
         commands.put("next config", new GroupCommand.NextConfig(c2));
         commands.put("client put", new GroupCommand.ClientWrite(put));
@@ -127,11 +125,11 @@ class GroupDurableFormatsTest {
         apply(two, new GroupCommand.NextConfig(c1));
         apply(one, commands.get("client put"));
         apply(one, commands.get("client cas"));
-        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 1, 1, KvOp.APPEND, bytes(keyIn(2, 1)), bytes("three"),
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 1, 1, KvOp.APPEND, bytes("k4"), bytes("three"),
                 null)));
-        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 2, 1, KvOp.PUT, bytes(keyIn(2, 2)), bytes("four"),
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 2, 1, KvOp.PUT, bytes("k8"), bytes("four"),
                 null)));
-        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 3, 1, KvOp.PUT, bytes(keyIn(0, 0)), bytes("five"),
+        apply(one, new GroupCommand.ClientWrite(new KvRequest(8, 3, 1, KvOp.PUT, bytes("k2"), bytes("five"),
                 null)));
         apply(one, commands.get("next config"));
         apply(two, commands.get("next config"));
