@@ -26,12 +26,19 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
 
     public ClientConfig {
         if (controllers.isEmpty()) {
-            throw new IllegalArgumentException("at least one controller address is needed");
+            throw new IllegalArgumentException("controllers is empty: at least one controller address is needed");
         }
         controllers = List.copyOf(controllers);
         Objects.requireNonNull(clusterId, "clusterId");
-        if (callTimeout.isNegative() || callTimeout.isZero() || attemptTimeout.isNegative() || attemptTimeout.isZero()) {
-            throw new IllegalArgumentException("timeouts must be positive");
+        requirePositive("callTimeout", callTimeout);
+        requirePositive("attemptTimeout", attemptTimeout);
+    }
+
+    /** Also checks {@link ShardKvClient#withTimeout}'s timeout. */
+    static void requirePositive(String name, Duration timeout) {
+        Objects.requireNonNull(timeout, name);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + timeout.toMillis() + " ms");
         }
     }
 

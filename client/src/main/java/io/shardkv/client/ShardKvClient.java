@@ -1,13 +1,10 @@
 package io.shardkv.client;
 
 import io.shardkv.rpc.ClientSession;
-import io.shardkv.rpc.GroupClient;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
-import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
-import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
@@ -18,10 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A client of a shardkv cluster: linearizable get, put, append, delete and compare-and-set on
@@ -31,18 +25,15 @@ import java.util.concurrent.TimeoutException;
  * <p>It routes each key by the controller's configuration (cached), follows leader hints, asks
  * the controller again when a group answers {@code WRONG_GROUP}, and retries with the same
  * session and seq, so a write is applied once however often it is sent. A call that has no
- * outcome within its timeout fails with a {@link ShardKvException} of kind {@code TIMEOUT}.
+ * outcome within its timeout fails with a {@link ShardKvException}: {@code TIMEOUT} if the request
+ * reached a group (a write may have been applied), {@code UNAVAILABLE} if it never could (it was
+ * not). {@link ShardKvException.Kind} lists every failure.
  *
  * <p>Thread-safe: share one instance; calls from many threads are pipelined over one connection
  * per server. {@link #withTimeout} gives a view with another per-call timeout over the same
  * connections; closing any view closes them all.
  */
 public final class ShardKvClient implements AutoCloseable {
-
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(10);
-    private static final Duration MAX_BACKOFF = Duration.ofMillis(200);
-    /** How long one group is tried before the configuration is asked again (it may have moved the key). */
-    private static final Duration GROUP_DEADLINE = Duration.ofSeconds(2);
 
     /** What every view shares. */
     private static final class Core {
@@ -78,9 +69,7 @@ public final class ShardKvClient implements AutoCloseable {
 
     /** A view of this client whose calls give up after {@code callTimeout}; it shares the connections. */
     public ShardKvClient withTimeout(Duration callTimeout) {
-        if (callTimeout.isNegative() || callTimeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + callTimeout);
-        }
+        ClientConfig.requirePositive("callTimeout", callTimeout);
         return new ShardKvClient(core, callTimeout);
     }
 
@@ -146,32 +135,32 @@ public final class ShardKvClient implements AutoCloseable {
 
     /** The value of {@code key}, or null if it has none. */
     public String get(String key) {
-        byte[] v = get(utf8(key));
+        byte[] v = get(utf8(key, "key"));
         return v == null ? null : new String(v, StandardCharsets.UTF_8);
     }
 
     /** Sets {@code key} to {@code value}. */
     public void put(String key, String value) {
-        put(utf8(key), utf8(value));
+        put(utf8(key, "key"), utf8(value, "value"));
     }
 
     /** Appends {@code value} to {@code key}'s value (an absent key counts as empty). */
     public void append(String key, String value) {
-        append(utf8(key), utf8(value));
+        append(utf8(key, "key"), utf8(value, "value"));
     }
 
     /** Deletes {@code key}; true if it had a value. */
     public boolean delete(String key) {
-        return delete(utf8(key));
+        return delete(utf8(key, "key"));
     }
 
     /** Sets {@code key} to {@code value} if its value is {@code expected} (null: absent); true if it did. */
     public boolean compareAndSet(String key, String expected, String value) {
-        return compareAndSet(utf8(key), expected == null ? null : utf8(expected), utf8(value));
+        return compareAndSet(utf8(key, "key"), expected == null ? null : utf8(expected, "expected"), utf8(value, "value"));
     }
 
-    private static byte[] utf8(String s) {
-        return Objects.requireNonNull(s, "key and value must not be null").getBytes(StandardCharsets.UTF_8);
+    private static byte[] utf8(String s, String name) {
+        return Objects.requireNonNull(s, name).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Closes every connection of this client and of its views; calls in flight fail with {@code CLOSED}. */
@@ -185,99 +174,22 @@ public final class ShardKvClient implements AutoCloseable {
         core.transport.close();
     }
 
-    // ------------------------------------------------------------------ the call loop
+    // ------------------------------------------------------------------ calls
 
     private CompletableFuture<KvResponse> call(KvOp op, byte[] key, byte[] value, byte[] expected) {
         Objects.requireNonNull(key, "key");
-        CompletableFuture<KvResponse> result = new CompletableFuture<>();
         if (core.closed) {
-            result.completeExceptionally(new ShardKvException(ShardKvException.Kind.CLOSED, "the client is closed"));
-            return result;
+            return CompletableFuture.failedFuture(new ShardKvException(ShardKvException.Kind.CLOSED,
+                    "the client is closed"));
         }
         ClientSession session = core.session;
         long seq = op == KvOp.GET ? 0 : session.begin();
         KvRequest request = new KvRequest(session.clientId(), seq, session.lowestUnacked(), op, key, value, expected);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<KvResponse> result = new KvCall(core.router, () -> core.closed, request, timeout).start();
         if (seq != 0) {
             result.whenComplete((r, e) -> session.end(seq));
         }
-        core.router.config().whenComplete((config, error) -> {
-            if (error != null) {
-                retryAfterRefresh(request, deadline, Config.initial(1), MIN_BACKOFF, result);
-            } else {
-                attempt(request, deadline, config, MIN_BACKOFF, result);
-            }
-        });
         return result;
-    }
-
-    private void attempt(KvRequest request, long deadline, Config config, Duration backoff,
-                         CompletableFuture<KvResponse> result) {
-        if (result.isDone()) {
-            return;
-        }
-        if (core.closed) {
-            result.completeExceptionally(new ShardKvException(ShardKvException.Kind.CLOSED, "the client is closed"));
-            return;
-        }
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            result.completeExceptionally(new ShardKvException(ShardKvException.Kind.TIMEOUT, request.op()
-                    + " gave no outcome within " + timeout.toMillis() + " ms"));
-            return;
-        }
-        int gid = config.groupOf(Shards.shardOf(request.key(), config.numShards()));
-        if (gid == Config.NO_GROUP) {
-            retryAfterRefresh(request, deadline, config, backoff, result);
-            return;
-        }
-        GroupClient group = core.router.group(config.groups().get(gid));
-        Duration groupDeadline = Duration.ofNanos(Math.min(remaining, GROUP_DEADLINE.toNanos()));
-        group.call(request, groupDeadline, ShardKvClient::classify).whenComplete((r, error) -> {
-            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            if (cause instanceof TimeoutException) {
-                retryAfterRefresh(request, deadline, config, backoff, result);
-            } else if (cause != null) {
-                result.completeExceptionally(core.closed
-                        ? new ShardKvException(ShardKvException.Kind.CLOSED, "the client is closed", cause)
-                        : new ShardKvException(ShardKvException.Kind.TIMEOUT, "call failed: " + cause, cause));
-            } else if (r.status() == KvStatus.WRONG_GROUP) {
-                retryAfterRefresh(request, deadline, config, backoff, result);
-            } else if (r.status() == KvStatus.BAD_REQUEST) {
-                result.completeExceptionally(new ShardKvException(ShardKvException.Kind.BAD_REQUEST, r.message()));
-            } else if (r.status() == KvStatus.SESSION_EXPIRED) {
-                result.completeExceptionally(new ShardKvException(ShardKvException.Kind.SESSION_EXPIRED,
-                        "the cluster forgot this client's session; create a new client"));
-            } else {
-                result.complete(r);
-            }
-        });
-    }
-
-    /** The group did not own the key, or no group answered: after a pause, route by a newer configuration. */
-    private void retryAfterRefresh(KvRequest request, long deadline, Config stale, Duration backoff,
-                                   CompletableFuture<KvResponse> result) {
-        Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (result.isDone() || core.closed) {
-                attempt(request, deadline, stale, next, result);
-                return;
-            }
-            core.router.newerThan(stale).whenComplete((config, error) ->
-                    attempt(request, deadline, error == null ? config : stale, next, result));
-        });
-    }
-
-    /** Every status the servers decide is an answer here; leader hints are followed, timeouts retried. */
-    private static GroupClient.Step<KvResponse> classify(Object response) {
-        if (!(response instanceof KvResponse r)) {
-            return new GroupClient.Retry<>();
-        }
-        return switch (r.status()) {
-            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
-            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-            default -> new GroupClient.Done<>(r);
-        };
     }
 
     private static <T> T await(CompletableFuture<T> f) {
@@ -290,7 +202,7 @@ public final class ShardKvClient implements AutoCloseable {
             if (e.getCause() instanceof ShardKvException s) {
                 throw s;
             }
-            throw new ShardKvException(ShardKvException.Kind.TIMEOUT, "call failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("a call failed with an unexpected error: " + e.getCause(), e.getCause());
         }
     }
 }

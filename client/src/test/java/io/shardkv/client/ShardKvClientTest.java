@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.group.MigrationDriver;
@@ -16,7 +17,12 @@ import io.shardkv.linearizability.KvInput;
 import io.shardkv.linearizability.KvOutput;
 import io.shardkv.linearizability.LinearizabilityChecker;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerClerk;
+import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.ctrler.Shards;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -163,6 +169,14 @@ class ShardKvClientTest {
     }
 
     @Test
+    void aRequestTooBigToSendFailsAtOnceInsteadOfHanging() {
+        ShardKvException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(ShardKvException.class, () -> client.put(b("k"), new byte[17 << 20])));
+        assertEquals(ShardKvException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
+    }
+
+    @Test
     void aKeyWhoseGroupIsDownTimesOutAndOthersAreStillServed() throws Exception {
         Config config = cluster.query();
         String down = null;
@@ -185,6 +199,50 @@ class ShardKvClientTest {
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "the call must give up near its timeout");
         impatient.put(up, "served");
         assertEquals("served", client.get(up));
+    }
+
+    @Test
+    void unreachableControllersMakeACallUnavailableNotTimedOut() {
+        try (ShardKvClient nowhere = ShardKvClient.connect(ClientConfig.of(List.of("127.0.0.1:1"))
+                .withCallTimeout(Duration.ofSeconds(1)))) {
+            ShardKvException e = assertThrows(ShardKvException.class, () -> nowhere.put("k", "v"));
+            assertEquals(ShardKvException.Kind.UNAVAILABLE, e.kind());
+            assertTrue(e.getMessage().contains("PUT could not be sent to any group within 1000 ms: no configuration"
+                    + " from the controllers"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aShardNoGroupServesIsUnavailable() throws Exception {
+        Config none = cluster.leave(0, 1);
+        int shard = Shards.shardOf(b("k"), NSHARDS);
+        ShardKvException e = assertThrows(ShardKvException.class,
+                () -> client.withTimeout(Duration.ofSeconds(1)).put("k", "v"));
+        assertEquals(ShardKvException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().endsWith("no group serves shard " + shard + " in configuration " + none.num()),
+                e.getMessage());
+    }
+
+    @Test
+    void aGroupWhoseServersCannotBeAddressedIsUnavailableInsteadOfHanging() throws Exception {
+        Config withBadGroup;
+        try (Transport transport = Transport.create(TransportConfig.builder(ShardServerCluster.CLUSTER).build(),
+                Codec.builder().install(new CtrlerWireTypes()).build());
+             ControllerClerk admin = new ControllerClerk(transport, cluster.controllerAddresses())) {
+            withBadGroup = admin.join(Map.of(99, List.of("no-port-here"))).get(30, TimeUnit.SECONDS);
+        }
+        String key = null;
+        for (int i = 0; key == null; i++) {
+            if (withBadGroup.groupOf(Shards.shardOf(b("bad-" + i), NSHARDS)) == 99) {
+                key = "bad-" + i;
+            }
+        }
+        String unaddressable = key;
+        ShardKvException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(
+                ShardKvException.class, () -> client.withTimeout(Duration.ofSeconds(1)).put(unaddressable, "v")));
+        assertEquals(ShardKvException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("group 99 has servers [no-port-here] that cannot be addressed"),
+                e.getMessage());
     }
 
     @Test

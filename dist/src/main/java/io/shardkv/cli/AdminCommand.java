@@ -2,6 +2,7 @@ package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
 import io.shardkv.rpc.ctrler.Config;
+import io.shardkv.rpc.ctrler.ControllerException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,11 @@ final class AdminCommand {
             try {
                 config = call.apply(session).get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the controller did not answer: " + Main.oneLine(e.getCause()));
+                if (e.getCause() instanceof ControllerException refused) {
+                    throw new IllegalStateException("the controller refused: " + Main.oneLine(refused));
+                }
+                throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
+                        + " ms: " + Main.oneLine(e.getCause()));
             }
             print(spec.commandLine().getOut(), config);
             return 0;

@@ -22,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Run one operation, or with no operation read commands from stdin, one per line (pipe mode).",
             "Operations: get KEY | put KEY VALUE | append KEY VALUE | delete KEY | cas KEY EXPECTED NEW",
             "  (cas: EXPECTED '-' means the key must be absent).",
-            "Pipe-mode replies: OK | VALUE <value> | NIL | TRUE | FALSE | ERR <KIND> <message>."})
+            "Pipe-mode replies: OK | VALUE <value> | NIL | TRUE | FALSE | ERR <KIND> <message>,",
+            "  KIND one of TIMEOUT, UNAVAILABLE, BAD_REQUEST, SESSION_EXPIRED, CLOSED, INTERRUPTED (see the client's",
+            "  ShardKvException.Kind), or USAGE for a bad command line."})
 final class CliCommand implements Callable<Integer> {
 
     @Mixin

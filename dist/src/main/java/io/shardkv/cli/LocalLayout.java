@@ -43,8 +43,10 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         if (shards < 1) {
             throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
         }
-        if (basePort < 1024 || basePort + 10 * (groups + 1) + METRICS_OFFSET > 65_535) {
-            throw new IllegalArgumentException("--base-port must leave room for every process above 1024 and below 65536");
+        int highest = 65_535 - 10 * (groups + 1) - METRICS_OFFSET;
+        if (basePort < 1024 || basePort > highest) {
+            throw new IllegalArgumentException("--base-port must be 1024 to " + highest + " (room above it for "
+                    + groups + " groups and their metrics ports, below 65536), got " + basePort);
         }
     }
 

@@ -54,13 +54,18 @@ class CommandLineErrorsTest {
                 "--groups must be 1 to 9");
         assertOneLineError(run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
                 "expected one of [serial, parallel, g1]");
+        Result lowPort = run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
+        assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 64495 (room above it for 3 groups and"
+                + " their metrics ports, below 65536), got 80");
     }
 
     @Test
     void anUnreachableClusterFailsWithinTheTimeout() {
-        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "get", "k"), Main.FAILED, "TIMEOUT");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "get", "k"), Main.FAILED,
+                "shardkv: ERR UNAVAILABLE GET could not be sent to any group within 1000 ms: no configuration from the"
+                        + " controllers");
         assertOneLineError(run("admin", "--ctrl", "127.0.0.1:1", "--timeout", "1s", "query"), Main.FAILED,
-                "the controller did not answer");
+                "the controller did not answer within 1000 ms");
     }
 
     @Test

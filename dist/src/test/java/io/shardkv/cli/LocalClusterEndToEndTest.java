@@ -161,6 +161,12 @@ class LocalClusterEndToEndTest {
             assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,
                     "every group (controllers included) reports a leader:\n" + status);
             assertEquals("value-0and more", run("cli", "--dir", d, "get", "key-0").trim());
+            StringWriter refusal = new StringWriter();
+            CommandLine leave = Main.commandLine();
+            leave.setErr(new PrintWriter(refusal));
+            assertEquals(Main.FAILED, leave.execute("admin", "--dir", d, "leave", "--gid", "999"));
+            assertTrue(refusal.toString().contains("the controller refused: BAD_REQUEST: group 999 is not in the"
+                    + " configuration"), refusal.toString());
         } finally {
             run("local", "stop", "--dir", d);
         }

@@ -1,5 +1,6 @@
 package io.shardkv.rpc;
 
+import io.shardkv.rpc.codec.CodecException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,11 @@ public final class GroupClient implements AutoCloseable {
                        Duration retryPause) {
         this.transport = Objects.requireNonNull(transport, "transport");
         if (servers.isEmpty()) {
-            throw new IllegalArgumentException("a group needs at least one server");
+            throw new IllegalArgumentException("servers is empty: a group needs at least one server");
+        }
+        TransportConfig.requirePositive("attemptTimeout", attemptTimeout);
+        if (retryPause.isNegative()) {
+            throw new IllegalArgumentException("retryPause must be 0 or more, was " + retryPause.toMillis() + " ms");
         }
         this.servers = List.copyOf(servers);
         for (InetSocketAddress a : servers) {
@@ -75,7 +80,9 @@ public final class GroupClient implements AutoCloseable {
     /**
      * Sends {@code request} until {@code classify} says {@link Done} or {@link Fail}, or
      * {@code deadline} passes (then the future fails with {@link TimeoutException}). The request is
-     * resent unchanged, so it must be safe to repeat (e.g. carry a session and seq).
+     * resent unchanged, so it must be safe to repeat (e.g. carry a session and seq). A request that
+     * cannot be sent at all — its type is not registered, or it does not fit a frame — fails the
+     * future with that {@link IllegalArgumentException} or {@link CodecException}, never sent.
      */
     public <R> CompletableFuture<R> call(Object request, Duration deadline, Function<Object, Step<R>> classify) {
         CompletableFuture<R> result = new CompletableFuture<>();
@@ -91,7 +98,14 @@ public final class GroupClient implements AutoCloseable {
             return;
         }
         int target = leader;
-        connection(target).request(request, attemptTimeout).whenComplete((response, error) -> {
+        CompletableFuture<Object> answer;
+        try {
+            answer = connection(target).request(request, attemptTimeout);
+        } catch (IllegalArgumentException | CodecException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        answer.whenComplete((response, error) -> {
             Step<R> step = error != null ? new Retry<>() : classify.apply(response);
             if (step instanceof Done<R> done) {
                 result.complete(done.value());

@@ -143,9 +143,7 @@ public final class PeerConnection implements AutoCloseable {
      */
     public CompletableFuture<Object> request(Object request, Duration timeout) {
         Objects.requireNonNull(request, "request");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
-        }
+        TransportConfig.requirePositive("timeout", timeout);
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ConnectionLostException("connection to " + address + " is closed"));
         }

@@ -123,7 +123,8 @@ public record TransportConfig(
         }
     }
 
-    private static void requirePositive(String name, Duration value) {
+    /** Shared with the package's other settings (GroupClient, PeerConnection). */
+    static void requirePositive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be > 0, was " + value);

@@ -1,6 +1,8 @@
 package io.shardkv.ctrler;
 
 import static io.shardkv.rpc.codec.DataFormat.read;
+import static io.shardkv.rpc.codec.DataFormat.readCount;
+import static io.shardkv.rpc.codec.DataFormat.readEnum;
 import static io.shardkv.rpc.codec.DataFormat.write;
 
 import io.shardkv.rpc.ctrler.Config;
@@ -59,12 +61,12 @@ final class ControllerCodec {
     }
 
     static Command decodeCommand(byte[] bytes) {
-        return read(bytes, "controller data", in -> {
-            CtrlerOp op = CtrlerOp.values()[in.readByte()];
+        return read(bytes, "controller command", in -> {
+            CtrlerOp op = readEnum(in, CtrlerOp.values(), "controller op");
             return switch (op) {
                 case JOIN -> new Command(op, ConfigCodec.readGroups(in), List.of(), 0);
                 case LEAVE -> {
-                    int count = in.readInt();
+                    int count = readCount(in, "leaving groups");
                     List<Integer> gids = new ArrayList<>();
                     for (int i = 0; i < count; i++) {
                         gids.add(in.readInt());
@@ -85,7 +87,7 @@ final class ControllerCodec {
     }
 
     static long decodeQuery(byte[] bytes) {
-        return read(bytes, "controller data", DataInputStream::readLong);
+        return read(bytes, "controller query", DataInputStream::readLong);
     }
 
     static byte[] ok(Config config) {
@@ -103,8 +105,8 @@ final class ControllerCodec {
     }
 
     static CtrlerResponse decodeReply(byte[] bytes) {
-        return read(bytes, "controller data", in -> {
-            CtrlerStatus status = CtrlerStatus.values()[in.readByte()];
+        return read(bytes, "controller reply", in -> {
+            CtrlerStatus status = readEnum(in, CtrlerStatus.values(), "controller status");
             return status == CtrlerStatus.OK ? CtrlerResponse.ok(ConfigCodec.read(in))
                     : CtrlerResponse.refused(status, in.readUTF());
         });

@@ -15,17 +15,17 @@ import java.util.function.IntFunction;
  * session, queries through ReadIndex. Sans-I/O and single-threaded (the node's thread), in the
  * real server and in the simulator alike.
  */
-public final class ControllerService {
+final class ControllerService {
 
     private final RsmHost host;
     private final IntFunction<String> addressOfNode;
 
-    public ControllerService(RsmHost host, IntFunction<String> addressOfNode) {
+    ControllerService(RsmHost host, IntFunction<String> addressOfNode) {
         this.host = host;
         this.addressOfNode = addressOfNode;
     }
 
-    public void handle(CtrlerRequest request, Consumer<CtrlerResponse> reply) {
+    void handle(CtrlerRequest request, Consumer<CtrlerResponse> reply) {
         if (request.op() == CtrlerOp.QUERY) {
             if (request.num() < -1) {
                 reply.accept(CtrlerResponse.refused(CtrlerStatus.BAD_REQUEST, "config number " + request.num()

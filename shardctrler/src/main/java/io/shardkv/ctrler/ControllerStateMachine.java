@@ -20,12 +20,12 @@ import java.util.TreeMap;
  * Join and leave rebalance ({@link Rebalancer}); move overrides one shard until the next
  * rebalance.
  */
-public final class ControllerStateMachine implements StateMachine {
+final class ControllerStateMachine implements StateMachine {
 
     private final int numShards;
     private final List<Config> configs = new ArrayList<>();
 
-    public ControllerStateMachine(int numShards) {
+    ControllerStateMachine(int numShards) {
         if (numShards < 1) {
             throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
         }
@@ -33,12 +33,12 @@ public final class ControllerStateMachine implements StateMachine {
         configs.add(Config.initial(numShards));
     }
 
-    public Config latest() {
+    Config latest() {
         return configs.get(configs.size() - 1);
     }
 
     /** Configuration {@code num}; -1 or past the end: the latest. */
-    public Config config(long num) {
+    Config config(long num) {
         return num < 0 || num >= configs.size() ? latest() : configs.get((int) num);
     }
 
@@ -143,8 +143,8 @@ public final class ControllerStateMachine implements StateMachine {
             if (shards != numShards) {
                 throw new IllegalStateException("snapshot has " + shards + " shards, this controller " + numShards);
             }
-            int count = in.readInt();
-            List<Config> list = new ArrayList<>(count);
+            int count = DataFormat.readCount(in, "configurations");
+            List<Config> list = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 list.add(ConfigCodec.read(in));
             }

@@ -24,7 +24,7 @@ public final class SimCtrlerService implements SimService {
         this.service = new ControllerService(host, node::addressOf);
     }
 
-    public ControllerStateMachine stateMachine() {
+    ControllerStateMachine stateMachine() {
         return stateMachine;
     }
 

@@ -1,7 +1,9 @@
 package io.shardkv.group;
 
+import static io.shardkv.rpc.codec.DataFormat.enumAt;
 import static io.shardkv.rpc.codec.DataFormat.read;
 import static io.shardkv.rpc.codec.DataFormat.readBytes;
+import static io.shardkv.rpc.codec.DataFormat.readCount;
 import static io.shardkv.rpc.codec.DataFormat.write;
 import static io.shardkv.rpc.codec.DataFormat.writeBytes;
 
@@ -21,14 +23,16 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * A shard group's bytes in its log (big-endian; "bytes" = int length + content):
+ * A shard group's bytes in its log (big-endian; "bytes" = int length + content), and the replies
+ * its own commands give:
  * <pre>
  *   NEXT_CONFIG   (1) | config (ConfigCodec)
- *   CLIENT_WRITE  (2) | client id (8) | seq (8) | lowest unacked (8) | KvCommands command
+ *   CLIENT_WRITE  (2) | client id (8) | seq (8) | lowest unacked (8) | KvCommands command bytes
  *   INSTALL_CHUNK (3) | config (8) | shard (4) | handoff (8) | has from (1) | from bytes? |
  *                       entries (4) | (key bytes | value bytes)* | last (1) | sessions bytes
- *   GC_DONE       (4) | config (8) | shard (4) | handoff (8)
+ *   GC_DONE       (4) | shard (4) | handoff (8)
  *   DELETE_SHARD  (5) | shard (4) | handoff (8)
+ *   reply:        outcome (1, {@link ShardGroupStateMachine.Reply} ordinal); a client write's reply is KvCommands'
  * </pre>
  * Part of the durable format: change only with a version.
  */
@@ -64,9 +68,9 @@ final class GroupCodec {
                 if (i.from() != null) {
                     writeBytes(out, i.from().bytes());
                 }
-                writeEntries(out, i.entries());
-                out.writeBoolean(i.last());
-                writeBytes(out, i.sessions());
+                writeEntries(out, i.chunk().entries());
+                out.writeBoolean(i.chunk().last());
+                writeBytes(out, i.chunk().sessions());
             } else if (c instanceof GroupCommand.GcDone g) {
                 out.writeByte(GC_DONE);
                 out.writeInt(g.shard());
@@ -99,13 +103,27 @@ final class GroupCodec {
                     Key from = in.readBoolean() ? new Key(readBytes(in)) : null;
                     List<Map.Entry<Key, byte[]>> entries = readEntries(in);
                     boolean last = in.readBoolean();
-                    yield new GroupCommand.InstallChunk(config, shard, handoff, from, entries, last, readBytes(in));
+                    yield new GroupCommand.InstallChunk(config, shard, handoff, from,
+                            new PullAnswer.Chunk(entries, last, readBytes(in)));
                 }
                 case GC_DONE -> new GroupCommand.GcDone(in.readInt(), in.readLong());
                 case DELETE_SHARD -> new GroupCommand.DeleteShard(in.readInt(), in.readLong());
-                default -> throw new IOException("unknown shard group command " + kind);
+                default -> throw new IOException("shard group command tag " + kind + " is not one of " + NEXT_CONFIG
+                        + " to " + DELETE_SHARD + " (NEXT_CONFIG, CLIENT_WRITE, INSTALL_CHUNK, GC_DONE, DELETE_SHARD)");
             };
         });
+    }
+
+    static byte[] encodeReply(ShardGroupStateMachine.Reply reply) {
+        return new byte[] {(byte) reply.ordinal()};
+    }
+
+    /** Reads what {@link #encodeReply} wrote; anything else is an {@link IllegalStateException} naming it. */
+    static ShardGroupStateMachine.Reply decodeReply(byte[] bytes) {
+        if (bytes.length != 1) {
+            throw new IllegalStateException("a shard group reply is 1 byte, not " + bytes.length);
+        }
+        return enumAt(ShardGroupStateMachine.Reply.values(), Byte.toUnsignedInt(bytes[0]), "shard group reply");
     }
 
     static void writeEntries(DataOutputStream out, Collection<Map.Entry<Key, byte[]>> entries) throws IOException {
@@ -124,10 +142,7 @@ final class GroupCodec {
 
     /** Reads what {@link #writeEntries} wrote into {@code sink}, entry by entry. */
     static void readEntries(DataInputStream in, BiConsumer<Key, byte[]> sink) throws IOException {
-        int count = in.readInt();
-        if (count < 0) {
-            throw new IOException("negative entry count " + count);
-        }
+        int count = readCount(in, "entries");
         for (int i = 0; i < count; i++) {
             Key key = new Key(readBytes(in));
             sink.accept(key, readBytes(in));

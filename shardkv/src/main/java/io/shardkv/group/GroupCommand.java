@@ -3,12 +3,11 @@ package io.shardkv.group;
 import io.shardkv.kv.Key;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.kv.KvRequest;
-import java.util.List;
-import java.util.Map;
 
 /**
- * What a shard group writes into its log. Every command is checked against the state when it is
- * applied, so a duplicate or stale one (a retry, a proposal by a deposed leader) is a no-op.
+ * What a shard group writes into its log ({@link GroupCodec} has the bytes). Every command is
+ * checked against the state when it is applied, so a duplicate or stale one (a retry, a proposal
+ * by a deposed leader) is a no-op.
  */
 sealed interface GroupCommand {
 
@@ -21,11 +20,12 @@ sealed interface GroupCommand {
     }
 
     /**
-     * Entries of a shard being pulled, in key order after {@code from} (null: from the start); on
-     * the {@code last} chunk also the shard's session table.
+     * A chunk of a shard being pulled, frozen at {@code handoff} by its previous holder: entries in
+     * key order after {@code from} (null: from the start), on the last chunk also the shard's
+     * session table. Applied only at configuration {@code configNum}.
      */
-    record InstallChunk(long configNum, int shard, long handoff, Key from, List<Map.Entry<Key, byte[]>> entries,
-                        boolean last, byte[] sessions) implements GroupCommand {
+    record InstallChunk(long configNum, int shard, long handoff, Key from, PullAnswer.Chunk chunk)
+            implements GroupCommand {
     }
 
     /** The previous holder deleted the shard: stop telling it to. */

@@ -43,8 +43,13 @@ public final class MigrationDriver {
             if (chunkBytes < 1) {
                 throw new IllegalArgumentException("chunkBytes must be >= 1, was " + chunkBytes);
             }
-            if (pollInterval.isNegative() || pollInterval.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
-                throw new IllegalArgumentException("pollInterval and stallTimeout must be positive");
+            requirePositive("pollInterval", pollInterval);
+            requirePositive("stallTimeout", stallTimeout);
+        }
+
+        private static void requirePositive(String name, Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d.toMillis() + " ms");
             }
         }
     }
@@ -71,8 +76,8 @@ public final class MigrationDriver {
     private volatile long installedBytes;
     private long lastPollMillis = Long.MIN_VALUE / 2;
 
-    public MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
-                           LongSupplier clockMillis) {
+    MigrationDriver(ShardGroupStateMachine machine, RsmHost host, MigrationPeers peers, Options options,
+                    LongSupplier clockMillis) {
         this.machine = machine;
         this.host = host;
         this.peers = peers;
@@ -81,7 +86,7 @@ public final class MigrationDriver {
     }
 
     /** Called periodically on the node's thread: starts whatever step is due and not in flight. */
-    public void tick() {
+    void tick() {
         if (!host.isLeader()) {
             // Callbacks of steps started while leading find their tokens gone and stop.
             pulls.clear();
@@ -146,7 +151,7 @@ public final class MigrationDriver {
     }
 
     /** Key and value bytes this replica installed from other groups while it led (any thread). */
-    public long installedBytes() {
+    long installedBytes() {
         return installedBytes;
     }
 
@@ -165,7 +170,7 @@ public final class MigrationDriver {
                 configStep = null;
                 return;
             }
-            host.submitInternal(ShardGroupStateMachine.nextConfig(next), outcome -> {
+            host.submitInternal(GroupCodec.encode(new GroupCommand.NextConfig(next)), outcome -> {
                 if (configStep != step) {
                     return;
                 }
@@ -221,8 +226,7 @@ public final class MigrationDriver {
         for (int i = 0; i < response.keys().size(); i++) {
             entries.add(Map.entry(new Key(response.keys().get(i)), response.values().get(i)));
         }
-        ShardGroupStateMachine.Chunk chunk = new ShardGroupStateMachine.Chunk(entries, response.last(),
-                response.sessions());
+        PullAnswer.Chunk chunk = new PullAnswer.Chunk(entries, response.last(), response.sessions());
         String invalid = machine.invalidChunk(task.shard(), task.cursor(), chunk);
         if (invalid != null) {
             LOG.error("group {}: group {} sent a chunk of shard {} that cannot be installed ({}); asking again",
@@ -230,8 +234,8 @@ public final class MigrationDriver {
             pauseAfterRefusal(pulls, task.shard());
             return;
         }
-        byte[] command = ShardGroupStateMachine.installChunk(machine.config().num(), task.shard(), task.handoff(),
-                task.cursor(), chunk);
+        byte[] command = GroupCodec.encode(new GroupCommand.InstallChunk(machine.config().num(), task.shard(),
+                task.handoff(), task.cursor(), chunk));
         host.submitInternal(command, outcome -> {
             if (!current(pulls, task.shard(), step)) {
                 return;
@@ -262,7 +266,7 @@ public final class MigrationDriver {
                 pauseAfterRefusal(deletes, task.shard());
                 return;
             }
-            host.submitInternal(ShardGroupStateMachine.gcDone(task.shard(), task.handoff()),
+            host.submitInternal(GroupCodec.encode(new GroupCommand.GcDone(task.shard(), task.handoff())),
                     outcome -> {
                         if (current(deletes, task.shard(), step)) {
                             deletes.remove(task.shard());
@@ -275,7 +279,7 @@ public final class MigrationDriver {
     }
 
     private static ShardGroupStateMachine.Reply reply(RsmOutcome outcome) {
-        return outcome instanceof RsmOutcome.Ok ok ? ShardGroupStateMachine.reply(ok.reply())
+        return outcome instanceof RsmOutcome.Ok ok ? GroupCodec.decodeReply(ok.reply())
                 : ShardGroupStateMachine.Reply.IGNORED;
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * sans-I/O driver and a transport (real sockets, or the simulator's network). Each call retries
  * within its own deadline, then gives {@code null}; every callback runs on the node's thread.
  */
-public interface MigrationPeers {
+interface MigrationPeers {
 
     /** Configuration {@code num} (or the latest, if the controller has none that new). */
     void queryConfig(long num, Consumer<Config> done);

@@ -56,7 +56,7 @@ public final class ShardGroupServer implements AutoCloseable {
                 throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
             }
             if (controllers.isEmpty()) {
-                throw new IllegalArgumentException("at least one controller address is needed");
+                throw new IllegalArgumentException("controllers is empty: at least one controller address is needed");
             }
             controllers = List.copyOf(controllers);
             Objects.requireNonNull(driver, "driver");

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * shard by any replica, no log entry needed; a delete goes through the log. Sans-I/O and
  * single-threaded, on the node's thread.
  */
-public final class ShardGroupService {
+final class ShardGroupService {
 
     /** The most a pull returns, whatever it asks for: one chunk is one log entry and one frame. */
-    public static final int MAX_CHUNK_BYTES = 4 << 20;
+    static final int MAX_CHUNK_BYTES = 4 << 20;
 
     /** A shard's session table travels in one answer, which must fit a frame (16 MiB by default). */
     static final int SESSION_TABLE_WARNING_BYTES = 12 << 20;
@@ -48,14 +48,14 @@ public final class ShardGroupService {
      * @param addressOfNode the client-facing address of a node of this group (for WRONG_LEADER
      *                      hints), or null if unknown
      */
-    public ShardGroupService(ShardGroupStateMachine machine, RsmHost host, IntFunction<String> addressOfNode) {
+    ShardGroupService(ShardGroupStateMachine machine, RsmHost host, IntFunction<String> addressOfNode) {
         this.machine = machine;
         this.host = host;
         this.addressOfNode = addressOfNode;
     }
 
     /** Dispatches any request this group serves; anything else is answered with a refusal. */
-    public void handle(Object request, Consumer<Object> reply) {
+    void handle(Object request, Consumer<Object> reply) {
         if (request instanceof KvRequest r) {
             handleKv(r, reply::accept);
         } else if (request instanceof PullShardRequest p) {
@@ -69,12 +69,12 @@ public final class ShardGroupService {
     }
 
     /** The answer to a request that had no outcome within the server's deadline. */
-    public static Object timeout(Object request) {
+    static Object timeout(Object request) {
         return unanswered(request, MigrationStatus.TIMEOUT, KvStatus.TIMEOUT, "no outcome within the request timeout");
     }
 
     /** The answer to a request that reached a stopping replica: try another. */
-    public static Object shuttingDown(Object request) {
+    static Object shuttingDown(Object request) {
         return unanswered(request, MigrationStatus.SHUTTING_DOWN, KvStatus.SHUTTING_DOWN, "this replica is stopping");
     }
 
@@ -102,7 +102,7 @@ public final class ShardGroupService {
         if (request.op() == KvOp.GET) {
             host.query(KvCommands.encodeQuery(request.key()), outcome -> reply.accept(response(outcome)));
         } else {
-            host.submitInternal(ShardGroupStateMachine.clientWrite(request), outcome -> reply.accept(response(outcome)));
+            host.submitInternal(GroupCodec.encode(new GroupCommand.ClientWrite(request)), outcome -> reply.accept(response(outcome)));
         }
     }
 
@@ -134,8 +134,8 @@ public final class ShardGroupService {
         }
         Key after = request.after() == null ? null : new Key(request.after());
         int maxBytes = Math.min(request.maxBytes(), MAX_CHUNK_BYTES);
-        ShardGroupStateMachine.PullAnswer answer = machine.pull(request.shard(), request.handoff(), after, maxBytes);
-        if (answer instanceof ShardGroupStateMachine.Chunk c) {
+        PullAnswer answer = machine.pull(request.shard(), request.handoff(), after, maxBytes);
+        if (answer instanceof PullAnswer.Chunk c) {
             List<byte[]> keys = new ArrayList<>(c.entries().size());
             List<byte[]> values = new ArrayList<>(c.entries().size());
             for (Map.Entry<Key, byte[]> e : c.entries()) {
@@ -149,7 +149,7 @@ public final class ShardGroupService {
             }
             return PullShardResponse.chunk(reached, keys, values, c.last(), c.sessions());
         }
-        MigrationStatus status = answer instanceof ShardGroupStateMachine.NotReady ? MigrationStatus.NOT_READY
+        MigrationStatus status = answer instanceof PullAnswer.NotReady ? MigrationStatus.NOT_READY
                 : MigrationStatus.GONE;
         return PullShardResponse.refused(status, reached, null);
     }
@@ -160,9 +160,10 @@ public final class ShardGroupService {
                     + " does not exist (" + machine.config().numShards() + " shards)"));
             return;
         }
-        host.submitInternal(ShardGroupStateMachine.deleteShard(request.shard(), request.handoff()), outcome -> {
+        byte[] command = GroupCodec.encode(new GroupCommand.DeleteShard(request.shard(), request.handoff()));
+        host.submitInternal(command, outcome -> {
             if (outcome instanceof RsmOutcome.Ok ok) {
-                reply.accept(DeleteShardResponse.of(ShardGroupStateMachine.reply(ok.reply())
+                reply.accept(DeleteShardResponse.of(GroupCodec.decodeReply(ok.reply())
                         == ShardGroupStateMachine.Reply.NOT_READY ? MigrationStatus.NOT_READY : MigrationStatus.OK));
             } else if (outcome instanceof RsmOutcome.WrongLeader wl) {
                 reply.accept(DeleteShardResponse.wrongLeader(hint(wl)));

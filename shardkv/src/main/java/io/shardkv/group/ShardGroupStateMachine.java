@@ -6,26 +6,23 @@ import io.shardkv.kv.KvOps;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.SessionTable;
 import io.shardkv.raft.rsm.StateMachine;
-import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.ctrler.Config;
-import io.shardkv.rpc.ctrler.ConfigCodec;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvStatus;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * The replicated state of one shard group (DESIGN §8): the configuration it has reached, and for
- * every shard it holds the data, the shard's own exactly-once table and its migration state.
+ * The rules by which a shard group's replicated state ({@link GroupState}) changes (DESIGN §8):
+ * the configuration it has reached, and for every shard it holds the data, the shard's own
+ * exactly-once table and its migration state. The bytes are elsewhere: commands and replies in
+ * {@link GroupCodec}, the snapshot image in {@link GroupSnapshot}; answers to other groups' pulls
+ * come from {@link PullAnswers}, and a chunk is checked by {@link ChunkValidator}.
  *
  * <p><b>Configurations</b> are taken strictly in order, each as a log command, and only once every
  * shard is settled for the current one (nothing to pull, nothing to garbage-collect, nothing
@@ -50,92 +47,65 @@ import java.util.TreeMap;
  * <p>Every command is checked against the state when applied, so duplicates, retries and proposals
  * of deposed leaders are no-ops. Deterministic: only ordered collections are iterated.
  */
-public final class ShardGroupStateMachine implements StateMachine {
+final class ShardGroupStateMachine implements StateMachine {
 
     /** The outcome of one of the group's own commands. */
-    public enum Reply { APPLIED, IGNORED, NOT_READY }
+    enum Reply { APPLIED, IGNORED, NOT_READY }
 
     /** A shard this group must pull: from whom, frozen since when, and where the last chunk ended. */
-    public record PullTask(int shard, long handoff, int sourceGid, List<String> sourceServers, Key cursor) {
+    record PullTask(int shard, long handoff, int sourceGid, List<String> sourceServers, Key cursor) {
     }
 
     /** A shard whose previous holder must be told to delete its copy. */
-    public record GcTask(int shard, long handoff, int sourceGid, List<String> sourceServers) {
+    record GcTask(int shard, long handoff, int sourceGid, List<String> sourceServers) {
     }
 
-    /** An answer to another group's pull. */
-    public sealed interface PullAnswer {
-    }
-
-    /** The next chunk: entries after the asked-for key; on the last chunk, the session table. */
-    public record Chunk(List<Map.Entry<Key, byte[]>> entries, boolean last, byte[] sessions) implements PullAnswer {
-    }
-
-    /** This group has not yet frozen the shard at that configuration; ask again later. */
-    public record NotReady(long currentConfig) implements PullAnswer {
-    }
-
-    /** This group holds no such frozen shard (already deleted: the asker installed it before). */
-    public record Gone() implements PullAnswer {
-    }
-
-    /** Who holds a shard's data and since which configuration it is frozen there. */
-    private record Holder(int gid, List<String> servers, long handoff) {
-    }
-
-    private static final int SNAPSHOT_VERSION = 2;
-
-    private final int gid;
-    private final int numShards;
+    private final GroupState state;
     private final long sessionTimeoutMillis;
     private final int maxUnacked;
-    private Config current;
-    private final Shard[] shards;
-    private final Holder[] holders;
-    /** Deletions this group owes previous holders of shards it installed, in the order installed. */
-    private final List<GcTask> deletions = new ArrayList<>();
+    private final ChunkValidator chunks;
 
     /**
      * @param sessionTimeoutMillis a client idle this long (replicated time) is forgotten by a shard
      * @param maxUnacked           replies a shard keeps per client for unacknowledged writes
      */
-    public ShardGroupStateMachine(int gid, int numShards, long sessionTimeoutMillis, int maxUnacked) {
+    ShardGroupStateMachine(int gid, int numShards, long sessionTimeoutMillis, int maxUnacked) {
         if (gid <= Config.NO_GROUP) {
             throw new IllegalArgumentException("group id must be > 0, was " + gid);
         }
-        this.gid = gid;
-        this.numShards = numShards;
+        if (numShards < 1) {
+            throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+        }
+        this.state = new GroupState(gid, numShards);
         this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.maxUnacked = maxUnacked;
-        this.current = Config.initial(numShards);
-        this.shards = new Shard[numShards];
-        this.holders = new Holder[numShards];
+        this.chunks = new ChunkValidator(numShards, this::newSessions);
     }
 
-    public int gid() {
-        return gid;
+    int gid() {
+        return state.gid;
     }
 
-    public Config config() {
-        return current;
+    Config config() {
+        return state.config;
     }
 
     /** The state of {@code shard} here, or null if this group holds nothing of it. */
-    public ShardState state(int shard) {
-        return shards[shard] == null ? null : shards[shard].state;
+    ShardState state(int shard) {
+        return state.shards[shard] == null ? null : state.shards[shard].state;
     }
 
     /** Keys held for {@code shard}, for tests and metrics. */
-    public int keys(int shard) {
-        return shards[shard] == null ? 0 : shards[shard].data().size();
+    int keys(int shard) {
+        return state.shards[shard] == null ? 0 : state.shards[shard].data().size();
     }
 
     /**
      * Nothing to pull and nothing waiting to be pulled: the next configuration may be taken.
      * Deletions this group owes others do not count: they need nothing more from this group's state.
      */
-    public boolean settled() {
-        for (Shard s : shards) {
+    boolean settled() {
+        for (Shard s : state.shards) {
             if (s != null && (s.state == ShardState.PULLING
                     || s.state == ShardState.OUTGOING && s.peer != Config.NO_GROUP)) {
                 return false;
@@ -144,10 +114,10 @@ public final class ShardGroupStateMachine implements StateMachine {
         return true;
     }
 
-    public List<PullTask> pullTasks() {
+    List<PullTask> pullTasks() {
         List<PullTask> tasks = new ArrayList<>();
-        for (int i = 0; i < numShards; i++) {
-            Shard s = shards[i];
+        for (int i = 0; i < state.numShards; i++) {
+            Shard s = state.shards[i];
             if (s != null && s.state == ShardState.PULLING) {
                 tasks.add(new PullTask(i, s.handoff, s.peer, s.peerServers, s.pullCursor));
             }
@@ -156,75 +126,18 @@ public final class ShardGroupStateMachine implements StateMachine {
     }
 
     /** The deletions this group owes: previous holders to tell to delete their copies. */
-    public List<GcTask> gcTasks() {
-        return List.copyOf(deletions);
+    List<GcTask> gcTasks() {
+        return List.copyOf(state.deletions);
     }
 
-    /**
-     * Answers another group's pull of {@code shard} frozen at {@code handoff}: the entries after
-     * {@code from}, up to about {@code maxBytes}. A frozen shard never changes, so any replica that
-     * has applied the handoff gives the same answer, no log entry needed.
-     */
-    public PullAnswer pull(int shard, long handoff, Key from, int maxBytes) {
-        if (shard < 0 || shard >= numShards) {
-            return new Gone();
-        }
-        Shard s = shards[shard];
-        if (s == null || s.state != ShardState.OUTGOING || s.handoff != handoff) {
-            return current.num() < handoff ? new NotReady(current.num()) : new Gone();
-        }
-        List<Map.Entry<Key, byte[]>> entries = new ArrayList<>();
-        long bytes = 0;
-        Map<Key, byte[]> rest = from == null ? s.data() : s.data().tailMap(from, false);
-        boolean last = true;
-        for (Map.Entry<Key, byte[]> e : rest.entrySet()) {
-            if (!entries.isEmpty() && bytes + e.getKey().bytes().length + e.getValue().length > maxBytes) {
-                last = false;
-                break;
-            }
-            entries.add(Map.entry(e.getKey(), e.getValue()));
-            bytes += e.getKey().bytes().length + e.getValue().length;
-        }
-        if (!last) {
-            return new Chunk(entries, false, new byte[0]);
-        }
-        byte[] sessions = s.sessions.toBytes();
-        if (!entries.isEmpty() && bytes + sessions.length > maxBytes) {
-            // The session table does not fit beside these entries: it comes alone, in one more chunk.
-            return new Chunk(entries, false, new byte[0]);
-        }
-        return new Chunk(entries, true, sessions);
+    /** Answers another group's pull of {@code shard} frozen at {@code handoff} ({@link PullAnswers#answer}). */
+    PullAnswer pull(int shard, long handoff, Key from, int maxBytes) {
+        return PullAnswers.answer(state, shard, handoff, from, maxBytes);
     }
 
-    // ------------------------------------------------------------------ commands (encoded for the log)
-
-    public static byte[] nextConfig(Config config) {
-        return GroupCodec.encode(new GroupCommand.NextConfig(config));
-    }
-
-    public static byte[] clientWrite(KvRequest request) {
-        return GroupCodec.encode(new GroupCommand.ClientWrite(request));
-    }
-
-    public static byte[] installChunk(long configNum, int shard, long handoff, Key from, Chunk chunk) {
-        return GroupCodec.encode(new GroupCommand.InstallChunk(configNum, shard, handoff, from, chunk.entries(),
-                chunk.last(), chunk.sessions()));
-    }
-
-    public static byte[] gcDone(int shard, long handoff) {
-        return GroupCodec.encode(new GroupCommand.GcDone(shard, handoff));
-    }
-
-    public static byte[] deleteShard(int shard, long handoff) {
-        return GroupCodec.encode(new GroupCommand.DeleteShard(shard, handoff));
-    }
-
-    public static Reply reply(byte[] bytes) {
-        return Reply.values()[bytes[0]];
-    }
-
-    private static byte[] encode(Reply r) {
-        return new byte[] {(byte) r.ordinal()};
+    /** Why {@code chunk} cannot continue the pull of {@code shard} after {@code from}, or null if it can. */
+    String invalidChunk(int shard, Key from, PullAnswer.Chunk chunk) {
+        return chunks.problem(shard, from, chunk);
     }
 
     // ------------------------------------------------------------------ apply
@@ -236,22 +149,22 @@ public final class ShardGroupStateMachine implements StateMachine {
             return write(w.request(), timeMillis);
         }
         if (c instanceof GroupCommand.NextConfig n) {
-            return encode(takeConfig(n.config(), timeMillis));
+            return GroupCodec.encodeReply(takeConfig(n.config(), timeMillis));
         }
         if (c instanceof GroupCommand.InstallChunk i) {
-            return encode(install(i, timeMillis));
+            return GroupCodec.encodeReply(install(i, timeMillis));
         }
         if (c instanceof GroupCommand.GcDone g) {
-            return encode(gcDone(g));
+            return GroupCodec.encodeReply(gcDone(g));
         }
-        return encode(delete((GroupCommand.DeleteShard) c));
+        return GroupCodec.encodeReply(delete((GroupCommand.DeleteShard) c));
     }
 
     private byte[] write(KvRequest r, long now) {
         if (!serves(r.key())) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
-        Shard s = shardOf(r.key());
+        Shard s = state.shardOf(r.key());
         s.sessions.expire(now, sessionTimeoutMillis);
         SessionTable.Admission a = s.sessions.admit(r.clientId(), r.seq(), r.lowestUnacked(), now);
         if (a instanceof SessionTable.Duplicate d) {
@@ -262,54 +175,69 @@ public final class ShardGroupStateMachine implements StateMachine {
             fresh.session().record(r.seq(), reply);
             return reply;
         }
-        return KvCommands.reply(KvStatus.BAD_REQUEST, null);
+        return KvCommands.refusal(refusal(a, r));
+    }
+
+    /** Why a shard's session table did not admit {@code r}: nothing was applied. */
+    private String refusal(SessionTable.Admission a, KvRequest r) {
+        String client = "client " + Long.toUnsignedString(r.clientId());
+        if (a instanceof SessionTable.TooManyUnacked t) {
+            return client + " has " + t.limit() + " unacknowledged writes to shard "
+                    + Shards.shardOf(r.key(), state.numShards) + ", the most it may; wait for replies";
+        }
+        if (a instanceof SessionTable.Stale) {
+            return client + "'s write " + r.seq() + " was acknowledged before: its reply is no longer kept";
+        }
+        return client + "'s session in shard " + Shards.shardOf(r.key(), state.numShards) + " expired: write "
+                + r.seq() + " may have been applied before, so it is not applied now";
     }
 
     private Reply takeConfig(Config next, long now) {
-        if (next.num() != current.num() + 1 || next.numShards() != numShards) {
+        Config current = state.config;
+        if (next.num() != current.num() + 1 || next.numShards() != state.numShards) {
             return Reply.IGNORED;
         }
         if (!settled()) {
             return Reply.NOT_READY;
         }
-        for (int i = 0; i < numShards; i++) {
+        for (int i = 0; i < state.numShards; i++) {
             int before = current.groupOf(i);
             int after = next.groupOf(i);
             if (before != Config.NO_GROUP && after != before) {
-                holders[i] = new Holder(before, current.groups().get(before), next.num());
+                state.holders[i] = new GroupState.Holder(before, current.groups().get(before), next.num());
             }
-            if (after == gid && before != gid) {
+            if (after == state.gid && before != state.gid) {
                 acquire(i);
-            } else if (before == gid && after != gid) {
-                Shard s = shards[i];
+            } else if (before == state.gid && after != state.gid) {
+                Shard s = state.shards[i];
                 s.state = ShardState.OUTGOING;
                 s.handoff = next.num();
                 s.peer = after;
                 s.peerServers = after == Config.NO_GROUP ? List.of() : next.groups().get(after);
-            } else if (before == Config.NO_GROUP && after != Config.NO_GROUP && after != gid) {
+            } else if (before == Config.NO_GROUP && after != Config.NO_GROUP && after != state.gid) {
                 awaitPuller(i, after, next);
             }
         }
-        for (Shard s : shards) {
+        for (Shard s : state.shards) {
             if (s != null && s.state != ShardState.OUTGOING) {
                 // A frozen copy stays exactly as handed off: every replica answers a pull alike.
                 s.sessions.expire(now, sessionTimeoutMillis);
             }
         }
-        current = next;
+        state.config = next;
         return Reply.APPLIED;
     }
 
     /** This group owns {@code shard} from the configuration being taken. */
     private void acquire(int shard) {
-        Holder h = holders[shard];
-        Shard held = shards[shard];
+        GroupState.Holder h = state.holders[shard];
+        Shard held = state.shards[shard];
         if (h == null) {
-            shards[shard] = new Shard(ShardState.SERVING, newSessions());
-        } else if (h.gid() == gid) {
+            state.shards[shard] = new Shard(ShardState.SERVING, newSessions());
+        } else if (h.gid() == state.gid) {
             // Still ours from before, frozen since nobody else took it: serve it again.
             if (held == null || held.state != ShardState.OUTGOING || held.handoff != h.handoff()) {
-                throw new IllegalStateException("group " + gid + " should hold shard " + shard + " frozen since "
+                throw new IllegalStateException("group " + state.gid + " should hold shard " + shard + " frozen since "
                         + h.handoff() + " but holds " + (held == null ? "nothing" : held.state + " since " + held.handoff));
             }
             held.state = ShardState.SERVING;
@@ -320,7 +248,7 @@ public final class ShardGroupStateMachine implements StateMachine {
             s.handoff = h.handoff();
             s.peer = h.gid();
             s.peerServers = h.servers();
-            shards[shard] = s;
+            state.shards[shard] = s;
         }
     }
 
@@ -331,7 +259,7 @@ public final class ShardGroupStateMachine implements StateMachine {
      * on the new owner for data that only its own discarded copy had.
      */
     private void awaitPuller(int shard, int owner, Config next) {
-        Shard s = shards[shard];
+        Shard s = state.shards[shard];
         if (s != null && s.state == ShardState.OUTGOING && s.peer == Config.NO_GROUP) {
             s.peer = owner;
             s.peerServers = next.groups().get(owner);
@@ -342,58 +270,25 @@ public final class ShardGroupStateMachine implements StateMachine {
         return new SessionTable(maxUnacked, SessionTable.NewClients.ANY);
     }
 
-    /**
-     * Why {@code chunk} cannot continue the pull of {@code shard} after {@code from}, or null if it
-     * can: keys of that shard, ascending, after {@code from}; a chunk that is not the last brings at
-     * least one entry (so the pull advances); the last one's session table is well formed. Checked
-     * by the driver before proposing, and again when applying (so a bad chunk is a no-op).
-     */
-    public String invalidChunk(int shard, Key from, Chunk chunk) {
-        if (!chunk.last() && chunk.entries().isEmpty()) {
-            return "an empty chunk that is not the last";
-        }
-        Key previous = from;
-        for (Map.Entry<Key, byte[]> e : chunk.entries()) {
-            if (Shards.shardOf(e.getKey().bytes(), numShards) != shard) {
-                return "a key of shard " + Shards.shardOf(e.getKey().bytes(), numShards) + ", not " + shard;
-            }
-            if (previous != null && e.getKey().compareTo(previous) <= 0) {
-                return "keys not in ascending order after the cursor";
-            }
-            if (e.getValue() == null) {
-                return "a key without a value";
-            }
-            previous = e.getKey();
-        }
-        if (chunk.last()) {
-            try {
-                newSessions().load(chunk.sessions());
-            } catch (IllegalArgumentException e) {
-                return e.getMessage();
-            }
-        }
-        return null;
-    }
-
     private Reply install(GroupCommand.InstallChunk i, long now) {
-        Shard s = shard(i.shard());
-        if (s == null || s.state != ShardState.PULLING || s.handoff != i.handoff() || current.num() != i.configNum()
+        Shard s = state.shard(i.shard());
+        if (s == null || s.state != ShardState.PULLING || s.handoff != i.handoff() || state.config.num() != i.configNum()
                 || !Objects.equals(s.pullCursor, i.from())) {
             return Reply.IGNORED;
         }
-        if (invalidChunk(i.shard(), i.from(), new Chunk(i.entries(), i.last(), i.sessions())) != null) {
+        if (invalidChunk(i.shard(), i.from(), i.chunk()) != null) {
             return Reply.IGNORED;
         }
         Map<Key, byte[]> data = s.mutableData();
-        for (Map.Entry<Key, byte[]> e : i.entries()) {
+        for (Map.Entry<Key, byte[]> e : i.chunk().entries()) {
             data.put(e.getKey(), e.getValue());
             s.pullCursor = e.getKey();
         }
-        if (i.last()) {
-            s.sessions.load(i.sessions(), now);
+        if (i.chunk().last()) {
+            s.sessions.load(i.chunk().sessions(), now);
             s.state = ShardState.SERVING;
             s.pullCursor = null;
-            deletions.add(new GcTask(i.shard(), i.handoff(), s.peer, s.peerServers));
+            state.deletions.add(new GcTask(i.shard(), i.handoff(), s.peer, s.peerServers));
             s.peer = Config.NO_GROUP;
             s.peerServers = List.of();
         }
@@ -401,21 +296,17 @@ public final class ShardGroupStateMachine implements StateMachine {
     }
 
     private Reply gcDone(GroupCommand.GcDone g) {
-        boolean removed = deletions.removeIf(d -> d.shard() == g.shard() && d.handoff() == g.handoff());
+        boolean removed = state.deletions.removeIf(d -> d.shard() == g.shard() && d.handoff() == g.handoff());
         return removed ? Reply.APPLIED : Reply.IGNORED;
     }
 
     private Reply delete(GroupCommand.DeleteShard d) {
-        Shard s = shard(d.shard());
+        Shard s = state.shard(d.shard());
         if (s != null && s.state == ShardState.OUTGOING && s.handoff == d.handoff()) {
-            shards[d.shard()] = null;
+            state.shards[d.shard()] = null;
             return Reply.APPLIED;
         }
-        return current.num() < d.handoff() ? Reply.NOT_READY : Reply.APPLIED;
-    }
-
-    private Shard shard(int shard) {
-        return shard >= 0 && shard < numShards ? shards[shard] : null;
+        return state.config.num() < d.handoff() ? Reply.NOT_READY : Reply.APPLIED;
     }
 
     // ------------------------------------------------------------------ reads
@@ -426,7 +317,7 @@ public final class ShardGroupStateMachine implements StateMachine {
         if (!serves(key)) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
-        return KvOps.read(shardOf(key).data(), key);
+        return KvOps.read(state.shardOf(key).data(), key);
     }
 
     /**
@@ -434,123 +325,21 @@ public final class ShardGroupStateMachine implements StateMachine {
      * and fully installed. A request for a shard it does not serve can be refused without a log
      * entry; applying re-checks, since the state may change before the entry commits.
      */
-    public boolean serves(byte[] key) {
-        int shard = Shards.shardOf(key, numShards);
-        Shard s = shards[shard];
-        return current.groupOf(shard) == gid && s != null && s.serving();
-    }
-
-    private Shard shardOf(byte[] key) {
-        return shards[Shards.shardOf(key, numShards)];
+    boolean serves(byte[] key) {
+        int shard = Shards.shardOf(key, state.numShards);
+        Shard s = state.shards[shard];
+        return state.config.groupOf(shard) == state.gid && s != null && s.serving();
     }
 
     // ------------------------------------------------------------------ snapshots
 
-    /**
-     * Everything but the shards' data is copied now (it is small); each shard's map is captured
-     * copy-on-write ({@link Shard#captureData}), so the image is this instant's state however long
-     * writing it takes, and the node pays one map copy per shard written to meanwhile.
-     */
     @Override
     public SnapshotImage snapshot() {
-        byte[] head = DataFormat.write(out -> {
-            out.writeInt(SNAPSHOT_VERSION);
-            out.writeInt(gid);
-            out.writeInt(numShards);
-            ConfigCodec.write(out, current);
-        });
-        List<byte[]> shardHeads = new ArrayList<>(numShards);
-        List<TreeMap<Key, byte[]>> shardData = new ArrayList<>(numShards);
-        for (int i = 0; i < numShards; i++) {
-            Holder h = holders[i];
-            Shard s = shards[i];
-            shardHeads.add(DataFormat.write(out -> {
-                out.writeBoolean(h != null);
-                if (h != null) {
-                    out.writeInt(h.gid());
-                    ConfigCodec.writeServers(out, h.servers());
-                    out.writeLong(h.handoff());
-                }
-                writeShardHead(out, s);
-            }));
-            shardData.add(s == null ? null : s.captureData());
-        }
-        byte[] tail = DataFormat.write(out -> {
-            out.writeInt(deletions.size());
-            for (GcTask d : deletions) {
-                out.writeInt(d.shard());
-                out.writeLong(d.handoff());
-                out.writeInt(d.sourceGid());
-                ConfigCodec.writeServers(out, d.sourceServers());
-            }
-        });
-        return stream -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
-            out.write(head);
-            for (int i = 0; i < numShards; i++) {
-                out.write(shardHeads.get(i));
-                if (shardData.get(i) != null) {
-                    GroupCodec.writeEntries(out, shardData.get(i).entrySet());
-                }
-            }
-            out.write(tail);
-            out.flush();
-        };
-    }
-
-    /** A shard's state, position and sessions: all but its data, which follows it in the image. */
-    private static void writeShardHead(DataOutputStream out, Shard s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s == null) {
-            return;
-        }
-        out.writeByte(s.state.ordinal());
-        out.writeLong(s.handoff);
-        out.writeInt(s.peer);
-        ConfigCodec.writeServers(out, s.peerServers);
-        out.writeBoolean(s.pullCursor != null);
-        if (s.pullCursor != null) {
-            DataFormat.writeBytes(out, s.pullCursor.bytes());
-        }
-        DataFormat.writeBytes(out, s.sessions.toBytes());
+        return GroupSnapshot.capture(state);
     }
 
     @Override
     public void restore(InputStream image) throws IOException {
-        DataInputStream in = new DataInputStream(image);
-        int version = in.readInt();
-        if (version != SNAPSHOT_VERSION) {
-            throw new IOException("unsupported shard group snapshot version " + version);
-        }
-        int snapGid = in.readInt();
-        int snapShards = in.readInt();
-        if (snapGid != gid || snapShards != numShards) {
-            throw new IOException("snapshot of group " + snapGid + " with " + snapShards + " shards given to group "
-                    + gid + " with " + numShards);
-        }
-        current = ConfigCodec.read(in);
-        for (int i = 0; i < numShards; i++) {
-            holders[i] = in.readBoolean() ? new Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
-            shards[i] = null; // the replaced shard's data can go before the new one is read
-            shards[i] = readShard(in);
-        }
-        deletions.clear();
-        for (int n = in.readInt(); n > 0; n--) {
-            deletions.add(new GcTask(in.readInt(), in.readLong(), in.readInt(), ConfigCodec.readServers(in)));
-        }
-    }
-
-    private Shard readShard(DataInputStream in) throws IOException {
-        if (!in.readBoolean()) {
-            return null;
-        }
-        Shard s = new Shard(ShardState.values()[in.readByte()], newSessions());
-        s.handoff = in.readLong();
-        s.peer = in.readInt();
-        s.peerServers = ConfigCodec.readServers(in);
-        s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
-        s.sessions.load(DataFormat.readBytes(in));
-        GroupCodec.readEntries(in, s.mutableData()::put);
-        return s;
+        GroupSnapshot.restore(image, state, this::newSessions);
     }
 }

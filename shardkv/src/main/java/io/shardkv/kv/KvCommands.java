@@ -1,5 +1,6 @@
 package io.shardkv.kv;
 
+import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  *   query:   key bytes
  *   reply:   status (1) | has value (1) | value bytes
  * </pre>
- * These are part of the durable format: change them only with a version.
+ * These are part of the durable format: change them only with a version. Malformed bytes (an op
+ * or status that is no constant's ordinal, a field longer than what is left) are an
+ * {@link IllegalStateException} naming what was read.
  */
 public final class KvCommands {
 
@@ -41,12 +44,13 @@ public final class KvCommands {
     }
 
     public static Command decode(byte[] data) {
-        ByteBuffer b = ByteBuffer.wrap(data);
-        KvOp op = KvOp.values()[b.get()];
-        byte[] key = getBytes(b);
-        byte[] value = getBytes(b);
-        byte[] expected = b.get() == 1 ? getBytes(b) : null;
-        return new Command(op, key, value, expected);
+        return DataFormat.read(data, "key/value command", in -> {
+            KvOp op = DataFormat.readEnum(in, KvOp.values(), "key/value op");
+            byte[] key = DataFormat.readBytes(in);
+            byte[] value = DataFormat.readBytes(in);
+            byte[] expected = in.readBoolean() ? DataFormat.readBytes(in) : null;
+            return new Command(op, key, value, expected);
+        });
     }
 
     public static byte[] encodeQuery(byte[] key) {
@@ -54,7 +58,7 @@ public final class KvCommands {
     }
 
     public static byte[] decodeQuery(byte[] query) {
-        return getBytes(ByteBuffer.wrap(query));
+        return DataFormat.read(query, "key/value query", DataFormat::readBytes);
     }
 
     public static byte[] reply(KvStatus status, byte[] value) {
@@ -72,22 +76,17 @@ public final class KvCommands {
     }
 
     public static KvResponse decodeReply(byte[] reply) {
-        ByteBuffer b = ByteBuffer.wrap(reply);
-        KvStatus status = KvStatus.values()[b.get()];
-        byte[] value = b.get() == 1 ? getBytes(b) : null;
-        if (status == KvStatus.BAD_REQUEST) {
-            return KvResponse.refused(status, value == null ? null : new String(value, StandardCharsets.UTF_8));
-        }
-        return new KvResponse(status, value, null, null);
+        return DataFormat.read(reply, "key/value reply", in -> {
+            KvStatus status = DataFormat.readEnum(in, KvStatus.values(), "key/value status");
+            byte[] value = in.readBoolean() ? DataFormat.readBytes(in) : null;
+            if (status == KvStatus.BAD_REQUEST) {
+                return KvResponse.refused(status, value == null ? null : new String(value, StandardCharsets.UTF_8));
+            }
+            return new KvResponse(status, value, null, null);
+        });
     }
 
     private static void putBytes(ByteBuffer b, byte[] bytes) {
         b.putInt(bytes.length).put(bytes);
-    }
-
-    private static byte[] getBytes(ByteBuffer b) {
-        byte[] out = new byte[b.getInt()];
-        b.get(out);
-        return out;
     }
 }

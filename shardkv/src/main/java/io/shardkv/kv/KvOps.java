@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * What the key/value operations do to a map, returning the reply bytes ({@link KvCommands}).
- * Shared by the single-group state machine and every shard of a shard group.
+ * Every shard of a shard group applies them to its map (and the tests' single-group state machine
+ * to its own).
  */
 public final class KvOps {
 

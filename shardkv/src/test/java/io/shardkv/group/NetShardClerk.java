@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.kv.KvReplies;
 import io.shardkv.rpc.GroupClient;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
@@ -7,7 +8,6 @@ import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvOp;
-import io.shardkv.rpc.kv.KvReplies;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;

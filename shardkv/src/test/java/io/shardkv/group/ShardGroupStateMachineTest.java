@@ -71,13 +71,18 @@ class ShardGroupStateMachineTest {
         return latest;
     }
 
+    /** Applies one of the group's own commands to {@code sm}. */
+    private ShardGroupStateMachine.Reply apply(ShardGroupStateMachine sm, GroupCommand c) {
+        return GroupCodec.decodeReply(sm.apply(++index, 0, GroupCodec.encode(c)));
+    }
+
     private ShardGroupStateMachine.Reply take(ShardGroupStateMachine sm, Config c) {
-        return ShardGroupStateMachine.reply(sm.apply(++index, 0, ShardGroupStateMachine.nextConfig(c)));
+        return apply(sm, new GroupCommand.NextConfig(c));
     }
 
     private KvResponse put(ShardGroupStateMachine sm, long client, long seq, String key, String value) {
         KvRequest r = new KvRequest(client, seq, seq, KvOp.APPEND, bytes(key), bytes(value), null);
-        return KvCommands.decodeReply(sm.apply(++index, 0, ShardGroupStateMachine.clientWrite(r)));
+        return KvCommands.decodeReply(sm.apply(++index, 0, GroupCodec.encode(new GroupCommand.ClientWrite(r))));
     }
 
     private KvResponse get(ShardGroupStateMachine sm, String key) {
@@ -90,11 +95,10 @@ class ShardGroupStateMachineTest {
         for (ShardGroupStateMachine.PullTask t : to.pullTasks()) {
             ShardGroupStateMachine.PullTask task = t;
             while (true) {
-                ShardGroupStateMachine.Chunk chunk = assertInstanceOf(ShardGroupStateMachine.Chunk.class,
+                PullAnswer.Chunk chunk = assertInstanceOf(PullAnswer.Chunk.class,
                         from.pull(task.shard(), task.handoff(), task.cursor(), chunkBytes));
-                assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(to.apply(++index, 0,
-                        ShardGroupStateMachine.installChunk(to.config().num(), task.shard(), task.handoff(),
-                                task.cursor(), chunk))));
+                assertEquals(ShardGroupStateMachine.Reply.APPLIED, apply(to, new GroupCommand.InstallChunk(
+                        to.config().num(), task.shard(), task.handoff(), task.cursor(), chunk)));
                 chunks++;
                 if (chunk.last()) {
                     break;
@@ -108,8 +112,8 @@ class ShardGroupStateMachineTest {
     /** Tells {@code from} to delete what {@code to} installed, then records the confirmation in {@code to}. */
     private void collectGarbage(ShardGroupStateMachine to, ShardGroupStateMachine from) {
         for (ShardGroupStateMachine.GcTask t : to.gcTasks()) {
-            from.apply(++index, 0, ShardGroupStateMachine.deleteShard(t.shard(), t.handoff()));
-            to.apply(++index, 0, ShardGroupStateMachine.gcDone(t.shard(), t.handoff()));
+            apply(from, new GroupCommand.DeleteShard(t.shard(), t.handoff()));
+            apply(to, new GroupCommand.GcDone(t.shard(), t.handoff()));
         }
     }
 
@@ -179,12 +183,12 @@ class ShardGroupStateMachineTest {
         take(b, c2);
         assertEquals(ShardGroupStateMachine.Reply.IGNORED, take(b, c2), "the same configuration twice");
         ShardGroupStateMachine.PullTask task = b.pullTasks().stream().filter(t -> t.shard() == 1).findFirst().orElseThrow();
-        ShardGroupStateMachine.Chunk chunk = (ShardGroupStateMachine.Chunk) a.pull(1, task.handoff(), null, 1 << 20);
-        byte[] install = ShardGroupStateMachine.installChunk(2, 1, task.handoff(), null, chunk);
-        assertEquals(ShardGroupStateMachine.Reply.APPLIED, ShardGroupStateMachine.reply(b.apply(++index, 0, install)));
-        assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(b.apply(++index, 0, install)));
+        PullAnswer.Chunk chunk = (PullAnswer.Chunk) a.pull(1, task.handoff(), null, 1 << 20);
+        GroupCommand install = new GroupCommand.InstallChunk(2, 1, task.handoff(), null, chunk);
+        assertEquals(ShardGroupStateMachine.Reply.APPLIED, apply(b, install));
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, apply(b, install));
         assertEquals(1, b.keys(1));
-        assertInstanceOf(ShardGroupStateMachine.NotReady.class, a.pull(1, 99, null, 10));
+        assertInstanceOf(PullAnswer.NotReady.class, a.pull(1, 99, null, 10));
     }
 
     @Test
@@ -245,8 +249,8 @@ class ShardGroupStateMachineTest {
         collectGarbage(b, a);
         assertNull(a.state(1));
         assertEquals(List.of(), b.gcTasks());
-        assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(
-                b.apply(++index, 0, ShardGroupStateMachine.gcDone(1, 2))), "a repeated confirmation is a no-op");
+        assertEquals(ShardGroupStateMachine.Reply.IGNORED, apply(b, new GroupCommand.GcDone(1, 2)),
+                "a repeated confirmation is a no-op");
     }
 
     @Test
@@ -258,26 +262,48 @@ class ShardGroupStateMachineTest {
         take(a, config(2, 2, 2, 2));
         take(b, latest);
         ShardGroupStateMachine.PullTask task = b.pullTasks().get(0);
-        ShardGroupStateMachine.Chunk good = (ShardGroupStateMachine.Chunk) a.pull(0, task.handoff(), null, 1 << 20);
+        PullAnswer.Chunk good = (PullAnswer.Chunk) a.pull(0, task.handoff(), null, 1 << 20);
         List<Map.Entry<Key, byte[]>> reversed = new ArrayList<>(good.entries());
         Collections.reverse(reversed);
         Map.Entry<Key, byte[]> foreign = Map.entry(new Key(bytes(keyIn(1))), bytes("x"));
-        ShardGroupStateMachine.Chunk[] bad = {
-            new ShardGroupStateMachine.Chunk(List.of(), false, new byte[0]),
-            new ShardGroupStateMachine.Chunk(reversed, true, good.sessions()),
-            new ShardGroupStateMachine.Chunk(List.of(foreign), true, good.sessions()),
-            new ShardGroupStateMachine.Chunk(good.entries(), true, new byte[] {1, 2, 3}),
+        PullAnswer.Chunk[] bad = {
+            new PullAnswer.Chunk(List.of(), false, new byte[0]),
+            new PullAnswer.Chunk(reversed, true, good.sessions()),
+            new PullAnswer.Chunk(List.of(foreign), true, good.sessions()),
+            new PullAnswer.Chunk(good.entries(), true, new byte[] {1, 2, 3}),
         };
-        for (ShardGroupStateMachine.Chunk chunk : bad) {
+        for (PullAnswer.Chunk chunk : bad) {
             assertNotNull(b.invalidChunk(0, null, chunk));
-            assertEquals(ShardGroupStateMachine.Reply.IGNORED, ShardGroupStateMachine.reply(b.apply(++index, 0,
-                    ShardGroupStateMachine.installChunk(b.config().num(), 0, task.handoff(), null, chunk))));
+            assertEquals(ShardGroupStateMachine.Reply.IGNORED,
+                    apply(b, new GroupCommand.InstallChunk(b.config().num(), 0, task.handoff(), null, chunk)));
             assertEquals(ShardState.PULLING, b.state(0));
             assertEquals(0, b.keys(0));
         }
         assertNull(b.invalidChunk(0, null, good));
         pullAll(b, a, 1 << 20);
         assertEquals(ShardState.SERVING, b.state(0));
+    }
+
+    @Test
+    void aWriteTheShardsSessionTableRefusesSaysWhy() {
+        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 2);
+        take(sm, config(1, 1, 1, 1));
+        String key = keyIn(0);
+        assertEquals(KvStatus.OK, append(sm, 7, 1, 1, key).status());
+        assertEquals(KvStatus.OK, append(sm, 7, 2, 1, key).status());
+        KvResponse tooMany = append(sm, 7, 3, 1, key);
+        assertEquals(KvStatus.BAD_REQUEST, tooMany.status());
+        assertEquals("client 7 has 2 unacknowledged writes to shard 0, the most it may; wait for replies",
+                tooMany.message());
+        KvResponse stale = append(sm, 7, 1, 3, key);
+        assertEquals(KvStatus.BAD_REQUEST, stale.status());
+        assertEquals("client 7's write 1 was acknowledged before: its reply is no longer kept", stale.message());
+    }
+
+    /** Client {@code client}'s append {@code seq}, having acknowledged every write below {@code lowestUnacked}. */
+    private KvResponse append(ShardGroupStateMachine sm, long client, long seq, long lowestUnacked, String key) {
+        KvRequest r = new KvRequest(client, seq, lowestUnacked, KvOp.APPEND, bytes(key), bytes("x"), null);
+        return KvCommands.decodeReply(sm.apply(++index, 0, GroupCodec.encode(new GroupCommand.ClientWrite(r))));
     }
 
     @Test
@@ -302,8 +328,8 @@ class ShardGroupStateMachineTest {
         take(a, c2);
         take(b, c2);
         ShardGroupStateMachine.PullTask task = b.pullTasks().get(0);
-        ShardGroupStateMachine.Chunk chunk = (ShardGroupStateMachine.Chunk) a.pull(1, task.handoff(), null, 1000);
-        b.apply(++index, 0, ShardGroupStateMachine.installChunk(2, 1, task.handoff(), null, chunk));
+        PullAnswer.Chunk chunk = (PullAnswer.Chunk) a.pull(1, task.handoff(), null, 1000);
+        apply(b, new GroupCommand.InstallChunk(2, 1, task.handoff(), null, chunk));
 
         ShardGroupStateMachine restored = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
         restored.restore(image(b));

@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
 import io.shardkv.kv.KvOutputs;
+import io.shardkv.kv.KvReplies;
 import io.shardkv.linearizability.Bytes;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.KvInput;
@@ -12,7 +13,6 @@ import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
-import io.shardkv.rpc.kv.KvReplies;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,6 @@ import io.shardkv.raft.sim.SimCluster;
 import io.shardkv.raft.sim.SimGroupClient;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
-import io.shardkv.rpc.kv.KvReplies;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.charset.StandardCharsets;

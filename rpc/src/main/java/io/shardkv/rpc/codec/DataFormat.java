@@ -2,15 +2,18 @@ package io.shardkv.rpc.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The durable formats' plumbing (log commands, replies, snapshots of the replicated services):
  * big-endian {@code DataOutputStream} records, length-prefixed byte fields whose length is checked
- * before anything is allocated.
+ * before anything is allocated, counts that are never negative, and enum constants as one-byte
+ * ordinals that are checked against the enum.
  */
 public final class DataFormat {
 
@@ -46,6 +49,51 @@ public final class DataFormat {
         } catch (IOException e) {
             throw new IllegalStateException("malformed " + what + " (" + bytes.length + " bytes): " + e, e);
         }
+    }
+
+    /**
+     * Reads an enum constant written as its ordinal in one byte ({@code out.writeByte(e.ordinal())});
+     * a byte that is no constant's ordinal is malformed input.
+     *
+     * @param what what the byte is, for the message (for example "shard state")
+     */
+    public static <E extends Enum<E>> E readEnum(DataInput in, E[] values, String what) throws IOException {
+        int ordinal = in.readUnsignedByte();
+        if (ordinal >= values.length) {
+            throw new IOException(notAnOrdinal(what, ordinal, values));
+        }
+        return values[ordinal];
+    }
+
+    /**
+     * The constant of {@code values} whose ordinal is {@code ordinal}, for a format that is not read
+     * from a stream; any other number is malformed input, an {@link IllegalStateException}.
+     *
+     * @param what what the number is, for the message (for example "shard group reply")
+     */
+    public static <E extends Enum<E>> E enumAt(E[] values, int ordinal, String what) {
+        if (ordinal < 0 || ordinal >= values.length) {
+            throw new IllegalStateException(notAnOrdinal(what, ordinal, values));
+        }
+        return values[ordinal];
+    }
+
+    private static String notAnOrdinal(String what, int ordinal, Enum<?>[] values) {
+        return what + " " + ordinal + " is not one of " + Arrays.toString(values) + " (0 to " + (values.length - 1)
+                + ")";
+    }
+
+    /**
+     * Reads a count (an int); a negative one is malformed input.
+     *
+     * @param what what is counted, for the message (for example "shards")
+     */
+    public static int readCount(DataInput in, String what) throws IOException {
+        int count = in.readInt();
+        if (count < 0) {
+            throw new IOException("count of " + what + " is " + count + ", expected 0 or more");
+        }
+        return count;
     }
 
     public static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

@@ -27,7 +27,7 @@ public record Config(long num, int[] shards, SortedMap<Integer, List<String>> gr
             throw new IllegalArgumentException("config num must be >= 0, was " + num);
         }
         if (shards.length == 0) {
-            throw new IllegalArgumentException("a configuration needs at least one shard");
+            throw new IllegalArgumentException("a configuration needs at least one shard, got none");
         }
         shards = shards.clone();
         TreeMap<Integer, List<String>> copy = new TreeMap<>();

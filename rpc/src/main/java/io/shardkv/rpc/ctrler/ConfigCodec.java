@@ -1,5 +1,6 @@
 package io.shardkv.rpc.ctrler;
 
+import io.shardkv.rpc.codec.DataFormat;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  * A {@link Config} in the durable formats (logs and snapshots of the controller and the shard
  * groups), big-endian:
  * {@code num (8) | shards (4) | gid (4)* | groups (4) | (gid (4) | servers (4) | server (UTF)*)*}.
- * Part of the durable format: change only with a version.
+ * Part of the durable format: change only with a version. A negative count is malformed input.
  */
 public final class ConfigCodec {
 
@@ -32,7 +33,7 @@ public final class ConfigCodec {
 
     public static Config read(DataInput in) throws IOException {
         long num = in.readLong();
-        int[] shards = new int[in.readInt()];
+        int[] shards = new int[DataFormat.readCount(in, "shards")];
         for (int s = 0; s < shards.length; s++) {
             shards[s] = in.readInt();
         }
@@ -48,7 +49,7 @@ public final class ConfigCodec {
     }
 
     public static SortedMap<Integer, List<String>> readGroups(DataInput in) throws IOException {
-        int count = in.readInt();
+        int count = DataFormat.readCount(in, "groups");
         SortedMap<Integer, List<String>> groups = new TreeMap<>();
         for (int i = 0; i < count; i++) {
             int gid = in.readInt();
@@ -65,7 +66,7 @@ public final class ConfigCodec {
     }
 
     public static List<String> readServers(DataInput in) throws IOException {
-        int count = in.readInt();
+        int count = DataFormat.readCount(in, "servers");
         List<String> servers = new ArrayList<>();
         for (int s = 0; s < count; s++) {
             servers.add(in.readUTF());

@@ -21,7 +21,7 @@ public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, by
         Objects.requireNonNull(key, "key");
         value = value == null ? NONE : value;
         if (op != KvOp.CAS && expected != null) {
-            throw new IllegalArgumentException("only CAS carries an expected value");
+            throw new IllegalArgumentException("only CAS carries an expected value, not " + op);
         }
     }
 

@@ -1,8 +1,12 @@
-package io.shardkv.rpc.kv;
+package io.shardkv.kv;
 
 import io.shardkv.rpc.GroupClient;
+import io.shardkv.rpc.kv.KvResponse;
 
-/** How a client treats a key/value server's answer when it calls a replica group with {@link GroupClient}. */
+/**
+ * How the tests' clerks treat a key/value server's answer when they call a replica group with
+ * {@link GroupClient} (the client library has its own rules, which turn statuses into exceptions).
+ */
 public final class KvReplies {
 
     private KvReplies() {

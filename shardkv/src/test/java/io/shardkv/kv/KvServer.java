@@ -13,20 +13,17 @@ import java.io.IOException;
 
 /**
  * Starts a replica of a single-group key/value service: a {@link ReplicaServer} running the
- * {@link KvStateMachine}, with {@link KvService} answering {@link KvRequest}s.
+ * {@link KvStateMachine}, with {@link KvService} answering {@link KvRequest}s. Test scope: the
+ * lab's key/value scenarios run on it ({@link KvServerCluster}); the store itself runs shard groups.
  */
-public final class KvServer {
+final class KvServer {
 
     private KvServer() {
     }
 
     /** The codec of the key/value service's port: Raft messages and key/value requests. */
-    public static Codec codec() {
+    static Codec codec() {
         return Codec.builder().install(new RaftWireTypes()).install(new KvWireTypes()).build();
-    }
-
-    public static ReplicaServer start(ReplicaConfig config, EventLoops loops) throws IOException {
-        return start(config, loops, ReplicaServer.LinkFilter.OPEN);
     }
 
     static ReplicaServer start(ReplicaConfig config, EventLoops loops, ReplicaServer.LinkFilter links) throws IOException {

@@ -13,9 +13,10 @@ import java.util.function.IntFunction;
 /**
  * Turns key/value requests into RSM host operations and outcomes into responses: writes through
  * the log with the client's session, GET through ReadIndex. Sans-I/O and single-threaded: it runs
- * on the node's thread in the real server and in the simulator alike.
+ * on the node's thread in the real server and in the simulator alike. Test scope, with
+ * {@link KvServer}.
  */
-public final class KvService {
+final class KvService {
 
     private final RsmHost host;
     private final IntFunction<String> addressOfNode;
@@ -24,12 +25,12 @@ public final class KvService {
      * @param addressOfNode the client-facing address of a node of this group (for WRONG_LEADER
      *                      hints), or null if unknown
      */
-    public KvService(RsmHost host, IntFunction<String> addressOfNode) {
+    KvService(RsmHost host, IntFunction<String> addressOfNode) {
         this.host = host;
         this.addressOfNode = addressOfNode;
     }
 
-    public void handle(KvRequest request, Consumer<KvResponse> reply) {
+    void handle(KvRequest request, Consumer<KvResponse> reply) {
         KvResponse refusal = KvLimits.refusal(request);
         if (refusal != null) {
             reply.accept(refusal);

@@ -13,15 +13,12 @@ import java.util.Map;
 /**
  * A map from byte-string keys to byte-string values. Writes (put, append, delete, compare-and-set)
  * arrive through the log; reads are queries. Snapshots list the entries in key order, so equal
- * states give equal bytes.
+ * states give equal bytes. Test scope, with {@link KvServer}: a shard group keeps a map per shard
+ * instead ({@code io.shardkv.group}), sharing {@link KvOps} and {@link KvCommands}.
  */
-public final class KvStateMachine implements StateMachine {
+final class KvStateMachine implements StateMachine {
 
     private final Map<Key, byte[]> data = new HashMap<>();
-
-    public int size() {
-        return data.size();
-    }
 
     @Override
     public byte[] apply(long index, long timeMillis, byte[] command) {

@@ -1,0 +1,155 @@
+package io.shardkv.group;
+
+import io.shardkv.kv.Key;
+import io.shardkv.raft.core.SnapshotImage;
+import io.shardkv.raft.rsm.SessionTable;
+import io.shardkv.rpc.codec.DataFormat;
+import io.shardkv.rpc.ctrler.ConfigCodec;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * A shard group's snapshot image (big-endian; "bytes" = int length + content; "servers" as
+ * {@link ConfigCodec#writeServers}):
+ * <pre>
+ *   version (4) = 2 | gid (4) | shards (4) | config (ConfigCodec)
+ *   per shard:  has holder (1) | holder gid (4) | holder servers | handoff (8)   (holder fields if it has one)
+ *               holds shard (1) | state (1, ShardState ordinal) | handoff (8) | peer (4) | peer servers |
+ *               has cursor (1) | cursor bytes? | sessions bytes | entries (4) | (key bytes | value bytes)*
+ *                                                                       (shard fields if it holds the shard)
+ *   deletions (4) | (shard (4) | handoff (8) | source gid (4) | source servers)*
+ * </pre>
+ * Part of the durable format: change only with a new version.
+ */
+final class GroupSnapshot {
+
+    static final int VERSION = 2;
+
+    private GroupSnapshot() {
+    }
+
+    /**
+     * Everything but the shards' data is copied now (it is small); each shard's map is captured
+     * copy-on-write ({@link Shard#captureData}), so the image is this instant's state however long
+     * writing it takes, and the node pays one map copy per shard written to meanwhile.
+     */
+    static SnapshotImage capture(GroupState state) {
+        byte[] head = DataFormat.write(out -> {
+            out.writeInt(VERSION);
+            out.writeInt(state.gid);
+            out.writeInt(state.numShards);
+            ConfigCodec.write(out, state.config);
+        });
+        List<byte[]> shardHeads = new ArrayList<>(state.numShards);
+        List<TreeMap<Key, byte[]>> shardData = new ArrayList<>(state.numShards);
+        for (int i = 0; i < state.numShards; i++) {
+            GroupState.Holder h = state.holders[i];
+            Shard s = state.shards[i];
+            shardHeads.add(DataFormat.write(out -> {
+                out.writeBoolean(h != null);
+                if (h != null) {
+                    out.writeInt(h.gid());
+                    ConfigCodec.writeServers(out, h.servers());
+                    out.writeLong(h.handoff());
+                }
+                writeShardHead(out, s);
+            }));
+            shardData.add(s == null ? null : s.captureData());
+        }
+        byte[] tail = DataFormat.write(out -> {
+            out.writeInt(state.deletions.size());
+            for (ShardGroupStateMachine.GcTask d : state.deletions) {
+                out.writeInt(d.shard());
+                out.writeLong(d.handoff());
+                out.writeInt(d.sourceGid());
+                ConfigCodec.writeServers(out, d.sourceServers());
+            }
+        });
+        return stream -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
+            out.write(head);
+            for (int i = 0; i < state.numShards; i++) {
+                out.write(shardHeads.get(i));
+                if (shardData.get(i) != null) {
+                    GroupCodec.writeEntries(out, shardData.get(i).entrySet());
+                }
+            }
+            out.write(tail);
+            out.flush();
+        };
+    }
+
+    /** A shard's state, position and sessions: all but its data, which follows it in the image. */
+    private static void writeShardHead(DataOutputStream out, Shard s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s == null) {
+            return;
+        }
+        out.writeByte(s.state.ordinal());
+        out.writeLong(s.handoff);
+        out.writeInt(s.peer);
+        ConfigCodec.writeServers(out, s.peerServers);
+        out.writeBoolean(s.pullCursor != null);
+        if (s.pullCursor != null) {
+            DataFormat.writeBytes(out, s.pullCursor.bytes());
+        }
+        DataFormat.writeBytes(out, s.sessions.toBytes());
+    }
+
+    /**
+     * Replaces {@code state} with what {@link #capture} wrote, shard by shard: a replaced shard's
+     * data is let go before the next one is read, so a restore never holds two whole states.
+     *
+     * @param newSessions an empty session table as the group makes them, for each shard read
+     * @throws IOException if the image is of another version, group or shard count, cut short, or
+     *                     holds a shard state or a count that cannot be
+     */
+    static void restore(InputStream image, GroupState state, Supplier<SessionTable> newSessions) throws IOException {
+        DataInputStream in = new DataInputStream(image);
+        int version = in.readInt();
+        if (version != VERSION) {
+            throw new IOException("unsupported shard group snapshot version " + version);
+        }
+        int snapGid = in.readInt();
+        int snapShards = in.readInt();
+        if (snapGid != state.gid || snapShards != state.numShards) {
+            throw new IOException("snapshot of group " + snapGid + " with " + snapShards + " shards given to group "
+                    + state.gid + " with " + state.numShards);
+        }
+        state.config = ConfigCodec.read(in);
+        for (int i = 0; i < state.numShards; i++) {
+            state.holders[i] = in.readBoolean()
+                    ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
+            state.shards[i] = null; // the replaced shard's data can go before the new one is read
+            state.shards[i] = readShard(in, i, newSessions);
+        }
+        state.deletions.clear();
+        for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
+            state.deletions.add(new ShardGroupStateMachine.GcTask(in.readInt(), in.readLong(), in.readInt(),
+                    ConfigCodec.readServers(in)));
+        }
+    }
+
+    private static Shard readShard(DataInputStream in, int shard, Supplier<SessionTable> newSessions)
+            throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        ShardState state = DataFormat.readEnum(in, ShardState.values(), "shard " + shard + "'s state");
+        Shard s = new Shard(state, newSessions.get());
+        s.handoff = in.readLong();
+        s.peer = in.readInt();
+        s.peerServers = ConfigCodec.readServers(in);
+        s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
+        s.sessions.load(DataFormat.readBytes(in));
+        GroupCodec.readEntries(in, s.mutableData()::put);
+        return s;
+    }
+}
