@@ -32,7 +32,8 @@ import java.util.stream.LongStream;
  *
  * <p>A seed's run must share no mutable state with other seeds' (no static counters, caches or
  * random sources) to run on several threads; a test whose runs do share state asks for
- * {@code threads(1)}. A replay ({@code -Dsim.seed}) always runs on the calling thread.
+ * {@code threads(1)}. {@code -Dsim.threads=N} caps the others; a replay ({@code -Dsim.seed})
+ * always runs on the calling thread.
  *
  * @param <T> what one seed's run reports
  */
@@ -122,7 +123,7 @@ public final class SeedRunner<T> {
 
     private final Seeds seeds;
     private final LongFunction<T> run;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    private int threads = defaultThreads();
     private String replayCommand = "";
 
     private SeedRunner(Seeds seeds, LongFunction<T> run) {
@@ -135,7 +136,16 @@ public final class SeedRunner<T> {
         return new SeedRunner<>(seeds, run);
     }
 
-    /** At most {@code n} seeds at a time (default: one per core). 1 for runs that share state. */
+    /** {@code -Dsim.threads=N} if given (to leave cores to other work), else one per core. */
+    private static int defaultThreads() {
+        long n = Seeds.property("sim.threads", Runtime.getRuntime().availableProcessors());
+        if (n < 1 || n > 1024) {
+            throw new IllegalArgumentException("-Dsim.threads must be 1..1024, was " + n);
+        }
+        return (int) n;
+    }
+
+    /** At most {@code n} seeds at a time (default: {@code -Dsim.threads}, or one per core). 1 for runs that share state. */
     public SeedRunner<T> threads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, was " + n);
