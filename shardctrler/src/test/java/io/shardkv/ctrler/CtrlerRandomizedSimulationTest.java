@@ -5,6 +5,7 @@ import static io.shardkv.ctrler.CtrlerLab.SECOND;
 import io.shardkv.raft.sim.FaultMix;
 import io.shardkv.raft.sim.Nemesis;
 import io.shardkv.raft.sim.SeedRunner;
+import io.shardkv.raft.sim.SteppingClient;
 import io.shardkv.rpc.ctrler.Config;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,15 +125,13 @@ class CtrlerRandomizedSimulationTest {
      * A clerk that owns the group ids c·100+1 … c·100+99: it joins new ones, leaves and moves
      * shards to its own, so concurrent clerks never make each other's requests invalid.
      */
-    private static final class GroupOwner {
+    private static final class GroupOwner extends SteppingClient {
         private final CtrlerLab lab;
         private final SimCtrlerClerk clerk;
         private final Random random;
         private final Observations seen;
         private final List<Integer> joined = new ArrayList<>();
         private int nextGid;
-        private boolean stopping;
-        private boolean done;
 
         GroupOwner(CtrlerLab lab, int index, Random random, Observations seen) {
             this.lab = lab;
@@ -142,19 +141,8 @@ class CtrlerRandomizedSimulationTest {
             this.nextGid = index * 100 + 1;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             int dice = random.nextInt(10);
             if (dice < 3 && joined.size() < 6) {
                 int gid = nextGid++;

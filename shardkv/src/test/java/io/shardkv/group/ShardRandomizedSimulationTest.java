@@ -10,6 +10,7 @@ import io.shardkv.raft.sim.Nemesis;
 import io.shardkv.raft.sim.NetworkFaults;
 import io.shardkv.raft.sim.SeedRunner;
 import io.shardkv.raft.sim.SimCluster;
+import io.shardkv.raft.sim.SteppingClient;
 import io.shardkv.rpc.ctrler.Config;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -231,12 +232,10 @@ class ShardRandomizedSimulationTest {
     }
 
     /** One clerk's random operations, one at a time, remembering which appends were acknowledged. */
-    private static final class RandomClient {
+    private static final class RandomClient extends SteppingClient {
         private final SimShardClerk clerk;
         private final Random random;
         private final Map<Integer, Set<String>> acknowledged = new HashMap<>();
-        private boolean stopping;
-        private boolean done;
         private int next;
 
         RandomClient(SimShardClerk clerk, Random random) {
@@ -244,19 +243,8 @@ class ShardRandomizedSimulationTest {
             this.random = random;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             int k = random.nextInt(ALL_KEYS);
             String token = clerk.endpoint() + "." + next++;
             int dice = random.nextInt(100);

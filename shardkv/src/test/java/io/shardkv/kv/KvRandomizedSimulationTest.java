@@ -6,6 +6,7 @@ import io.shardkv.linearizability.CheckResult;
 import io.shardkv.raft.sim.FaultMix;
 import io.shardkv.raft.sim.Nemesis;
 import io.shardkv.raft.sim.SeedRunner;
+import io.shardkv.raft.sim.SteppingClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -56,11 +57,9 @@ class KvRandomizedSimulationTest {
     }
 
     /** Random operations, one at a time; reads are frequent so every key's history stays checkable. */
-    private static final class RandomClient {
+    private static final class RandomClient extends SteppingClient {
         private final SimKvClerk clerk;
         private final Random random;
-        private boolean stopping;
-        private boolean done;
         private int next;
 
         RandomClient(SimKvClerk clerk, Random random) {
@@ -68,19 +67,8 @@ class KvRandomizedSimulationTest {
             this.random = random;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             String key = KEYS[random.nextInt(KEYS.length)];
             String value = clerk.endpoint() + "." + next++;
             int dice = random.nextInt(100);
