@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -74,6 +75,17 @@ public final class ScriptRunner {
      * keeps only the script of that name.
      */
     public static Stream<DynamicTest> perSeed(String dir, long[] seeds, LongFunction<Interpreter> interpreter) {
+        return perSeed(dir, seeds, List.of(""), (variant, seed) -> interpreter.apply(seed));
+    }
+
+    /**
+     * As {@link #perSeed(String, long[], LongFunction)}, but each test replays its script once per
+     * variant (say, a cluster with 10 shards and one with 64), through
+     * {@code interpreter.apply(variant, seed)}; every variant must print the script's expected
+     * output, and a failure names the variant ({@code String.valueOf}).
+     */
+    public static <V> Stream<DynamicTest> perSeed(String dir, long[] seeds, List<V> variants,
+                                                  BiFunction<V, Long, Interpreter> interpreter) {
         String only = System.getProperty("scripts.only", "").strip();
         List<Path> scripts = scripts(dir).stream().filter(p -> only.isEmpty() || nameOf(p).equals(only)).toList();
         if (scripts.isEmpty()) {
@@ -83,9 +95,20 @@ public final class ScriptRunner {
             List<DynamicTest> tests = new ArrayList<>();
             for (int i = 0; i < seeds.length; i++) {
                 long seed = seeds[i];
-                boolean rewrite = rewriting() && i == 0;
-                tests.add(DynamicTest.dynamicTest(nameOf(script) + " seed " + seed, script.toUri(),
-                        () -> run(script, interpreter.apply(seed), rewrite)));
+                boolean first = i == 0;
+                tests.add(DynamicTest.dynamicTest(nameOf(script) + " seed " + seed, script.toUri(), () -> {
+                    for (int v = 0; v < variants.size(); v++) {
+                        V variant = variants.get(v);
+                        try {
+                            run(script, interpreter.apply(variant, seed), rewriting() && first && v == 0);
+                        } catch (AssertionError e) {
+                            if (variants.size() == 1) {
+                                throw e;
+                            }
+                            throw new AssertionError("with " + variant + ": " + e.getMessage(), e);
+                        }
+                    }
+                }));
             }
             return tests.stream();
         });
