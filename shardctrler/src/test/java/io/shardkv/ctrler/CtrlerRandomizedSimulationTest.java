@@ -28,10 +28,9 @@ class CtrlerRandomizedSimulationTest {
     @Test
     void replicasAgreeOnEveryConfiguration() {
         SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.ctrlerSeeds", 100), CtrlerRandomizedSimulationTest::run)
-                .replayWith("mvn -B -pl shardctrler test -Dtest=CtrlerRandomizedSimulationTest"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false")
-                .runAndCheck(r -> String.format("controller simulation: %d seeds in %.1f s on %d threads, %d configurations"
-                        + " agreed on", r.seeds().count(), r.seconds(), r.threads(), r.sum(c -> c)));
+                .replayWith("shardctrler", CtrlerRandomizedSimulationTest.class)
+                .runAndCheck(r -> String.format("controller simulation: %d seeds in %.1f s on %d threads,"
+                        + " %d configurations agreed on", r.seeds().count(), r.seconds(), r.threads(), r.sum(c -> c)));
     }
 
     private static long run(long seed) {

@@ -47,8 +47,7 @@ class ShardRandomizedSimulationTest {
     @Test
     void everySeedStaysLinearizableExactlyOnceAndSingleOwned() {
         SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.shardRandomSeeds", 200), ShardRandomizedSimulationTest::run)
-                .replayWith("mvn -B -pl shardkv test -Dtest=ShardRandomizedSimulationTest"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false")
+                .replayWith("shardkv", ShardRandomizedSimulationTest.class)
                 .runAndCheck(r -> String.format("shard simulation: %d seeds in %.1f s on %d threads, %d configurations,"
                                 + " %d operations checked, %d applied writes owner-checked, slowest check %d ms",
                         r.seeds().count(), r.seconds(), r.threads(), r.sum(Outcome::configs),

@@ -27,7 +27,7 @@ class KvRandomizedSimulationTest {
     @Test
     void everySeedStaysLinearizableAndLive() {
         SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.kvSeeds", 100), KvRandomizedSimulationTest::run)
-                .replayWith("mvn -B -pl shardkv test -Dtest=KvRandomizedSimulationTest -Dsurefire.failIfNoSpecifiedTests=false")
+                .replayWith("shardkv", KvRandomizedSimulationTest.class)
                 .runAndCheck(r -> String.format("kv simulation: %d seeds in %.1f s on %d threads, %d operations checked,"
                                 + " slowest check %d ms", r.seeds().count(), r.seconds(), r.threads(),
                         r.sum(CheckResult::operations), r.max(c -> c.elapsed().toMillis())));

@@ -17,8 +17,9 @@ class RandomizedSimulationTest {
 
     @Test
     void everySeedKeepsSafetyAndRecoversOnceFaultsHeal() {
-        SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.seeds", 200), seed -> new RandomizedRun(seed, FAULT_MICROS).run())
-                .replayWith("mvn -B -pl raft test -Dtest=RandomizedSimulationTest -Dsurefire.failIfNoSpecifiedTests=false")
+        SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.seeds", 200),
+                        seed -> new RandomizedRun(seed, FAULT_MICROS).run())
+                .replayWith("raft", RandomizedSimulationTest.class)
                 .runAndCheck(r -> {
                     if (r.seeds().replay() && !r.outcomes().isEmpty()) {
                         System.out.println("replayed " + r.outcomes().get(0));

@@ -26,7 +26,7 @@ import java.util.stream.LongStream;
  *
  * <pre>{@code
  * SeedRunner.of(Seeds.fromProperties("sim.kvSeeds", 100), seed -> run(seed))
- *         .replayWith("mvn -B -pl shardkv test -Dtest=KvRandomizedSimulationTest -Dsurefire.failIfNoSpecifiedTests=false")
+ *         .replayWith("shardkv", KvRandomizedSimulationTest.class)
  *         .runAndCheck(r -> String.format("kv simulation: %d seeds in %.1f s ...", r.seeds().count(), r.seconds()));
  * }</pre>
  *
@@ -145,7 +145,7 @@ public final class SeedRunner<T> {
         return (int) n;
     }
 
-    /** At most {@code n} seeds at a time (default: {@code -Dsim.threads}, or one per core). 1 for runs that share state. */
+    /** At most {@code n} seeds at a time (default {@code -Dsim.threads}, or one per core); 1 if runs share state. */
     public SeedRunner<T> threads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be at least 1, was " + n);
@@ -154,9 +154,13 @@ public final class SeedRunner<T> {
         return this;
     }
 
-    /** The command that replays one seed once {@code -Dsim.seed=S} is added, for the failure message. */
-    public SeedRunner<T> replayWith(String command) {
-        this.replayCommand = Objects.requireNonNull(command);
+    /**
+     * Names the test, for the failure message's replay command: {@code mvn -B -pl <module> test
+     * -Dtest=<class> -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=S}.
+     */
+    public SeedRunner<T> replayWith(String module, Class<?> test) {
+        this.replayCommand = "mvn -B -pl " + Objects.requireNonNull(module) + " test -Dtest=" + test.getSimpleName()
+                + " -Dsurefire.failIfNoSpecifiedTests=false";
         return this;
     }
 
@@ -174,7 +178,8 @@ public final class SeedRunner<T> {
             for (long i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                 long seed = seeds.first() + i;
                 try {
-                    outcomes[(int) i] = Objects.requireNonNull(run.apply(seed), "the run of seed " + seed + " returned null");
+                    outcomes[(int) i] = Objects.requireNonNull(run.apply(seed),
+                            "the run of seed " + seed + " returned null");
                 } catch (VirtualMachineError e) {
                     throw e;
                 } catch (Throwable e) {

@@ -48,10 +48,11 @@ class SeedRunnerTest {
                         throw new SimulationFailure("seed 8 broke too");
                     }
                     return seed;
-                }).threads(3).replayWith("mvn -pl raft test -Dtest=X").runAndCheck(r -> "test simulation: "
+                }).threads(3).replayWith("raft", SeedRunnerTest.class).runAndCheck(r -> "test simulation: "
                         + r.outcomes().size() + " passed"));
         assertEquals("2 of 10 seeds failed: 3, 8\nfirst failure, seed 3:\n" + boom
-                + "\nreplay it: mvn -pl raft test -Dtest=X -Dsim.seed=3", e.getMessage());
+                + "\nreplay it: mvn -B -pl raft test -Dtest=SeedRunnerTest -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dsim.seed=3", e.getMessage());
         assertSame(boom, e.getCause());
     }
 
