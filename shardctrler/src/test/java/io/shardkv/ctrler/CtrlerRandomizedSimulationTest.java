@@ -1,10 +1,11 @@
 package io.shardkv.ctrler;
 
 import static io.shardkv.ctrler.CtrlerLab.SECOND;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardkv.raft.sim.FaultMix;
 import io.shardkv.raft.sim.Nemesis;
+import io.shardkv.raft.sim.SeedRunner;
+import io.shardkv.raft.sim.SteppingClient;
 import io.shardkv.rpc.ctrler.Config;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,29 +20,17 @@ import org.junit.jupiter.api.Test;
  * restarted. Afterwards every replica must hold exactly the same list of configurations, every
  * configuration a client was given must be that list's entry, every join or leave must have been
  * balanced and minimal, and no query may return a configuration older than one already returned
- * before it was issued. {@code -Dsim.ctrlerSeeds=N} (default 100), {@code -Dsim.seed=S} replays one.
+ * before it was issued. {@code -Dsim.ctrlerSeeds=N} (default 100) from {@code -Dsim.firstSeed} (default 1),
+ * {@code -Dsim.seed=S} replays one. Seeds run on all cores: each owns its cluster and observations.
  */
 class CtrlerRandomizedSimulationTest {
 
     @Test
     void replicasAgreeOnEveryConfiguration() {
-        String single = System.getProperty("sim.seed", "");
-        long first = single.isBlank() ? 1 : Long.parseLong(single.trim());
-        long count = single.isBlank() ? Long.getLong("sim.ctrlerSeeds", 100) : 1;
-        long configs = 0;
-        long start = System.nanoTime();
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + count; seed++) {
-            try {
-                configs += run(seed);
-            } catch (AssertionError e) {
-                failures.add("seed " + seed + ": " + e.getMessage());
-            }
-        }
-        System.out.printf("controller simulation: %d seeds in %.1f s, %d configurations agreed on%n", count,
-                (System.nanoTime() - start) / 1e9, configs);
-        assertEquals(List.of(), failures.stream().map(f -> f.lines().findFirst().orElse("")).toList(),
-                failures.isEmpty() ? "" : failures.get(0));
+        SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.ctrlerSeeds", 100), CtrlerRandomizedSimulationTest::run)
+                .replayWith("shardctrler", CtrlerRandomizedSimulationTest.class)
+                .runAndCheck(r -> String.format("controller simulation: %d seeds in %.1f s on %d threads,"
+                        + " %d configurations agreed on", r.seeds().count(), r.seconds(), r.threads(), r.sum(c -> c)));
     }
 
     private static long run(long seed) {
@@ -135,15 +124,13 @@ class CtrlerRandomizedSimulationTest {
      * A clerk that owns the group ids c·100+1 … c·100+99: it joins new ones, leaves and moves
      * shards to its own, so concurrent clerks never make each other's requests invalid.
      */
-    private static final class GroupOwner {
+    private static final class GroupOwner extends SteppingClient {
         private final CtrlerLab lab;
         private final SimCtrlerClerk clerk;
         private final Random random;
         private final Observations seen;
         private final List<Integer> joined = new ArrayList<>();
         private int nextGid;
-        private boolean stopping;
-        private boolean done;
 
         GroupOwner(CtrlerLab lab, int index, Random random, Observations seen) {
             this.lab = lab;
@@ -153,19 +140,8 @@ class CtrlerRandomizedSimulationTest {
             this.nextGid = index * 100 + 1;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             int dice = random.nextInt(10);
             if (dice < 3 && joined.size() < 6) {
                 int gid = nextGid++;

@@ -99,6 +99,11 @@ final class ShardLab {
         return groups[0].size();
     }
 
+    /** The snapshot threshold it was made with, in bytes; -1: never snapshot. */
+    long maxRaftState() {
+        return maxRaftState;
+    }
+
     SimCluster group(int gi) {
         return groups[gi];
     }

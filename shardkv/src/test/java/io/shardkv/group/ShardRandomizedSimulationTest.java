@@ -2,14 +2,15 @@ package io.shardkv.group;
 
 import static io.shardkv.group.ShardLab.SECOND;
 import static io.shardkv.group.ShardLab.key;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardkv.ctrler.SimCtrlerClerk;
 import io.shardkv.linearizability.CheckResult;
 import io.shardkv.raft.sim.FaultMix;
 import io.shardkv.raft.sim.Nemesis;
 import io.shardkv.raft.sim.NetworkFaults;
+import io.shardkv.raft.sim.SeedRunner;
 import io.shardkv.raft.sim.SimCluster;
+import io.shardkv.raft.sim.SteppingClient;
 import io.shardkv.rpc.ctrler.Config;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * applied write must come from the one owner of its shard in its configuration.
  *
  * <p>{@code -Dsim.shardRandomSeeds=N} runs N seeds (default 200) from {@code -Dsim.firstSeed}
- * (default 1); {@code -Dsim.seed=S} replays one.
+ * (default 1); {@code -Dsim.seed=S} replays one. Seeds run on all cores: each owns its world
+ * (scheduler, network, random sources, history, ownership ledger) and nothing static is mutable.
  */
 class ShardRandomizedSimulationTest {
 
@@ -44,31 +46,13 @@ class ShardRandomizedSimulationTest {
 
     @Test
     void everySeedStaysLinearizableExactlyOnceAndSingleOwned() {
-        String single = System.getProperty("sim.seed", "");
-        long first = single.isBlank() ? Long.getLong("sim.firstSeed", 1) : Long.parseLong(single.trim());
-        long count = single.isBlank() ? Long.getLong("sim.shardRandomSeeds", 200) : 1;
-        long operations = 0;
-        long writes = 0;
-        long configs = 0;
-        long slowestCheckMillis = 0;
-        long start = System.nanoTime();
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + count; seed++) {
-            try {
-                Outcome o = run(seed);
-                operations += o.check().operations();
-                writes += o.writes();
-                configs += o.configs();
-                slowestCheckMillis = Math.max(slowestCheckMillis, o.check().elapsed().toMillis());
-            } catch (AssertionError e) {
-                failures.add("seed " + seed + ": " + e.getMessage());
-            }
-        }
-        System.out.printf("shard simulation: %d seeds in %.1f s, %d configurations, %d operations checked,"
-                        + " %d applied writes owner-checked, slowest check %d ms%n", count,
-                (System.nanoTime() - start) / 1e9, configs, operations, writes, slowestCheckMillis);
-        assertEquals(List.of(), failures.stream().map(f -> f.lines().findFirst().orElse("")).toList(),
-                failures.isEmpty() ? "" : failures.get(0));
+        SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.shardRandomSeeds", 200), ShardRandomizedSimulationTest::run)
+                .replayWith("shardkv", ShardRandomizedSimulationTest.class)
+                .runAndCheck(r -> String.format("shard simulation: %d seeds in %.1f s on %d threads, %d configurations,"
+                                + " %d operations checked, %d applied writes owner-checked, slowest check %d ms",
+                        r.seeds().count(), r.seconds(), r.threads(), r.sum(Outcome::configs),
+                        r.sum(o -> o.check().operations()), r.sum(Outcome::writes),
+                        r.max(o -> o.check().elapsed().toMillis())));
     }
 
     private record Outcome(CheckResult check, long writes, long configs) {
@@ -247,12 +231,10 @@ class ShardRandomizedSimulationTest {
     }
 
     /** One clerk's random operations, one at a time, remembering which appends were acknowledged. */
-    private static final class RandomClient {
+    private static final class RandomClient extends SteppingClient {
         private final SimShardClerk clerk;
         private final Random random;
         private final Map<Integer, Set<String>> acknowledged = new HashMap<>();
-        private boolean stopping;
-        private boolean done;
         private int next;
 
         RandomClient(SimShardClerk clerk, Random random) {
@@ -260,19 +242,8 @@ class ShardRandomizedSimulationTest {
             this.random = random;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             int k = random.nextInt(ALL_KEYS);
             String token = clerk.endpoint() + "." + next++;
             int dice = random.nextInt(100);

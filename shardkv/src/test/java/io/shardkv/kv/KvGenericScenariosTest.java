@@ -3,6 +3,7 @@ package io.shardkv.kv;
 import static io.shardkv.kv.KvLab.SECOND;
 
 import io.shardkv.raft.sim.LabHarness;
+import io.shardkv.raft.sim.SteppingClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -107,7 +108,7 @@ class KvGenericScenariosTest {
      * random keys 5 % puts, otherwise reads — and without random keys every read must return
      * exactly what this client appended so far.
      */
-    static final class AppendingClient {
+    static final class AppendingClient extends SteppingClient {
         private final KvLab lab;
         private final SimKvClerk clerk;
         private final int id;
@@ -117,8 +118,6 @@ class KvGenericScenariosTest {
         private final List<String> appended = new ArrayList<>();
         private String expected = "";
         private int next;
-        private boolean stopping;
-        private boolean done;
 
         AppendingClient(KvLab lab, SimKvClerk clerk, int id, int clients, boolean randomKeys, Random random) {
             this.lab = lab;
@@ -137,19 +136,8 @@ class KvGenericScenariosTest {
             }
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        private void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             String key = randomKeys ? String.valueOf(random.nextInt(clients)) : String.valueOf(id);
             String token = "x " + id + " " + next + " y";
             if (random.nextInt(1000) < 500) {

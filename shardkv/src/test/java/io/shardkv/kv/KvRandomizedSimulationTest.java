@@ -1,11 +1,12 @@
 package io.shardkv.kv;
 
 import static io.shardkv.kv.KvLab.SECOND;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardkv.linearizability.CheckResult;
 import io.shardkv.raft.sim.FaultMix;
 import io.shardkv.raft.sim.Nemesis;
+import io.shardkv.raft.sim.SeedRunner;
+import io.shardkv.raft.sim.SteppingClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * gets, puts, appends, compare-and-sets and deletes on a handful of keys while a {@link Nemesis}
  * partitions, crashes and restarts replicas and moves leadership, with or without snapshots;
  * then the faults heal, every clerk must finish, and the whole history must be linearizable.
- * {@code -Dsim.kvSeeds=N} runs N seeds (default 100); {@code -Dsim.seed=S} replays one.
+ * {@code -Dsim.kvSeeds=N} runs N seeds (default 100) from {@code -Dsim.firstSeed} (default 1);
+ * {@code -Dsim.seed=S} replays one. Seeds run on all cores: each owns its cluster and history.
  */
 class KvRandomizedSimulationTest {
 
@@ -24,26 +26,11 @@ class KvRandomizedSimulationTest {
 
     @Test
     void everySeedStaysLinearizableAndLive() {
-        String single = System.getProperty("sim.seed", "");
-        long first = single.isBlank() ? 1 : Long.parseLong(single.trim());
-        long count = single.isBlank() ? Long.getLong("sim.kvSeeds", 100) : 1;
-        long operations = 0;
-        long slowestCheckMillis = 0;
-        long start = System.nanoTime();
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + count; seed++) {
-            try {
-                CheckResult result = run(seed);
-                operations += result.operations();
-                slowestCheckMillis = Math.max(slowestCheckMillis, result.elapsed().toMillis());
-            } catch (AssertionError e) {
-                failures.add("seed " + seed + ": " + e.getMessage());
-            }
-        }
-        System.out.printf("kv simulation: %d seeds in %.1f s, %d operations checked, slowest check %d ms%n", count,
-                (System.nanoTime() - start) / 1e9, operations, slowestCheckMillis);
-        assertEquals(List.of(), failures.stream().map(f -> f.lines().findFirst().orElse("")).toList(),
-                failures.isEmpty() ? "" : failures.get(0));
+        SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.kvSeeds", 100), KvRandomizedSimulationTest::run)
+                .replayWith("shardkv", KvRandomizedSimulationTest.class)
+                .runAndCheck(r -> String.format("kv simulation: %d seeds in %.1f s on %d threads, %d operations checked,"
+                                + " slowest check %d ms", r.seeds().count(), r.seconds(), r.threads(),
+                        r.sum(CheckResult::operations), r.max(c -> c.elapsed().toMillis())));
     }
 
     private static CheckResult run(long seed) {
@@ -70,11 +57,9 @@ class KvRandomizedSimulationTest {
     }
 
     /** Random operations, one at a time; reads are frequent so every key's history stays checkable. */
-    private static final class RandomClient {
+    private static final class RandomClient extends SteppingClient {
         private final SimKvClerk clerk;
         private final Random random;
-        private boolean stopping;
-        private boolean done;
         private int next;
 
         RandomClient(SimKvClerk clerk, Random random) {
@@ -82,19 +67,8 @@ class KvRandomizedSimulationTest {
             this.random = random;
         }
 
-        void stop() {
-            stopping = true;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void step() {
-            if (stopping) {
-                done = true;
-                return;
-            }
+        @Override
+        protected void issue() {
             String key = KEYS[random.nextInt(KEYS.length)];
             String value = clerk.endpoint() + "." + next++;
             int dice = random.nextInt(100);

@@ -1,5 +1,6 @@
 package io.shardkv.raft.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -111,6 +112,56 @@ public record Directive(String file, int line, String command, List<Arg> args, L
     /** The value of {@code key} as ints ({@code voters=(1,2,3)}), or {@code fallback}. */
     public List<Integer> intValues(String key, List<Integer> fallback) {
         return values(key).map(v -> v.stream().map(s -> parseInt(s, key)).toList()).orElse(fallback);
+    }
+
+    /**
+     * A length of time such as {@code 500ms}, {@code 2s} or {@code 250us}, in microseconds (the
+     * simulator's unit). A bare number is refused: the unit must be written.
+     */
+    public long micros(String text) {
+        int digits = 0;
+        while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+            digits++;
+        }
+        long unit = switch (text.substring(digits)) {
+            case "us" -> 1;
+            case "ms" -> 1_000;
+            case "s" -> 1_000_000;
+            default -> throw fail("a duration is a whole number with us, ms or s (500ms, 2s), was " + text);
+        };
+        if (digits == 0) {
+            throw fail("a duration is a whole number with us, ms or s (500ms, 2s), was " + text);
+        }
+        return parseLong(text.substring(0, digits), "duration " + text) * unit;
+    }
+
+    /** The {@code i}-th word as a duration in microseconds ({@code sleep 500ms}). */
+    public long microsWord(int i) {
+        return micros(word(i));
+    }
+
+    /** The value of {@code key} as a duration in microseconds ({@code pause=10ms}), or {@code fallback}. */
+    public long microsValue(String key, long fallback) {
+        return value(key).map(this::micros).orElse(fallback);
+    }
+
+    /**
+     * The input lines read as steps, for block commands such as {@code repeat}: one command per
+     * line (indent as you like; {@code #} lines are skipped), each numbered with its own line of the
+     * file and with no expected output of its own. Fails if there are none.
+     */
+    public List<Directive> body() {
+        List<Directive> steps = new ArrayList<>();
+        for (int i = 0; i < input.size(); i++) {
+            String text = input.get(i).strip();
+            if (!text.startsWith("#")) {
+                steps.add(ScriptFile.parseCommand(file, line + 1 + i, text, List.of(), ""));
+            }
+        }
+        if (steps.isEmpty()) {
+            throw fail("needs a body: one step per line below the command line");
+        }
+        return steps;
     }
 
     /** Requires that only the keys in {@code allowed} (and plain words) appear. */

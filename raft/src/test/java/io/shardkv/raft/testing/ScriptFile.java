@@ -107,7 +107,7 @@ public final class ScriptFile {
         return new ScriptFile(name, lines, directives, spans);
     }
 
-    private static Directive parseCommand(String file, int line, String text, List<String> input, String expected) {
+    static Directive parseCommand(String file, int line, String text, List<String> input, String expected) {
         List<String> tokens = tokens(file, line, text.strip());
         List<Directive.Arg> args = new ArrayList<>();
         for (String t : tokens.subList(1, tokens.size())) {

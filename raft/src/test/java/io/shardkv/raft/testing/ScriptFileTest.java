@@ -73,4 +73,29 @@ class ScriptFileTest {
                 () -> ScriptFile.parse("t.txt", "tick 1 every=2\n----\n").directives().get(0).allowing("times"));
         assertTrue(unknown.getMessage().contains("unknown argument every"), unknown.getMessage());
     }
+
+    @Test
+    void aBlocksInputLinesAreStepsAtTheirOwnLines() {
+        ScriptFile f = ScriptFile.parse("t.txt", SCRIPT);
+        List<Directive> body = f.directives().get(1).body();
+        assertEquals(List.of("tick 1", "propose 1"), body.stream().map(Directive::commandLine).toList());
+        assertEquals(List.of(7, 8), body.stream().map(Directive::line).toList());
+        assertEquals("", body.get(0).expected());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> f.directives().get(0).body());
+        assertTrue(none.getMessage().startsWith("t.txt:2: add-nodes: needs a body"), none.getMessage());
+    }
+
+    @Test
+    void durationsNeedAUnitAndComeOutInMicroseconds() {
+        Directive d = ScriptFile.parse("t.txt", "sleep 150ms pause=2s slice=250us\n----\n").directives().get(0);
+        assertEquals(150_000, d.microsWord(0));
+        assertEquals(2_000_000, d.microsValue("pause", -1));
+        assertEquals(250, d.microsValue("slice", -1));
+        assertEquals(-1, d.microsValue("absent", -1));
+        for (String bad : List.of("150", "ms", "1.5s", "3m")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.micros(bad));
+            assertTrue(e.getMessage().contains("was " + bad), e.getMessage());
+        }
+    }
 }

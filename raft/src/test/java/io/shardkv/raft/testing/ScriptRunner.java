@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Replays {@link ScriptFile}s through an {@link Interpreter}: every step's output must equal what
@@ -60,19 +63,72 @@ public final class ScriptRunner {
 
     /** Replays {@code script} through {@code interpreter}, checking (or rewriting) every output. */
     public static void run(Path script, Interpreter interpreter) throws Exception {
+        run(script, interpreter, rewriting());
+    }
+
+    /**
+     * One test per script in {@code src/test/resources/<dir>} and seed, named
+     * {@code <script> seed <n>}, each replaying the script through a fresh
+     * {@code interpreter.apply(seed)}. A script's expected output holds for every seed. With
+     * {@code -Dscripts.rewrite=true} the first seed rewrites the script and the other seeds check
+     * what it wrote, so output that depends on the seed fails at once. {@code -Dscripts.only=<name>}
+     * keeps only the script of that name.
+     */
+    public static Stream<DynamicTest> perSeed(String dir, long[] seeds, LongFunction<Interpreter> interpreter) {
+        return perSeed(dir, seeds, List.of(""), (variant, seed) -> interpreter.apply(seed));
+    }
+
+    /**
+     * As {@link #perSeed(String, long[], LongFunction)}, but each test replays its script once per
+     * variant (say, a cluster with 10 shards and one with 64), through
+     * {@code interpreter.apply(variant, seed)}; every variant must print the script's expected
+     * output, and a failure names the variant ({@code String.valueOf}).
+     */
+    public static <V> Stream<DynamicTest> perSeed(String dir, long[] seeds, List<V> variants,
+                                                  BiFunction<V, Long, Interpreter> interpreter) {
+        String only = System.getProperty("scripts.only", "").strip();
+        List<Path> scripts = scripts(dir).stream().filter(p -> only.isEmpty() || nameOf(p).equals(only)).toList();
+        if (scripts.isEmpty()) {
+            throw new IllegalArgumentException("no script named " + only + " in " + ROOT.resolve(dir));
+        }
+        return scripts.stream().flatMap(script -> {
+            List<DynamicTest> tests = new ArrayList<>();
+            for (int i = 0; i < seeds.length; i++) {
+                long seed = seeds[i];
+                boolean first = i == 0;
+                tests.add(DynamicTest.dynamicTest(nameOf(script) + " seed " + seed, script.toUri(), () -> {
+                    for (int v = 0; v < variants.size(); v++) {
+                        V variant = variants.get(v);
+                        try {
+                            run(script, interpreter.apply(variant, seed), rewriting() && first && v == 0);
+                        } catch (AssertionError e) {
+                            if (variants.size() == 1) {
+                                throw e;
+                            }
+                            throw new AssertionError("with " + variant + ": " + e.getMessage(), e);
+                        }
+                    }
+                }));
+            }
+            return tests.stream();
+        });
+    }
+
+    /** Replays {@code script}, checking every output, or rewriting the expected outputs if {@code rewrite}. */
+    public static void run(Path script, Interpreter interpreter, boolean rewrite) throws Exception {
         String text = Files.readString(script, StandardCharsets.UTF_8);
         ScriptFile file = ScriptFile.parse(ROOT.relativize(script).toString(), text);
         List<String> actual = new ArrayList<>();
         for (Directive step : file.directives()) {
-            String out = normalise(interpreter.run(step));
-            if (!rewriting() && !out.equals(step.expected())) {
+            String out = normalise(runStep(interpreter, step));
+            if (!rewrite && !out.equals(step.expected())) {
                 throw new AssertionError(step.where() + ": " + step.commandLine() + "\nexpected:\n"
                         + indent(step.expected()) + "\nactual:\n" + indent(out)
                         + "\n(-Dscripts.rewrite=true rewrites expected outputs from actual ones)");
             }
             actual.add(out);
         }
-        if (rewriting()) {
+        if (rewrite) {
             String rewritten = file.rewrite(actual);
             if (!rewritten.equals(text)) {
                 Files.writeString(script, rewritten, StandardCharsets.UTF_8);
@@ -80,7 +136,19 @@ public final class ScriptRunner {
         }
     }
 
-    private static String normalise(String out) {
+    /**
+     * Runs one step; a failure inside it is rethrown naming the step, so a message from deep in a
+     * harness still says which line of which script it came from.
+     */
+    public static String runStep(Interpreter interpreter, Directive step) throws Exception {
+        try {
+            return interpreter.run(step);
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError(step.where() + ": " + step.commandLine() + "\n" + e.getMessage(), e);
+        }
+    }
+
+    static String normalise(String out) {
         if (out == null) {
             return "";
         }
