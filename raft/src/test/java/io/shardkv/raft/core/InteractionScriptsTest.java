@@ -14,7 +14,6 @@ class InteractionScriptsTest {
 
     @TestFactory
     Stream<DynamicTest> interactionScripts() {
-        return ScriptRunner.scripts("scripts/interaction").stream().map(script -> DynamicTest.dynamicTest(
-                ScriptRunner.nameOf(script), () -> ScriptRunner.run(script, new Interaction())));
+        return ScriptRunner.each("scripts/interaction", Interaction::new);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 
@@ -67,6 +68,16 @@ public final class ScriptRunner {
     }
 
     /**
+     * One test per script in {@code src/test/resources/<dir>}, named after it, replaying it through
+     * a fresh {@code interpreter.get()}: for deterministic scripts (no seed). {@code -Dscripts.only=<name>}
+     * keeps only the script of that name.
+     */
+    public static Stream<DynamicTest> each(String dir, Supplier<Interpreter> interpreter) {
+        return selected(dir).stream().map(script -> DynamicTest.dynamicTest(nameOf(script), script.toUri(),
+                () -> run(script, interpreter.get())));
+    }
+
+    /**
      * One test per script in {@code src/test/resources/<dir>} and seed, named
      * {@code <script> seed <n>}, each replaying the script through a fresh
      * {@code interpreter.apply(seed)}. A script's expected output holds for every seed. With
@@ -86,12 +97,7 @@ public final class ScriptRunner {
      */
     public static <V> Stream<DynamicTest> perSeed(String dir, long[] seeds, List<V> variants,
                                                   BiFunction<V, Long, Interpreter> interpreter) {
-        String only = System.getProperty("scripts.only", "").strip();
-        List<Path> scripts = scripts(dir).stream().filter(p -> only.isEmpty() || nameOf(p).equals(only)).toList();
-        if (scripts.isEmpty()) {
-            throw new IllegalArgumentException("no script named " + only + " in " + ROOT.resolve(dir));
-        }
-        return scripts.stream().flatMap(script -> {
+        return selected(dir).stream().flatMap(script -> {
             List<DynamicTest> tests = new ArrayList<>();
             for (int i = 0; i < seeds.length; i++) {
                 long seed = seeds[i];
@@ -112,6 +118,16 @@ public final class ScriptRunner {
             }
             return tests.stream();
         });
+    }
+
+    /** The scripts of {@code dir}, or only the one {@code -Dscripts.only} names. */
+    private static List<Path> selected(String dir) {
+        String only = System.getProperty("scripts.only", "").strip();
+        List<Path> scripts = scripts(dir).stream().filter(p -> only.isEmpty() || nameOf(p).equals(only)).toList();
+        if (scripts.isEmpty()) {
+            throw new IllegalArgumentException("no script named " + only + " in " + ROOT.resolve(dir));
+        }
+        return scripts;
     }
 
     /** Replays {@code script}, checking every output, or rewriting the expected outputs if {@code rewrite}. */

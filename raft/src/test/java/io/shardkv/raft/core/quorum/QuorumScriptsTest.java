@@ -23,8 +23,7 @@ class QuorumScriptsTest {
 
     @TestFactory
     Stream<DynamicTest> quorumScripts() {
-        return ScriptRunner.scripts("scripts/quorum").stream().map(script -> DynamicTest.dynamicTest(
-                ScriptRunner.nameOf(script), () -> ScriptRunner.run(script, QuorumScriptsTest::run)));
+        return ScriptRunner.each("scripts/quorum", () -> QuorumScriptsTest::run);
     }
 
     private static String run(Directive d) {
