@@ -17,9 +17,6 @@ import java.util.stream.LongStream;
  */
 public final class LabHarness {
 
-    /** The lab's RaftElectionTimeout, used for its sleeps. */
-    public static final long ELECTION_TIMEOUT = 1_000_000;
-
     /** With snapshots on (the lab's snapshot tests), every node snapshots each this many applied entries. */
     public static final int SNAPSHOT_EVERY = 10;
 
