@@ -17,8 +17,14 @@ import java.util.stream.LongStream;
  */
 public final class LabHarness {
 
-    /** The lab's RaftElectionTimeout, used for its sleeps. */
-    public static final long ELECTION_TIMEOUT = 1_000_000;
+    /** With snapshots on (the lab's snapshot tests), every node snapshots each this many applied entries. */
+    public static final int SNAPSHOT_EVERY = 10;
+
+    /** Filler bytes in every snapshot, so that each is about 1 KB and an install takes several chunks. */
+    public static final int SNAPSHOT_FILLER_BYTES = 1_000;
+
+    /** Snapshots travel in chunks of this many bytes. */
+    public static final int SNAPSHOT_CHUNK_BYTES = 256;
 
     private final SimCluster cluster;
 
@@ -29,9 +35,9 @@ public final class LabHarness {
     /** The lab's make_config: n nodes, snapshots every 10 applied entries when asked, reliable or not. */
     public static LabHarness make(int n, boolean reliable, boolean snapshots, long seed) {
         SimCluster c = SimCluster.builder(n, seed)
-                .snapshotEvery(snapshots ? 10 : 0)
-                .snapshotFillerBytes(snapshots ? 1_000 : 0)
-                .snapshotChunkBytes(256)
+                .snapshotEvery(snapshots ? SNAPSHOT_EVERY : 0)
+                .snapshotFillerBytes(snapshots ? SNAPSHOT_FILLER_BYTES : 0)
+                .snapshotChunkBytes(SNAPSHOT_CHUNK_BYTES)
                 .build();
         if (!reliable) {
             c.network().setFaults(NetworkFaults.UNRELIABLE);

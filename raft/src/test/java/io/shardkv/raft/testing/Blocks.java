@@ -65,7 +65,12 @@ public final class Blocks implements ScriptRunner.Interpreter {
         return first;
     }
 
-    private String round(List<Directive> body) throws Exception {
+    /**
+     * Runs {@code body} once, in order, and returns what a block prints for it: for an
+     * interpreter's own block verbs (say, one that retries its body). A failing step is rethrown as
+     * an {@link AssertionError} naming the step, whose cause is what the step threw.
+     */
+    public String round(List<Directive> body) throws Exception {
         List<String> lines = new ArrayList<>();
         for (Directive d : body) {
             String out = ScriptRunner.normalise(ScriptRunner.runStep(this, d));

@@ -67,6 +67,16 @@ class BlocksTest {
     }
 
     @Test
+    void aRoundRunsStepsForAnotherBlockAndKeepsWhatAFailingStepThrew() throws Exception {
+        List<Directive> body = ScriptFile.parse("t.txt", "outer\n  say a\n  count\n----\n").directives().get(0).body();
+        assertEquals("say a: a\ncount: 1", blocks.round(body));
+        List<Directive> failing = ScriptFile.parse("t.txt", "outer\n  say a\n  boom now\n----\n").directives().get(0).body();
+        AssertionError e = assertThrows(AssertionError.class, () -> blocks.round(failing));
+        assertEquals("t.txt:3: boom now\nboom went the step", e.getMessage());
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+    }
+
+    @Test
     void repeatNeedsExactlyOneBound() {
         for (String args : List.of("", " times=2 for=1s", " times=0")) {
             assertThrows(IllegalArgumentException.class, () -> run("repeat" + args + "\n  say x\n----\n"));

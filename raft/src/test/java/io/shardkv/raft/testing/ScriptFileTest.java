@@ -48,6 +48,18 @@ class ScriptFileTest {
     }
 
     @Test
+    void argumentsAreFoundByKeyAndWordsKeepTheirOrder() {
+        Directive d = ScriptFile.parse("t.txt", "disconnect L+1 at=(1,2) 3 at=9 empty=() L\n----\n").directives().get(0);
+        assertEquals(List.of("L+1", "3", "L"), d.words());
+        assertThrows(UnsupportedOperationException.class, () -> d.words().add("x"));
+        assertEquals(List.of("1", "2"), d.values("at").orElseThrow(), "the first of a repeated key");
+        assertEquals(List.of(), d.values("empty").orElseThrow());
+        assertTrue(d.values("missing").isEmpty());
+        assertTrue(d.value("missing").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> d.value("at"), "at= has two values");
+    }
+
+    @Test
     void rewritingWithTheSameOutputsGivesTheSameText() {
         ScriptFile f = ScriptFile.parse("t.txt", SCRIPT);
         assertEquals(SCRIPT, f.rewrite(List.of("ok", "first\n\nsecond", "")));

@@ -165,7 +165,7 @@ public final class ScriptRunner {
     }
 
     static String normalise(String out) {
-        if (out == null) {
+        if (out == null || out.isEmpty()) {
             return "";
         }
         String trimmed = out.stripTrailing();
