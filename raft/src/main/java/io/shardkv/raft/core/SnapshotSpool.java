@@ -1,12 +1,9 @@
 package io.shardkv.raft.core;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * Where a snapshot a leader sends is put while its chunks arrive. The core itself keeps chunks in
- * memory (the simulator's choice); a real node spools them into a file in its data directory, so
- * a follower never holds a big snapshot in its heap and persisting it is a rename.
+ * Where a snapshot a leader sends is put while its chunks arrive, as the core's spool steps say. A
+ * real node spools them into a file in its data directory, so a follower never holds a big snapshot
+ * in its heap and persisting it is a rename; the simulator keeps them in memory.
  */
 public interface SnapshotSpool {
 
@@ -25,26 +22,4 @@ public interface SnapshotSpool {
         /** Drops what arrived (a newer snapshot started, or the transfer is no longer wanted). */
         void abort();
     }
-
-    /** Chunks kept in memory, as they came. */
-    SnapshotSpool IN_MEMORY = (meta, totalBytes) -> new Receiving() {
-        private final List<byte[]> chunks = new ArrayList<>();
-
-        @Override
-        public void append(byte[] chunk) {
-            if (chunk.length > 0) {
-                chunks.add(chunk);
-            }
-        }
-
-        @Override
-        public SnapshotData finish() {
-            return SnapshotData.ofChunks(chunks);
-        }
-
-        @Override
-        public void abort() {
-            chunks.clear();
-        }
-    };
 }

@@ -86,7 +86,7 @@ final class Network {
 
         @Override
         public SnapshotSpool spool() {
-            return SnapshotSpool.IN_MEMORY;
+            return MemorySnapshots.SPOOL;
         }
 
         @Override
@@ -386,7 +386,7 @@ final class Network {
     /** Compacts {@code id}'s log up to {@code index}, as its state machine would after a snapshot. */
     void compact(int id, long index, byte[] data) {
         Node node = node(id);
-        node.core.compact(index, SnapshotData.of(data));
+        node.core.compact(index, MemorySnapshots.of(data));
         node.storage.compact(node.core.snapshot());
     }
 

@@ -40,7 +40,7 @@ class ReadyContractTest {
                 () -> node.propose(Cores.bytes("x")),
                 () -> node.readIndex(1),
                 () -> node.transferLeadership(2),
-                () -> node.compact(1, SnapshotData.of(new byte[0])),
+                () -> node.compact(1, MemorySnapshots.of(new byte[0])),
                 node::ready);
         for (Executable input : inputs) {
             assertThrows(IllegalStateException.class, input);
@@ -325,9 +325,9 @@ class ReadyContractTest {
 
         IllegalStateException early = assertThrows(IllegalStateException.class, follower::tick);
         assertTrue(early.getMessage().contains("snapshotStored"), early.getMessage());
-        Snapshot other = new Snapshot(new SnapshotMeta(6, 2, Cores.voters(3)), SnapshotData.of(image));
+        Snapshot other = new Snapshot(new SnapshotMeta(6, 2, Cores.voters(3)), MemorySnapshots.of(image));
         assertThrows(IllegalArgumentException.class, () -> follower.snapshotStored(other));
-        follower.snapshotStored(new Snapshot(meta, SnapshotData.of(image)));
+        follower.snapshotStored(new Snapshot(meta, MemorySnapshots.of(image)));
         follower.tick();
         assertEquals(7, follower.snapshot().index());
     }

@@ -47,7 +47,7 @@ class SnapshotTest {
      */
     @Test
     void restartFromSnapshotAndTailRedeliversCommittedEntriesAfterSnapshot() {
-        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), SnapshotData.of(Cores.bytes("image@5")));
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
         DurableState durable = new DurableState(new HardState(2, 1, 8), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
 
         RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
@@ -73,10 +73,10 @@ class SnapshotTest {
         n.compact(1, 2, Cores.bytes("image@2"));
 
         IllegalArgumentException unapplied = assertThrows(IllegalArgumentException.class,
-                () -> n.core(1).compact(3, SnapshotData.of(new byte[0])));
+                () -> n.core(1).compact(3, MemorySnapshots.of(new byte[0])));
         assertTrue(unapplied.getMessage().contains("applied only up to 2"), unapplied.getMessage());
         IllegalArgumentException stale = assertThrows(IllegalArgumentException.class,
-                () -> n.core(1).compact(2, SnapshotData.of(new byte[0])));
+                () -> n.core(1).compact(2, MemorySnapshots.of(new byte[0])));
         assertTrue(stale.getMessage().contains("already compacted up to 2"), stale.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.raft.node;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.Msg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,7 +45,7 @@ class NodeDriverTest {
         @Override
         public SnapshotSpool spool() {
             return (meta, totalBytes) -> {
-                SnapshotSpool.Receiving memory = SnapshotSpool.IN_MEMORY.begin(meta, totalBytes);
+                SnapshotSpool.Receiving memory = MemorySnapshots.SPOOL.begin(meta, totalBytes);
                 spoolEvents.add("begin " + meta.index());
                 return new SnapshotSpool.Receiving() {
                     @Override

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SoftState;
@@ -241,7 +241,7 @@ class RsmHostTest {
 
         Appender fresh = new Appender();
         RsmHost restored = new RsmHost(fresh, new ManualLog(), RsmOptions.DEFAULTS, () -> now);
-        restored.restore(new Snapshot(new SnapshotMeta(1, 1, List.of(1)), SnapshotData.of(log.lastSnapshot)));
+        restored.restore(new Snapshot(new SnapshotMeta(1, 1, List.of(1)), MemorySnapshots.of(log.lastSnapshot)));
         assertEquals("ab", fresh.state.toString());
         assertEquals(1, restored.sessionCount());
         restored.apply(Entry.command(2, 1, command)); // the same command again, e.g. a client retry

@@ -1,5 +1,6 @@
 package io.shardkv.raft.sim;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
@@ -9,7 +10,6 @@ import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SnapshotSpool;
@@ -263,7 +263,7 @@ public final class SimNode implements ReplicatedLog {
         if (applied - (core.firstLogIndex() - 1) >= every) {
             byte[] image = composite(applied, new byte[0]);
             hashAt.headMap(applied).clear();
-            core.compact(applied, SnapshotData.of(image));
+            core.compact(applied, MemorySnapshots.of(image));
             storage.compact(core.snapshot());
         }
     }
@@ -357,7 +357,7 @@ public final class SimNode implements ReplicatedLog {
 
         @Override
         public SnapshotSpool spool() {
-            return SnapshotSpool.IN_MEMORY;
+            return MemorySnapshots.SPOOL;
         }
 
         @Override
@@ -391,7 +391,7 @@ public final class SimNode implements ReplicatedLog {
                 f.complete(new WrittenSnapshot() {
                     @Override
                     public Snapshot install() {
-                        Snapshot snap = new Snapshot(meta, SnapshotData.of(written));
+                        Snapshot snap = new Snapshot(meta, MemorySnapshots.of(written));
                         hashAt.headMap(meta.index()).clear();
                         storage.compact(snap);
                         return snap;
@@ -436,7 +436,7 @@ public final class SimNode implements ReplicatedLog {
             hashAt.put(snap.index(), stateMachine.hash());
             cluster.checker().restored(id, snap.index(), stateMachine.hash());
             if (hosted != null) {
-                hosted.applier().restore(new Snapshot(snap.meta(), SnapshotData.of(serviceImage)));
+                hosted.applier().restore(new Snapshot(snap.meta(), MemorySnapshots.of(serviceImage)));
             }
         }
 

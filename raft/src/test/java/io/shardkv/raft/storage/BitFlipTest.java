@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class BitFlipTest {
         Path dir = tmp.resolve("original");
         StorageOptions options = StorageOptions.DEFAULTS.withSegmentBytes(4096);
         List<Entry> written = new ArrayList<>();
-        Snapshot snap = new Snapshot(new SnapshotMeta(5, 1, List.of(1, 2, 3)), SnapshotData.of("state-at-5".getBytes()));
+        Snapshot snap = new Snapshot(new SnapshotMeta(5, 1, List.of(1, 2, 3)), MemorySnapshots.of("state-at-5".getBytes()));
         HardState hs = new HardState(3, 2, 0);
         try (RaftStorage storage = RaftStorage.open(dir, options)) {
             long next = 1;
@@ -102,7 +102,7 @@ class BitFlipTest {
         Path dir = tmp.resolve("snap");
         try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
             storage.persist(StorageFixtures.append(entries(1, 5, 1, new Random(1))), null);
-            StorageFixtures.save(storage, new Snapshot(new SnapshotMeta(5, 1, List.of(1)), SnapshotData.of(new byte[100])));
+            StorageFixtures.save(storage, new Snapshot(new SnapshotMeta(5, 1, List.of(1)), MemorySnapshots.of(new byte[100])));
         }
         Path snapFile = SnapshotFiles.path(dir, 5);
         byte[] bytes = Files.readAllBytes(snapFile);

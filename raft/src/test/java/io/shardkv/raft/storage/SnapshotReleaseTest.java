@@ -4,10 +4,9 @@ import static io.shardkv.raft.storage.StorageFixtures.assertSameEntries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Snapshot;
-import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +23,7 @@ class SnapshotReleaseTest {
     Path dir;
 
     private static Snapshot snapshot(long index) {
-        return new Snapshot(new SnapshotMeta(index, 1, List.of(1, 2, 3)), SnapshotData.of(new byte[] {42}));
+        return new Snapshot(new SnapshotMeta(index, 1, List.of(1, 2, 3)), MemorySnapshots.of(new byte[] {42}));
     }
 
     @Test

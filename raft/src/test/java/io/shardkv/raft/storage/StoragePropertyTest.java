@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotData;
 import io.shardkv.raft.core.SnapshotMeta;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -124,7 +124,7 @@ class StoragePropertyTest {
     private static Snapshot snapshot(long index, long term, Random random) {
         byte[] data = new byte[random.nextInt(3000)];
         random.nextBytes(data);
-        return new Snapshot(new SnapshotMeta(index, term, List.of(1, 2, 3)), SnapshotData.of(data));
+        return new Snapshot(new SnapshotMeta(index, term, List.of(1, 2, 3)), MemorySnapshots.of(data));
     }
 
     private static RaftStorage reopenAndCheck(Path dir, StorageOptions options, Model model, String context)
