@@ -824,9 +824,6 @@ public final class RaftCore {
                     stateChanged = true;
                 }
             }
-            case REPLICATE -> {
-                // maybeUpdate freed the acknowledged messages of the window.
-            }
         }
         if (!updated && !stateChanged) {
             return;

@@ -4,8 +4,9 @@ import io.shardkv.raft.core.Message.InstallSnapshot;
 
 /**
  * A chunk of a snapshot that a leader decided to send: which snapshot, to whom, which bytes. The
- * core never reads snapshot bytes (they may be in a file); the caller reads them and sends
- * {@link #toMessage}. Leader replication traffic, so it may go out before the Ready is persisted.
+ * core never reads snapshot bytes (they may be in a file); the caller builds the message with
+ * {@link #read} and sends it. Leader replication traffic, so it may go out before the Ready is
+ * persisted.
  */
 public record SnapshotChunk(int from, int to, long term, Snapshot snapshot, long offset, int length,
                             boolean last) {
@@ -17,16 +18,9 @@ public record SnapshotChunk(int from, int to, long term, Snapshot snapshot, long
         }
     }
 
-    /** The InstallSnapshot carrying {@code bytes}, which must be this chunk's bytes of the snapshot. */
-    public InstallSnapshot toMessage(byte[] bytes) {
-        if (bytes.length != length) {
-            throw new IllegalArgumentException("chunk of " + length + " bytes at " + offset + " given " + bytes.length);
-        }
-        return new InstallSnapshot(from, to, term, snapshot.meta(), snapshot.data().size(), offset, bytes, last);
-    }
-
-    /** Reads this chunk's bytes and builds its message. */
+    /** Reads this chunk's bytes and builds the InstallSnapshot that carries them. */
     public InstallSnapshot read() {
-        return toMessage(snapshot.data().read(offset, length));
+        return new InstallSnapshot(from, to, term, snapshot.meta(), snapshot.data().size(), offset,
+                snapshot.data().read(offset, length), last);
     }
 }

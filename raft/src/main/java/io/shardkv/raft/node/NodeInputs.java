@@ -1,5 +1,7 @@
 package io.shardkv.raft.node;
 
+import java.util.function.Consumer;
+
 /**
  * The way into a node's thread: a task submitted here runs later on that thread, between Readies,
  * like every other input. A runtime that cannot run it (stopped, overloaded) rejects it.
@@ -19,7 +21,7 @@ public interface NodeInputs {
     }
 
     /** A task that runs {@code run}, or hands the reason it cannot to {@code onReject}. */
-    static Task task(Runnable run, java.util.function.Consumer<Exception> onReject) {
+    static Task task(Runnable run, Consumer<Exception> onReject) {
         return new Task() {
             @Override
             public void run() {

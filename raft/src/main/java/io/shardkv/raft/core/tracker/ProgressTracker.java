@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
  */
 public final class ProgressTracker {
 
-    private MembershipConfig config;
+    private final MembershipConfig config;
     private final int maxInflight;
     /** Leader only: one entry per member, this node included. */
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
