@@ -1,5 +1,7 @@
 package io.shardkv.raft.core;
 
+import io.shardkv.raft.core.confchange.MembershipCodec;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.util.Objects;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Objects;
  * @param index position in the log, from 1
  * @param term  term of the leader that created it
  * @param kind  what the entry carries
- * @param data  the command bytes (empty for {@link Kind#NOOP})
+ * @param data  the command bytes, the encoded configuration, or empty for {@link Kind#NOOP}
  */
 public record Entry(long index, long term, Kind kind, byte[] data) {
 
@@ -17,7 +19,13 @@ public record Entry(long index, long term, Kind kind, byte[] data) {
         /** A command for the state machine. */
         COMMAND,
         /** The empty entry a new leader appends at the start of its term (Raft §8, Figure 8). */
-        NOOP
+        NOOP,
+        /**
+         * The group's whole configuration from this entry on ({@code data} is a
+         * {@link io.shardkv.raft.core.confchange.MembershipCodec} encoding). It takes effect as soon as
+         * a node has it in its log, committed or not (dissertation §4.1).
+         */
+        CONFIG
     }
 
     private static final byte[] EMPTY = new byte[0];
@@ -39,6 +47,10 @@ public record Entry(long index, long term, Kind kind, byte[] data) {
 
     public static Entry noop(long index, long term) {
         return new Entry(index, term, Kind.NOOP, EMPTY);
+    }
+
+    public static Entry config(long index, long term, MembershipConfig config) {
+        return new Entry(index, term, Kind.CONFIG, MembershipCodec.encode(config));
     }
 
     /** Bytes this entry occupies for batching and budget purposes. */

@@ -9,7 +9,10 @@ import java.util.TreeSet;
  * in bytes. Built with {@link #builder(int, List)}, which validates eagerly.
  *
  * @param id                         this node's id, unique within the group, not {@link RaftCore#NONE}
- * @param voters                     ids of the voting members, sorted, including {@code id}
+ * @param voters                     the group's first voters, sorted, including {@code id}; empty for a
+ *                                   node that joins an existing group (it learns the configuration
+ *                                   from the leader). Only a log with no snapshot and no configuration
+ *                                   entry is under them: after that the log's configuration rules
  * @param electionTicks              base election timeout; the effective timeout is drawn uniformly
  *                                   from [electionTicks, 2 × electionTicks) on every reset (Raft §5.2)
  * @param heartbeatTicks             interval between leader heartbeats; must be below electionTicks
@@ -62,8 +65,9 @@ public record RaftConfig(
         if (unique.contains(RaftCore.NONE)) {
             throw new IllegalArgumentException("voter id must not be " + RaftCore.NONE + ": " + voters);
         }
-        if (!unique.contains(id)) {
-            throw new IllegalArgumentException("voters " + voters + " must include this node's id " + id);
+        if (!unique.isEmpty() && !unique.contains(id)) {
+            throw new IllegalArgumentException("voters " + voters + " must include this node's id " + id
+                    + " (a node joining an existing group starts with no voters)");
         }
         voters = List.copyOf(new ArrayList<>(unique));
         requirePositive("heartbeatTicks", heartbeatTicks);

@@ -9,6 +9,9 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.confchange.ConfChange;
+import io.shardkv.raft.core.confchange.ConfChangeException;
+import io.shardkv.raft.core.confchange.ConfChanger;
 import io.shardkv.raft.core.quorum.VoteResult;
 import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.core.tracker.Progress;
@@ -94,16 +97,14 @@ public final class RaftCore {
         this.snapshotReceiver = new SnapshotReceiver(spoolSteps);
         this.random = Objects.requireNonNull(random, "random");
         this.id = config.id();
-        this.tracker = new ProgressTracker(MembershipConfig.ofVoters(config.voters()), config.maxInflightMessages());
         HardState hs = durable.hardState();
-        this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit());
+        MembershipConfig bootstrap = config.voters().isEmpty() ? MembershipConfig.EMPTY
+                : MembershipConfig.ofVoters(config.voters());
+        this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit(), bootstrap);
+        this.tracker = new ProgressTracker(raftLog.config(), config.maxInflightMessages());
         if (hs.commit() > raftLog.lastIndex()) {
             LOG.warn("node {}: durable commit index {} is beyond the log's last index {}: the disk lost entries it had"
                     + " made durable; a leader will resend them", config.id(), hs.commit(), raftLog.lastIndex());
-        }
-        if (hs.vote() != NONE && !tracker.isVoter(hs.vote())) {
-            throw new IllegalArgumentException("durable vote for " + hs.vote() + " is not a voter of "
-                    + tracker.voters());
         }
         this.persistedHardState = hs;
         if (hs.term() < raftLog.lastTerm()) {
@@ -189,6 +190,16 @@ public final class RaftCore {
         return config;
     }
 
+    /** The configuration this node acts under: the one of the latest configuration entry in its log. */
+    public MembershipConfig membership() {
+        return tracker.config();
+    }
+
+    /** Index of the entry that set {@link #membership()} (or of the snapshot that carried it). */
+    public long membershipIndex() {
+        return raftLog.configIndex();
+    }
+
     /** Leader's view of a follower, for tests and diagnostics (null on non-leaders). */
     Progress progress(int peer) {
         return tracker.progress(peer);
@@ -224,6 +235,35 @@ public final class RaftCore {
     }
 
     /**
+     * Proposes a membership change (dissertation ch. 4). Returns the index of the configuration entry,
+     * which takes effect on every node as soon as it is in its log; or {@link #REJECTED} when this
+     * node is not the leader or a leadership transfer is under way. A change that touches more than
+     * one voter enters a joint configuration, which this leader leaves on its own once it commits.
+     *
+     * @throws ConfChangeException if a change is still in flight, this leader has not yet committed
+     *                             an entry of its term (the fix to single-server changes, dissertation
+     *                             §4.1 and Ongaro's raft-dev post of 2015), or the change is invalid
+     */
+    public long proposeConfChange(ConfChange change) {
+        Objects.requireNonNull(change, "change");
+        checkNoOutstandingReady();
+        if (role != Role.LEADER || leadTransferee != NONE) {
+            return REJECTED;
+        }
+        if (raftLog.configIndex() > raftLog.committed()) {
+            throw new ConfChangeException(ConfChangeException.Reason.IN_PROGRESS, "the change at index "
+                    + raftLog.configIndex() + " to " + tracker.config() + " is not committed yet");
+        }
+        if (!committedInCurrentTerm()) {
+            throw new ConfChangeException(ConfChangeException.Reason.IN_PROGRESS, "leader " + id + " of term " + term
+                    + " has not committed an entry of its term yet");
+        }
+        MembershipConfig next = ConfChanger.apply(tracker.config(), change);
+        LOG.info("node {} term {}: proposing {} -> {}", id, term, change, next);
+        return appendConfig(next);
+    }
+
+    /**
      * Asks for a linearizable read point (dissertation §6.4). Returns false if this node is not the
      * leader. Otherwise a {@link ReadState} carrying {@code context} appears in a later Ready once a
      * quorum has confirmed this node's leadership — unless leadership is lost first, which the
@@ -249,11 +289,11 @@ public final class RaftCore {
      */
     public boolean transferLeadership(int target) {
         checkNoOutstandingReady();
-        if (!tracker.isVoter(target)) {
-            throw new IllegalArgumentException("transfer target " + target + " is not a voter of " + tracker.voters());
-        }
         if (role != Role.LEADER) {
             return false;
+        }
+        if (!tracker.isVoter(target)) {
+            throw new IllegalArgumentException("transfer target " + target + " is not a voter of " + tracker.voters());
         }
         if (target == id) {
             // Transferring to ourselves cancels a transfer under way (etcd's TestLeaderTransferBack).
@@ -275,8 +315,8 @@ public final class RaftCore {
     }
 
     /**
-     * What a snapshot taken at {@code index} records: that entry's term and the voters. The index
-     * must be applied and still in the log.
+     * What a snapshot taken at {@code index} records: that entry's term and the configuration in
+     * force there. The index must be applied and still in the log.
      */
     public SnapshotMeta snapshotMeta(long index) {
         if (index > raftLog.applied()) {
@@ -287,7 +327,13 @@ public final class RaftCore {
             throw new IllegalArgumentException("cannot snapshot at " + index + ": already compacted up to "
                     + raftLog.snapshotIndex());
         }
-        return new SnapshotMeta(index, raftLog.termAt(index), List.copyOf(tracker.voters().ids()));
+        MembershipConfig at = raftLog.configAt(index);
+        if (at.isEmpty()) {
+            throw new IllegalArgumentException("cannot snapshot at " + index + ": this node joined the group and does not"
+                    + " know the configuration there (the log before index " + raftLog.configIndex()
+                    + " predates the group's first configuration entry); snapshot after it");
+        }
+        return new SnapshotMeta(index, raftLog.termAt(index), at);
     }
 
     /**
@@ -319,8 +365,8 @@ public final class RaftCore {
         if (m.to() != id) {
             throw new IllegalArgumentException("message for node " + m.to() + " delivered to node " + id + ": " + m);
         }
-        if (m.from() == id || !tracker.isMember(m.from())) {
-            LOG.debug("node {} term {}: ignoring message from non-member {}", id, term, m.from());
+        if (m.from() == id) {
+            LOG.debug("node {} term {}: ignoring a message from itself", id, term);
             return;
         }
         if (m.term() > term) {
@@ -557,7 +603,10 @@ public final class RaftCore {
         long next = raftLog.lastIndex() + 1;
         tracker.resetProgress(id, next, raftLog.stableIndex());
         // §8 / Figure 8: a leader commits entries of earlier terms only by committing one of its own.
-        raftLog.append(Entry.noop(next, term));
+        // The first leader of a group records the bootstrap configuration with it, so that every
+        // configuration a log runs under is in the log or a snapshot: a node that joins later and
+        // replays the log from its start knows the configuration at every index it may snapshot.
+        raftLog.append(raftLog.configIndex() == 0 ? Entry.config(next, term, tracker.config()) : Entry.noop(next, term));
         appendBroadcastPending = true;
         LOG.info("node {} became leader at term {} (last index {})", id, term, raftLog.lastIndex());
     }
@@ -696,6 +745,7 @@ public final class RaftCore {
             return;
         }
         long lastNew = raftLog.maybeAppend(ae.prevIndex(), ae.prevTerm(), ae.commit(), ae.entries());
+        syncConfig();
         if (lastNew >= 0) {
             send(AppendResponse.accept(id, ae.from(), term, lastNew));
             return;
@@ -761,6 +811,7 @@ public final class RaftCore {
         }
         SnapshotMeta snap = snapshotReceiver.finish();
         raftLog.restore(snap);
+        syncConfig();
         LOG.info("node {} term {}: installed snapshot at {} (term {}) from {}", id, term, snap.index(), snap.term(),
                 is.from());
         send(AppendResponse.accept(id, is.from(), term, raftLog.lastIndex()));
@@ -769,6 +820,12 @@ public final class RaftCore {
     // ---------------------------------------------------------------- leader side of replication
 
     private void stepLeader(Message m) {
+        if (tracker.progress(m.from()) == null) {
+            // A node this leader's configuration does not hold: removed, or not yet added.
+            LOG.debug("node {} term {}: ignoring {} from non-member {}", id, term, m.getClass().getSimpleName(),
+                    m.from());
+            return;
+        }
         if (m instanceof AppendResponse ar) {
             handleAppendResponse(ar);
         } else if (m instanceof HeartbeatResponse hr) {
@@ -829,6 +886,10 @@ public final class RaftCore {
             return;
         }
         maybeCommit();
+        if (role != Role.LEADER || tracker.progress(ar.from()) == null) {
+            // Committing stepped this leader down, or left a configuration without the sender.
+            return;
+        }
         sendAppends(ar.from());
         if (ar.from() == leadTransferee && pr.match() == raftLog.lastIndex()) {
             sendTimeoutNow(ar.from());
@@ -979,6 +1040,76 @@ public final class RaftCore {
             for (long context : reads.drainAwaitingCommit()) {
                 enqueueRead(context);
             }
+        }
+        if (raftLog.configIndex() <= raftLog.committed()) {
+            configCommitted();
+        }
+    }
+
+    /**
+     * The leader's configuration is committed: a joint one is left at once (C(new) is appended, as
+     * etcd's auto-leave does); one that no longer has this leader as a voter makes it step down,
+     * handing leadership to a voter that holds its whole log (dissertation §4.2.2).
+     */
+    private void configCommitted() {
+        MembershipConfig current = tracker.config();
+        if (current.isJoint()) {
+            MembershipConfig next = ConfChanger.leaveJoint(current);
+            LOG.info("node {} term {}: joint configuration committed, leaving it for {}", id, term, next);
+            appendConfig(next);
+            return;
+        }
+        if (!current.isVoter(id)) {
+            int successor = mostCaughtUpVoter();
+            LOG.info("node {} term {}: stepping down, the committed configuration {} has no place for this leader{}",
+                    id, term, current, successor != NONE ? "; handing leadership to " + successor : "");
+            if (successor != NONE) {
+                sendTimeoutNow(successor);
+            }
+            becomeFollower(term, NONE);
+        }
+    }
+
+    /** The voter that holds this leader's whole log, if any. */
+    private int mostCaughtUpVoter() {
+        for (int voter : tracker.voters().ids()) {
+            Progress pr = tracker.progress(voter);
+            if (voter != id && pr != null && pr.match() == raftLog.lastIndex()) {
+                return voter;
+            }
+        }
+        return NONE;
+    }
+
+    private long appendConfig(MembershipConfig next) {
+        long index = raftLog.lastIndex() + 1;
+        raftLog.append(Entry.config(index, term, next));
+        appendBroadcastPending = true;
+        syncConfig();
+        return index;
+    }
+
+    /** Acts under the configuration of the latest entry of the log, if it changed. */
+    private void syncConfig() {
+        MembershipConfig next = raftLog.config();
+        MembershipConfig previous = tracker.config();
+        if (next == previous) {
+            return;
+        }
+        tracker.setConfig(next, id, raftLog.configIndex());
+        if (previous.isMember(id) && !next.isMember(id)) {
+            LOG.warn("node {} term {}: removed from the group by the configuration at index {} ({})", id, term,
+                    raftLog.configIndex(), next);
+        } else if (!previous.isMember(id) && next.isMember(id)) {
+            LOG.info("node {} term {}: joined the group as {} ({})", id, term, next.isVoter(id) ? "voter" : "learner",
+                    next);
+        }
+        if (leadTransferee != NONE && !next.isVoter(leadTransferee)) {
+            LOG.info("node {} term {}: abandoning transfer to {}, no longer a voter", id, term, leadTransferee);
+            leadTransferee = NONE;
+        }
+        if (role == Role.LEADER) {
+            appendBroadcastPending = true;
         }
     }
 

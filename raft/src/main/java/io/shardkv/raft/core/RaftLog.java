@@ -1,5 +1,6 @@
 package io.shardkv.raft.core;
 
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,13 +31,19 @@ final class RaftLog {
     private long stableIndex;
     /** A snapshot received from a leader that the caller has yet to persist and apply. */
     private SnapshotMeta unstableSnapshot;
+    private final ConfigHistory configs;
 
-    RaftLog(Snapshot snapshot, List<Entry> durableEntries, long commit) {
+    /**
+     * The log recovered from disk. Its configuration is the snapshot's, or {@code bootstrap} if there
+     * is no snapshot, followed by the configuration entries of {@code durableEntries}.
+     */
+    RaftLog(Snapshot snapshot, List<Entry> durableEntries, long commit, MembershipConfig bootstrap) {
         if (snapshot != null) {
             this.snapshot = snapshot;
             this.snapshotIndex = snapshot.index();
             this.snapshotTerm = snapshot.term();
         }
+        this.configs = new ConfigHistory(snapshot != null ? snapshot.meta().config() : bootstrap, snapshotIndex);
         long expected = snapshotIndex + 1;
         long previousTerm = snapshotTerm;
         for (Entry e : durableEntries) {
@@ -50,6 +57,7 @@ final class RaftLog {
             }
             previousTerm = e.term();
             expected++;
+            configs.appended(e);
         }
         entries.addAll(durableEntries);
         // A commit index beyond the log means the disk lost entries it had made durable; what is
@@ -152,6 +160,22 @@ final class RaftLog {
             throw new IllegalStateException("append of index " + e.index() + " after last index " + lastIndex());
         }
         entries.add(e);
+        configs.appended(e);
+    }
+
+    /** The configuration of the latest entry: what this node acts under. */
+    MembershipConfig config() {
+        return configs.current();
+    }
+
+    /** Index of the entry that set {@link #config()} (the snapshot index if the log holds none). */
+    long configIndex() {
+        return configs.currentIndex();
+    }
+
+    /** The configuration in force at {@code index}, at or after the snapshot. */
+    MembershipConfig configAt(long index) {
+        return configs.at(index);
     }
 
     /**
@@ -196,11 +220,15 @@ final class RaftLog {
         if (first <= lastIndex()) {
             entries.subList((int) (first - snapshotIndex - 1), entries.size()).clear();
             stableIndex = Math.min(stableIndex, first - 1);
+            configs.truncatedFrom(first);
         }
         if (first != lastIndex() + 1) {
             throw new IllegalStateException("gap: appending " + first + " after " + lastIndex());
         }
         entries.addAll(suffix);
+        for (Entry e : suffix) {
+            configs.appended(e);
+        }
     }
 
     void commitTo(long index) {
@@ -310,6 +338,7 @@ final class RaftLog {
             throw new IllegalArgumentException("cannot compact to " + index + ": already compacted to " + snapshotIndex);
         }
         entries.subList(0, (int) (index - snapshotIndex)).clear();
+        configs.compactedTo(index);
         snapshotIndex = index;
         snapshotTerm = snap.term();
         snapshot = snap;
@@ -323,6 +352,7 @@ final class RaftLog {
      */
     void restore(SnapshotMeta meta) {
         entries.clear();
+        configs.restored(meta.index(), meta.config());
         snapshot = null;
         received = meta;
         snapshotIndex = meta.index();

@@ -170,7 +170,7 @@ public final class RsmHost implements Applier {
     @Override
     public void apply(Entry entry) {
         appliedIndex = entry.index();
-        RsmOutcome outcome = entry.kind() == Entry.Kind.NOOP ? null : applyCommand(entry);
+        RsmOutcome outcome = entry.kind() == Entry.Kind.COMMAND ? applyCommand(entry) : null;
         bytesSinceSnapshot += entry.sizeBytes();
         PendingWrite w = pending.remove(entry.index());
         if (w != null) {

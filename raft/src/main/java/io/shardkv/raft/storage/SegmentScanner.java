@@ -1,6 +1,7 @@
 package io.shardkv.raft.storage;
 
 import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.confchange.MembershipCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ final class SegmentScanner {
                 }
                 hasHeader = true;
             } else {
-                if (type != WalRecord.COMMAND && type != WalRecord.NOOP) {
+                if (!WalRecord.isEntry(type)) {
                     throw new CorruptStorageException(file, pos, "unknown record type " + type);
                 }
                 if (index != expectedIndex) {
@@ -85,7 +86,15 @@ final class SegmentScanner {
                             + " below its predecessor's term " + lastTerm);
                 }
                 byte[] data = Arrays.copyOfRange(bytes, payloadStart, payloadStart + payloadLength);
-                entries.add(type == WalRecord.NOOP ? Entry.noop(index, term) : Entry.command(index, term, data));
+                if (type == WalRecord.CONFIG) {
+                    try {
+                        MembershipCodec.decode(data);
+                    } catch (IllegalArgumentException e) {
+                        throw new CorruptStorageException(file, pos, "configuration entry " + index + ": "
+                                + e.getMessage());
+                    }
+                }
+                entries.add(WalRecord.entry(type, index, term, data));
                 if (entries.size() > offsets.length) {
                     offsets = Arrays.copyOf(offsets, offsets.length * 2);
                 }

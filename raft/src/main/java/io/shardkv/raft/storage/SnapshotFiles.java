@@ -3,6 +3,8 @@ package io.shardkv.raft.storage;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.confchange.MembershipCodec;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +22,10 @@ import java.util.zip.CRC32C;
 
 /**
  * Snapshot files, one per snapshot, named by index so the newest sorts last. Layout:
- * magic (4) | version (2) | index (8) | term (8) | voter count (4) | voters (4 each) | data |
- * data length (8) | CRC32C of everything before it (4). The length trails the data so an image is
+ * magic (4) | version (2) = 3 | index (8) | term (8) | configuration length (4) | configuration
+ * ({@link MembershipCodec}) | data | data length (8) | CRC32C of everything before it (4). Version 2
+ * files, which held a plain voter list (count (4) | voters (4 each)) in place of the configuration,
+ * are still read. The length trails the data so an image is
  * streamed to disk as it is produced, never held whole in memory. Written to a temporary file,
  * fsynced, renamed into place and the directory fsynced, so a crash leaves the old snapshot or
  * the new one, never a mixture. Only the newest is kept.
@@ -29,10 +33,11 @@ import java.util.zip.CRC32C;
 final class SnapshotFiles {
 
     private static final int MAGIC = 0x534B534E; // "SKSN"
-    private static final short VERSION = 2;
+    private static final short VERSION = 3;
+    private static final short VOTER_LIST_VERSION = 2;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
-    private static final int MAX_VOTERS = 1024;
+    private static final int MAX_CONFIG_BYTES = 1 + 3 * 2 + 4 * MembershipCodec.MAX_MEMBERS;
     private static final int FIXED_HEADER = 4 + 2 + 8 + 8 + 4;
     private static final int TRAILER = 8 + 4;
 
@@ -49,7 +54,7 @@ final class SnapshotFiles {
     }
 
     static int headerBytes(SnapshotMeta meta) {
-        return FIXED_HEADER + 4 * meta.voters().size();
+        return FIXED_HEADER + MembershipCodec.encode(meta.config()).length;
     }
 
     static void writeHeader(DataOutputStream out, SnapshotMeta meta) throws IOException {
@@ -57,10 +62,9 @@ final class SnapshotFiles {
         out.writeShort(VERSION);
         out.writeLong(meta.index());
         out.writeLong(meta.term());
-        out.writeInt(meta.voters().size());
-        for (int v : meta.voters()) {
-            out.writeInt(v);
-        }
+        byte[] config = MembershipCodec.encode(meta.config());
+        out.writeInt(config.length);
+        out.write(config);
     }
 
     /**
@@ -156,31 +160,44 @@ final class SnapshotFiles {
             throw new CorruptStorageException(file, 0, "not a snapshot file (bad magic)");
         }
         short version = fixed.getShort();
-        if (version != VERSION) {
+        if (version != VERSION && version != VOTER_LIST_VERSION) {
             throw new CorruptStorageException(file, 4, "unsupported snapshot version " + version);
         }
         long index = fixed.getLong();
         long term = fixed.getLong();
-        int voterCount = fixed.getInt();
-        if (voterCount < 1 || voterCount > MAX_VOTERS || fileSize < FIXED_HEADER + 4L * voterCount + TRAILER) {
-            throw new CorruptStorageException(file, FIXED_HEADER - 4, "bad voter count " + voterCount);
+        int count = fixed.getInt();
+        int configBytes = version == VERSION ? count : 4 * count;
+        int maxBytes = version == VERSION ? MAX_CONFIG_BYTES : 4 * MembershipCodec.MAX_MEMBERS;
+        if (count < 1 || configBytes > maxBytes || fileSize < (long) FIXED_HEADER + configBytes + TRAILER) {
+            throw new CorruptStorageException(file, FIXED_HEADER - 4, "bad configuration "
+                    + (version == VERSION ? "length " : "voter count ") + count);
         }
-        ByteBuffer voterBytes = readAt(ch, FIXED_HEADER, 4 * voterCount);
-        List<Integer> voters = new ArrayList<>(voterCount);
-        for (int i = 0; i < voterCount; i++) {
-            voters.add(voterBytes.getInt());
+        ByteBuffer configBuf = readAt(ch, FIXED_HEADER, configBytes);
+        MembershipConfig config;
+        try {
+            config = version == VERSION ? MembershipCodec.decode(configBuf.array()) : voterList(configBuf, count);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStorageException(file, FIXED_HEADER, "bad configuration: " + e.getMessage());
         }
-        long header = FIXED_HEADER + 4L * voterCount;
+        long header = FIXED_HEADER + configBytes;
         long dataLength = readAt(ch, fileSize - TRAILER, 8).getLong();
         if (dataLength != fileSize - header - TRAILER) {
             throw new CorruptStorageException(file, fileSize - TRAILER, "data length " + dataLength
                     + " does not match the file (" + (fileSize - header - TRAILER) + " bytes of data)");
         }
         try {
-            return new Snapshot(new SnapshotMeta(index, term, voters), new FileSnapshotData(file, ch, header, dataLength));
+            return new Snapshot(new SnapshotMeta(index, term, config), new FileSnapshotData(file, ch, header, dataLength));
         } catch (IllegalArgumentException e) {
             throw new CorruptStorageException(file, 6, e.getMessage());
         }
+    }
+
+    private static MembershipConfig voterList(ByteBuffer buf, int count) {
+        List<Integer> voters = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            voters.add(buf.getInt());
+        }
+        return MembershipConfig.ofVoters(voters);
     }
 
     private static void verifyChecksum(Path file, FileChannel ch, long fileSize) throws IOException {

@@ -19,6 +19,7 @@ final class WalRecord {
     static final byte HEADER = 0;
     static final byte COMMAND = 1;
     static final byte NOOP = 2;
+    static final byte CONFIG = 3;
 
     static final int PREFIX_BYTES = 8;
     static final int MIN_BODY_BYTES = 1 + 8 + 8;
@@ -36,7 +37,29 @@ final class WalRecord {
     }
 
     static void writeEntry(ByteBuffer buf, Entry e) {
-        write(buf, e.kind() == Entry.Kind.NOOP ? NOOP : COMMAND, e.term(), e.index(), e.data());
+        write(buf, type(e.kind()), e.term(), e.index(), e.data());
+    }
+
+    private static byte type(Entry.Kind kind) {
+        return switch (kind) {
+            case COMMAND -> COMMAND;
+            case NOOP -> NOOP;
+            case CONFIG -> CONFIG;
+        };
+    }
+
+    /** The entry a record of {@code type} (not {@link #HEADER}) holds. */
+    static Entry entry(byte type, long index, long term, byte[] data) {
+        return switch (type) {
+            case COMMAND -> Entry.command(index, term, data);
+            case NOOP -> Entry.noop(index, term);
+            case CONFIG -> new Entry(index, term, Entry.Kind.CONFIG, data);
+            default -> throw new IllegalArgumentException("record type " + type + " holds no entry");
+        };
+    }
+
+    static boolean isEntry(byte type) {
+        return type == COMMAND || type == NOOP || type == CONFIG;
     }
 
     static void writeHeader(ByteBuffer buf, long firstIndex) {

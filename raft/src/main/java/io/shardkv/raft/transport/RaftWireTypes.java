@@ -17,6 +17,7 @@ import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.confchange.MembershipCodec;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
@@ -34,7 +35,6 @@ import java.util.function.Function;
 public final class RaftWireTypes implements CodecModule {
 
     public static final int FIRST_ID = 100;
-    private static final int MAX_VOTERS = 1024;
 
     @Override
     public void registerTypes(Codec.Builder codec) {
@@ -125,6 +125,9 @@ public final class RaftWireTypes implements CodecModule {
         if (kind < 0 || kind >= kinds.length) {
             throw new IllegalArgumentException("entry kind " + kind + " is unknown");
         }
+        if (kinds[kind] == Entry.Kind.CONFIG) {
+            MembershipCodec.decode(data);
+        }
         return new Entry(index, term, kinds[kind], data);
     }
 
@@ -212,10 +215,7 @@ public final class RaftWireTypes implements CodecModule {
         SnapshotMeta meta = m.meta();
         out.writeVarLong(meta.index(), true);
         out.writeVarLong(meta.term(), true);
-        Wire.writeCount(out, meta.voters().size());
-        for (int v : meta.voters()) {
-            out.writeVarInt(v, true);
-        }
+        Wire.writeBytes(out, MembershipCodec.encode(meta.config()));
         out.writeVarLong(m.totalBytes(), true);
         out.writeVarLong(m.offset(), true);
         Wire.writeBytes(out, m.data());
@@ -228,15 +228,7 @@ public final class RaftWireTypes implements CodecModule {
         long term = r.number("term");
         long index = r.number("snapshot index");
         long snapTerm = r.number("snapshot term");
-        int count = Wire.readCount(r.in());
-        if (count > MAX_VOTERS) {
-            throw new IllegalArgumentException(count + " voters exceed the limit of " + MAX_VOTERS);
-        }
-        List<Integer> voters = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            voters.add(r.id());
-        }
-        SnapshotMeta meta = new SnapshotMeta(index, snapTerm, voters);
+        SnapshotMeta meta = new SnapshotMeta(index, snapTerm, MembershipCodec.decode(Wire.readBytes(r.in())));
         return new InstallSnapshot(from, to, term, meta, r.number("totalBytes"), r.number("offset"),
                 Wire.readBytes(r.in()), r.flag());
     }

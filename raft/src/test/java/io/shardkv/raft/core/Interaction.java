@@ -9,6 +9,8 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.confchange.ConfChange;
+import io.shardkv.raft.core.confchange.ConfChangeException;
 import io.shardkv.raft.core.tracker.Progress;
 import io.shardkv.raft.testing.Directive;
 import io.shardkv.raft.testing.ScriptRunner;
@@ -34,10 +36,12 @@ import java.util.stream.Collectors;
  * {@code tick-until ...}, {@code propose ID DATA [count=N] [settle=false]}, {@code stabilize},
  * {@code transfer-leadership from= to=}, {@code read-index ID ctx=N [count=N]}, {@code compact ID bytes=N},
  * {@code restart ID}, {@code crash-before-persisting ID}, {@code lose-log-tail ID entries=N},
+ * {@code join ID} (a new node, empty disk, no configuration), {@code destroy ID} (gone for good),
+ * {@code conf-change ID OP NODE...} ({@code add-voter add-learner remove}),
  * {@code inject vote from= to= term= last=I/T [transfer=true]}.
  * Faults: {@code isolate}, {@code heal}, {@code cut A B}, {@code recover}, {@code drop FILTER},
  * {@code hold FILTER}, {@code release}.
- * Looking: {@code status}, {@code progress ID}, {@code log ID}, {@code applied ID}, {@code reads ID},
+ * Looking: {@code status}, {@code membership}, {@code progress ID}, {@code log ID}, {@code applied ID}, {@code reads ID},
  * {@code snapshots ID}, {@code sent FILTER} (the messages), {@code count FILTER}, {@code check-logs}.
  *
  * <p>A FILTER is {@code type=} one of {@code App AppResp Vote VoteResp PreVote PreVoteResp Heartbeat
@@ -68,6 +72,10 @@ final class Interaction implements ScriptRunner.Interpreter {
             case "propose" -> propose(d);
             case "stabilize" -> stabilize();
             case "transfer-leadership" -> transfer(d);
+            case "join" -> join(d);
+            case "destroy" -> destroy(d);
+            case "conf-change" -> confChange(d);
+            case "membership" -> membership(d);
             case "read-index" -> readIndex(d);
             case "compact" -> compact(d);
             case "restart" -> restart(d, false);
@@ -291,6 +299,53 @@ final class Interaction implements ScriptRunner.Interpreter {
         } catch (IllegalArgumentException e) {
             return "error: " + e.getMessage();
         }
+    }
+
+    private String join(Directive d) {
+        RaftCore core = n.join(d.intWord(0));
+        n.settle();
+        return describe(core) + " " + core.membership();
+    }
+
+    private String destroy(Directive d) {
+        n.destroy(d.intWord(0));
+        n.settle();
+        return "";
+    }
+
+    /**
+     * {@code conf-change ID OP NODE [OP NODE...]} with OP one of {@code add-voter add-learner remove};
+     * prints the configuration entry's index, "rejected" or why the leader refused.
+     */
+    private String confChange(Directive d) {
+        List<String> words = d.words();
+        if (words.size() < 3 || words.size() % 2 == 0) {
+            throw d.fail("conf-change ID OP NODE [OP NODE...]");
+        }
+        List<ConfChange.Op> ops = new ArrayList<>();
+        for (int i = 1; i < words.size(); i += 2) {
+            ConfChange.Type type = ConfChange.Type.valueOf(words.get(i).toUpperCase(Locale.ROOT).replace('-', '_'));
+            ops.add(new ConfChange.Op(type, d.intWord(i + 1)));
+        }
+        try {
+            long index = n.core(d.intWord(0)).proposeConfChange(new ConfChange(ops));
+            n.settle();
+            return index == RaftCore.REJECTED ? "rejected" : "index " + index;
+        } catch (ConfChangeException e) {
+            return "refused (" + e.reason() + "): " + e.getMessage();
+        }
+    }
+
+    /** Each node's configuration (of the nodes in {@code nodes=}, default all) and the index that set it. */
+    private String membership(Directive d) {
+        int[] ids = ids(d, "nodes");
+        List<String> lines = new ArrayList<>();
+        for (Network.Node node : n.nodes()) {
+            if (ids.length == 0 || Arrays.stream(ids).anyMatch(i -> i == node.id)) {
+                lines.add(node.id + ": " + node.core.membership() + " @" + node.core.membershipIndex());
+            }
+        }
+        return String.join("\n", lines);
     }
 
     /** One read ({@code ctx=}), or {@code count=N} reads with contexts from ctx on, each followed by a settle. */

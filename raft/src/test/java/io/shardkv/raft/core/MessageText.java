@@ -9,6 +9,7 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.confchange.MembershipCodec;
 import java.util.stream.Collectors;
 
 /**
@@ -64,7 +65,11 @@ final class MessageText {
     }
 
     static String entry(Entry e) {
-        return e.index() + "/" + e.term() + (e.kind() == Entry.Kind.NOOP ? " noop" : " " + data(e.data()));
+        return e.index() + "/" + e.term() + switch (e.kind()) {
+            case NOOP -> " noop";
+            case CONFIG -> " config " + MembershipCodec.decode(e.data());
+            case COMMAND -> " " + data(e.data());
+        };
     }
 
     /** Printable ASCII as quoted text, anything else as its length. */

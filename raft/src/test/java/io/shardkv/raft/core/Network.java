@@ -183,7 +183,10 @@ final class Network {
     /** Every message any node emitted, in order, whether or not it was delivered. */
     final List<Message> sent = new ArrayList<>();
 
-    private Network() {
+    private final UnaryOperator<RaftConfig.Builder> tweak;
+
+    private Network(UnaryOperator<RaftConfig.Builder> tweak) {
+        this.tweak = tweak;
     }
 
     /** A fresh group of {@code size} nodes with empty logs. */
@@ -195,11 +198,31 @@ final class Network {
 
     /** A group whose node i+1 starts from {@code states[i]}. */
     static Network withState(UnaryOperator<RaftConfig.Builder> tweak, DurableState... states) {
-        Network n = new Network();
+        Network n = new Network(tweak);
         for (int id = 1; id <= states.length; id++) {
             n.nodes.put(id, n.new Node(id, Cores.config(id, states.length, tweak), states[id - 1]));
         }
         return n;
+    }
+
+    /**
+     * Starts node {@code id} with an empty disk and no configuration, as a replica joining the
+     * group: it learns the configuration once the leader, having added it, reaches it.
+     */
+    RaftCore join(int id) {
+        if (nodes.containsKey(id)) {
+            throw new IllegalArgumentException("node " + id + " already exists");
+        }
+        Node node = new Node(id, tweak.apply(RaftConfig.builder(id, List.of())).build(), DurableState.EMPTY);
+        nodes.put(id, node);
+        return node.core;
+    }
+
+    /** Destroys node {@code id} for good, disk and all: messages to it are lost from now on. */
+    void destroy(int id) {
+        Node node = node(id);
+        node.driver.stop(new NodeStoppedException("node " + id + " destroyed", null));
+        nodes.remove(id);
     }
 
     Node node(int id) {
@@ -317,7 +340,7 @@ final class Network {
                 throw new AssertionError("the group does not settle (message storm): " + describe());
             }
             Message m = inFlight.poll();
-            m = blocked(m) ? null : interceptor.apply(m);
+            m = blocked(m) || !nodes.containsKey(m.to()) ? null : interceptor.apply(m);
             if (m == null) {
                 continue;
             }

@@ -21,7 +21,6 @@ class RaftConfigTest {
                 invalid(1, List.of(1, 2, 2), b -> b, "voters contain duplicates: [1, 2, 2]"),
                 invalid(1, List.of(0, 1, 2), b -> b, "voter id must not be 0: [0, 1, 2]"),
                 invalid(4, List.of(1, 2, 3), b -> b, "voters [1, 2, 3] must include this node's id 4"),
-                invalid(1, List.of(), b -> b, "voters [] must include this node's id 1"),
                 invalid(1, List.of(1), b -> b.heartbeatTicks(0), "heartbeatTicks must be > 0, was 0"),
                 invalid(1, List.of(1), b -> b.electionTicks(2).heartbeatTicks(2),
                         "electionTicks (2) must be greater than heartbeatTicks (2)"),

@@ -15,6 +15,8 @@ import io.shardkv.raft.core.Message.AppendEntries;
 import io.shardkv.raft.core.Message.AppendResponse;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.confchange.MembershipCodec;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -295,24 +297,32 @@ class RaftPaperTest {
     // ------------------------------------------------------------------ §5.3 log replication
 
     /**
-     * §8 (and §5.4.2): a new leader appends a blank no-op entry of its own term at the start of its
-     * term and replicates it, so earlier entries get committed without waiting for a client.
+     * §8 (and §5.4.2): a new leader appends an entry of its own term at the start of its term and
+     * replicates it, so earlier entries get committed without waiting for a client. The group's
+     * first leader makes it the bootstrap configuration (so every log records its configuration);
+     * later leaders append a blank no-op.
      */
     @Test
-    void leaderAppendsNoopAtStartOfTerm() {
+    void leaderAppendsAnEntryOfItsTermAtStartOfTerm() {
         Network n = Network.of(3, PAPER);
         RaftCore leader = n.elect(1);
 
         Entry first = n.node(1).storage.entries.get(0);
-        assertEquals(Entry.Kind.NOOP, first.kind());
+        assertEquals(Entry.Kind.CONFIG, first.kind());
+        assertEquals(MembershipConfig.ofVoters(List.of(1, 2, 3)), MembershipCodec.decode(first.data()));
         assertEquals(leader.term(), first.term());
         for (int peer : new int[] {2, 3}) {
             List<Entry> carried = n.sent(AppendEntries.class, 1, peer).get(0).entries();
             assertEquals(1, carried.size());
-            assertEquals(Entry.Kind.NOOP, carried.get(0).kind());
-            assertEquals(first.index(), carried.get(0).index());
+            assertEquals(first, carried.get(0));
         }
         assertEquals(1, leader.commitIndex());
+
+        RaftCore next = n.elect(2);
+        Entry second = n.node(2).storage.entries.get(1);
+        assertEquals(Entry.Kind.NOOP, second.kind());
+        assertEquals(next.term(), second.term());
+        assertEquals(2, next.commitIndex());
     }
 
     /**

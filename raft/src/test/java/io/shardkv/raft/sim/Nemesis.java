@@ -10,7 +10,7 @@ import java.util.Random;
  * every 0.1–1.1 s of virtual time a partition (random halves, an isolated node, an isolated
  * leader, a minority holding the leader, or healing) or a crash or restart (of a random node or
  * the leader, keeping at most a minority down most of the time); and every 0.5–3.5 s a request
- * that the leader hand leadership to a random node. Everything stops at {@code untilMicros}.
+ * that the leader hand leadership to a random voter. Everything stops at {@code untilMicros}.
  */
 public final class Nemesis {
 
@@ -39,7 +39,7 @@ public final class Nemesis {
     public static void healAll(SimCluster cluster) {
         cluster.heal();
         cluster.network().setFaults(NetworkFaults.RELIABLE);
-        for (int i = 1; i <= cluster.size(); i++) {
+        for (int i : cluster.ids()) {
             cluster.start(i);
         }
     }
@@ -97,10 +97,11 @@ public final class Nemesis {
     private void crashStep() {
         List<Integer> down = new ArrayList<>();
         List<Integer> up = new ArrayList<>();
-        for (int i = 1; i <= cluster.size(); i++) {
+        List<Integer> ids = cluster.ids();
+        for (int i : ids) {
             (cluster.node(i).isUp() ? up : down).add(i);
         }
-        if (!down.isEmpty() && (up.size() <= cluster.size() / 2 + 1 || random.nextBoolean())) {
+        if (!down.isEmpty() && (up.size() <= ids.size() / 2 + 1 || random.nextBoolean())) {
             cluster.start(down.get(random.nextInt(down.size())));
         } else if (!up.isEmpty()) {
             int leader = cluster.newestLeader();
@@ -117,7 +118,11 @@ public final class Nemesis {
             int leader = cluster.newestLeader();
             if (leader > 0) {
                 int target = 1 + random.nextInt(cluster.size());
-                cluster.input(leader, core -> core.transferLeadership(target));
+                cluster.input(leader, core -> {
+                    if (core.membership().isVoter(target)) {
+                        core.transferLeadership(target);
+                    }
+                });
             }
             scheduleLeadershipTransfers();
         });

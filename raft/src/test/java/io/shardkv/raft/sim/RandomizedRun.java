@@ -23,7 +23,7 @@ public final class RandomizedRun {
 
     /** What a finished run reports. */
     public record Outcome(long seed, FaultMix mix, int size, long events, long proposals, long committed,
-                          long reads, long virtualMicros) {
+                          long reads, long confChanges, long virtualMicros) {
     }
 
     private final long seed;
@@ -31,6 +31,8 @@ public final class RandomizedRun {
     private final Random random;
     private final FaultMix mix;
     private final SimCluster cluster;
+    /** Membership changes among the faults, in two seeds of three; null in the others. */
+    private final MembershipNemesis membership;
     private long nextCommand;
     /** Reads that completed below the index applied when they were issued (none, if Raft is right). */
     private final List<String> readViolations = new ArrayList<>();
@@ -55,6 +57,9 @@ public final class RandomizedRun {
         boolean checkQuorum = random.nextInt(5) != 0;
         b.raftConfig(c -> c.preVote(preVote).checkQuorum(checkQuorum).maxInflightMessages(1 + random.nextInt(8)));
         this.cluster = b.build();
+        // A random of its own, so that the draws above and the nemesis's stay what they were.
+        Random changes = new Random(seed * 7_919 + 3);
+        this.membership = changes.nextInt(3) != 0 ? new MembershipNemesis(cluster, changes, this.faultMicros) : null;
     }
 
     public SimCluster cluster() {
@@ -64,14 +69,20 @@ public final class RandomizedRun {
     public Outcome run() {
         scheduleWorkload();
         new Nemesis(cluster, mix, random, faultMicros).start();
+        if (membership != null) {
+            membership.start();
+        }
         cluster.runFor(faultMicros);
         Nemesis.healAll(cluster);
+        if (membership != null) {
+            settleMembership();
+        }
         int leader = awaitLeader();
         long finalIndex = commitFinalEntry(leader);
         checkProposals(finalIndex);
         checkReads();
         return new Outcome(seed, mix, cluster.size(), cluster.eventsExecuted(), cluster.proposals().size(),
-                finalIndex, readsReleased, cluster.now());
+                finalIndex, readsReleased, membership == null ? 0 : membership.changesProposed(), cluster.now());
     }
 
     // ------------------------------------------------------------------ workload
@@ -133,6 +144,35 @@ public final class RandomizedRun {
 
     // ------------------------------------------------------------------ liveness and final checks
 
+    /**
+     * After the faults: the nodes that committed changes removed are stopped (as their operator
+     * would), and a leader must bring the group to one committed, non-joint configuration — the
+     * membership the liveness checks below then hold to account.
+     */
+    private void settleMembership() {
+        membership.destroyRemovedNow();
+        boolean settled = cluster.runUntil(() -> {
+            int leader = cluster.newestLeader();
+            if (leader == 0) {
+                return false;
+            }
+            RaftCore core = cluster.node(leader).core();
+            return core.membershipIndex() <= core.commitIndex() && !core.membership().isJoint()
+                    && core.membership().equals(cluster.committedMembership());
+        }, LEADER_BOUND_MICROS + COMMIT_BOUND_MICROS);
+        if (!settled) {
+            throw cluster.fail("liveness: no leader settled the group on a committed configuration within "
+                    + (LEADER_BOUND_MICROS + COMMIT_BOUND_MICROS) / 1000 + " ms of virtual time after the faults healed"
+                    + " (committed: " + cluster.committedMembership() + ")");
+        }
+        membership.destroyRemovedNow();
+    }
+
+    /** The nodes the group must serve once healed: every member of the committed configuration. */
+    private List<Integer> members() {
+        return List.copyOf(cluster.committedMembership().members());
+    }
+
     private int awaitLeader() {
         boolean elected = cluster.runUntil(() -> stableLeader() > 0, LEADER_BOUND_MICROS);
         if (!elected) {
@@ -150,7 +190,7 @@ public final class RandomizedRun {
             return 0;
         }
         long term = cluster.node(leader).core().term();
-        for (int i = 1; i <= cluster.size(); i++) {
+        for (int i : members()) {
             RaftCore c = cluster.node(i).core();
             if (c.term() != term || c.leader() != leader) {
                 return 0;
@@ -171,10 +211,11 @@ public final class RandomizedRun {
                 int proposer = leader;
                 // Wait until it is applied everywhere, or until the proposal is provably lost: its
                 // leader moved on, or another entry was applied at its index.
-                cluster.runUntil(() -> cluster.appliedCount(index) == cluster.size()
+                int everyone = members().size();
+                cluster.runUntil(() -> cluster.appliedCount(index) == everyone
                         || cluster.committedTerm(index) != 0 && !cluster.committedDataIs(index, data)
                         || !stillLeader(proposer, term), Math.max(0, deadline - cluster.now()));
-                if (cluster.appliedCount(index) == cluster.size() && cluster.committedDataIs(index, data)) {
+                if (cluster.appliedCount(index) == members().size() && cluster.committedDataIs(index, data)) {
                     return index;
                 }
             } else {
@@ -182,7 +223,7 @@ public final class RandomizedRun {
             }
             leader = cluster.newestLeader();
         }
-        throw cluster.fail("liveness: a new entry was not applied on all " + cluster.size() + " nodes within "
+        throw cluster.fail("liveness: a new entry was not applied on all " + members().size() + " members within "
                 + COMMIT_BOUND_MICROS / 1000 + " ms of virtual time after the faults healed (mix " + mix + ")");
     }
 

@@ -30,10 +30,10 @@ class RandomizedSimulationTest {
                     }
                     r.outcomes().forEach(o -> perMix.merge(o.mix(), 1L, Long::sum));
                     return String.format("simulation: %d seeds (%d..%d) in %.1f s on %d threads: %d events, %d entries"
-                                    + " committed, %d linearizable reads checked, per mix %s",
+                                    + " committed, %d linearizable reads checked, %d membership changes proposed, per mix %s",
                             r.seeds().count(), r.seeds().first(), r.seeds().last(), r.seconds(), r.threads(),
                             r.sum(RandomizedRun.Outcome::events), r.sum(RandomizedRun.Outcome::committed),
-                            r.sum(RandomizedRun.Outcome::reads), perMix);
+                            r.sum(RandomizedRun.Outcome::reads), r.sum(RandomizedRun.Outcome::confChanges), perMix);
                 });
     }
 }

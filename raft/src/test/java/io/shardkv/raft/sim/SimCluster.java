@@ -1,9 +1,12 @@
 package io.shardkv.raft.sim;
 
+import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.Role;
-import io.shardkv.raft.core.Message;
+import io.shardkv.raft.core.confchange.MembershipCodec;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
@@ -34,7 +38,13 @@ public final class SimCluster {
     private final EventTrace trace;
     private final SimNetwork network;
     private final SafetyChecker checker = new SafetyChecker();
-    private final SimNode[] nodes;
+    /** Node i at position i (position 0 unused); nodes that join get the next id. */
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final IntFunction<RaftConfig.Builder> configTemplate;
+    private final SimService.Factory service;
+    /** The configuration of the newest configuration entry any node applied (committed). */
+    private MembershipConfig committedMembership;
+    private long committedMembershipIndex;
     private final long tickMicros;
     private final long fsyncMinMicros;
     private final long fsyncMaxMicros;
@@ -55,23 +65,75 @@ public final class SimCluster {
         this.snapshotFillerBytes = b.snapshotFillerBytes;
         world.add(this);
         List<Integer> voters = IntStream.rangeClosed(1, b.size).boxed().toList();
-        this.nodes = new SimNode[b.size + 1];
-        for (int i = 1; i <= b.size; i++) {
-            RaftConfig.Builder cb = RaftConfig.builder(i, voters)
+        this.committedMembership = MembershipConfig.ofVoters(voters);
+        this.service = b.service;
+        this.configTemplate = id -> {
+            RaftConfig.Builder cb = RaftConfig.builder(id, id <= b.size ? voters : List.of())
                     .electionTicks(b.electionTicks)
                     .heartbeatTicks(b.heartbeatTicks)
                     .snapshotChunkBytes(b.snapshotChunkBytes)
                     .maxMessageBytes(b.maxMessageBytes);
             b.config.accept(cb);
-            nodes[i] = new SimNode(i, this, cb.build(), b.service);
+            return cb;
+        };
+        nodes.add(null);
+        for (int i = 1; i <= b.size; i++) {
+            addNode();
         }
         for (int i = 1; i <= b.size; i++) {
-            SimNode node = nodes[i];
-            network.register(base + i, envelope -> node.receive(envelope));
+            startNode(nodes.get(i));
         }
-        for (int i = 1; i <= b.size; i++) {
-            nodes[i].start();
-            scheduleTick(nodes[i], scheduler.now() + (long) (world.random().nextDouble() * tickMicros));
+    }
+
+    private SimNode addNode() {
+        int id = nodes.size();
+        SimNode node = new SimNode(id, this, configTemplate.apply(id).build(), service);
+        nodes.add(node);
+        network.register(base + id, envelope -> node.receive(envelope));
+        return node;
+    }
+
+    private void startNode(SimNode node) {
+        node.start();
+        scheduleTick(node, scheduler.now() + (long) (world.random().nextDouble() * tickMicros));
+    }
+
+    /**
+     * Starts a new node with the next id, an empty disk and no configuration, as a replica that is
+     * to join the group; it takes part once a change adds it. Returns its id.
+     */
+    public int join() {
+        SimNode node = addNode();
+        trace.record(now(), node.id(), "join");
+        startNode(node);
+        return node.id();
+    }
+
+    /** Crashes node {@code id} and loses its disk for good: it never comes back. */
+    public void destroy(int id) {
+        nodes.get(id).destroy();
+    }
+
+    /** Ids of the nodes not destroyed, up or down, in order. */
+    public List<Integer> ids() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i < nodes.size(); i++) {
+            if (!nodes.get(i).isDestroyed()) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The configuration of the newest configuration entry any node applied: the committed one. */
+    public MembershipConfig committedMembership() {
+        return committedMembership;
+    }
+
+    void configApplied(Entry e) {
+        if (e.index() > committedMembershipIndex) {
+            committedMembershipIndex = e.index();
+            committedMembership = MembershipCodec.decode(e.data());
         }
     }
 
@@ -81,6 +143,9 @@ public final class SimCluster {
 
     private void scheduleTick(SimNode node, long at) {
         scheduler.at(at, () -> {
+            if (node.isDestroyed()) {
+                return;
+            }
             node.tick();
             scheduleTick(node, at + tickMicros);
         });
@@ -115,12 +180,13 @@ public final class SimCluster {
         return scheduler.now();
     }
 
+    /** Nodes ever part of this cluster (the highest id): the initial ones and those that joined. */
     public int size() {
-        return nodes.length - 1;
+        return nodes.size() - 1;
     }
 
     public SimNode node(int id) {
-        return nodes[id];
+        return nodes.get(id);
     }
 
     public SimNetwork network() {
@@ -184,8 +250,8 @@ public final class SimCluster {
     /** Live nodes that consider themselves leader, as {@code [id, term]} pairs. */
     public List<long[]> leaders() {
         List<long[]> out = new ArrayList<>();
-        for (int i = 1; i < nodes.length; i++) {
-            RaftCore c = nodes[i].core();
+        for (int i = 1; i < nodes.size(); i++) {
+            RaftCore c = nodes.get(i).core();
             if (c != null && c.role() == Role.LEADER) {
                 out.add(new long[] {i, c.term()});
             }
@@ -225,8 +291,8 @@ public final class SimCluster {
 
     String describeNodes() {
         StringBuilder sb = new StringBuilder();
-        for (int i = 1; i < nodes.length; i++) {
-            RaftCore c = nodes[i].core();
+        for (int i = 1; i < nodes.size(); i++) {
+            RaftCore c = nodes.get(i).core();
             sb.append("  ").append(base == 0 ? "" : "@" + endpoint(i) + " ")
                     .append(c == null ? "node " + i + " down" : c.toString())
                     .append(network.isIsolated(endpoint(i)) ? " (isolated)" : "").append('\n');
@@ -242,7 +308,7 @@ public final class SimCluster {
 
     /** Gives {@code data} to node {@code id} as a proposal; {@code onResult} gets the index or REJECTED. */
     public void proposeAsync(int id, byte[] data, LongConsumer onResult) {
-        SimNode n = nodes[id];
+        SimNode n = nodes.get(id);
         if (!n.isUp()) {
             onResult.accept(RaftCore.REJECTED);
             return;
@@ -261,29 +327,29 @@ public final class SimCluster {
     public long propose(int id, byte[] data) {
         long[] result = {Long.MIN_VALUE};
         proposeAsync(id, data, index -> result[0] = index);
-        runUntil(() -> result[0] != Long.MIN_VALUE || !nodes[id].isUp(), 1_000_000);
+        runUntil(() -> result[0] != Long.MIN_VALUE || !nodes.get(id).isUp(), 1_000_000);
         return result[0] == Long.MIN_VALUE ? RaftCore.REJECTED : result[0];
     }
 
     /** Runs {@code action} on node {@code id}'s core as an input (queued behind a write in progress). */
     public void input(int id, Consumer<RaftCore> action) {
-        nodes[id].input(action);
+        nodes.get(id).input(action);
     }
 
     public void crash(int id) {
-        SimNode n = nodes[id];
+        SimNode n = nodes.get(id);
         n.crash(world.random().nextInt(1 + 64));
     }
 
     /** Crashes node {@code id} if it is up, then starts it from its durable state. */
     public void restart(int id) {
         crash(id);
-        nodes[id].start();
+        nodes.get(id).start();
     }
 
     public void start(int id) {
-        if (!nodes[id].isUp()) {
-            nodes[id].start();
+        if (!nodes.get(id).isUp() && !nodes.get(id).isDestroyed()) {
+            nodes.get(id).start();
         }
     }
 
@@ -310,7 +376,7 @@ public final class SimCluster {
     /** Removes partitions and isolation of this group's nodes. */
     public void heal() {
         trace.record(now(), endpoint(0), "heal");
-        for (int i = 1; i < nodes.length; i++) {
+        for (int i = 1; i < nodes.size(); i++) {
             network.reconnect(endpoint(i));
             network.clearSide(endpoint(i));
         }
@@ -319,8 +385,8 @@ public final class SimCluster {
     /** Number of live nodes whose state machine has applied {@code index}. */
     public int appliedCount(long index) {
         int n = 0;
-        for (int i = 1; i < nodes.length; i++) {
-            if (nodes[i].isUp() && nodes[i].appliedIndex() >= index) {
+        for (int i = 1; i < nodes.size(); i++) {
+            if (nodes.get(i).isUp() && nodes.get(i).appliedIndex() >= index) {
                 n++;
             }
         }
@@ -330,8 +396,8 @@ public final class SimCluster {
     /** The largest persisted Raft state (log and hard state, without snapshot) over all nodes, in bytes. */
     public long maxRaftStateBytes() {
         long max = 0;
-        for (int i = 1; i < nodes.length; i++) {
-            max = Math.max(max, nodes[i].raftStateBytes());
+        for (int i = 1; i < nodes.size(); i++) {
+            max = Math.max(max, nodes.get(i).raftStateBytes());
         }
         return max;
     }

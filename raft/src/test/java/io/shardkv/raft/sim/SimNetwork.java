@@ -2,11 +2,12 @@ package io.shardkv.raft.sim;
 
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
+import io.shardkv.raft.core.confchange.MembershipCodec;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -190,7 +191,7 @@ public final class SimNetwork {
                 total += e.sizeBytes();
             }
         } else if (m instanceof Message.InstallSnapshot is) {
-            total += is.data().length + 8L * is.meta().voters().size();
+            total += is.data().length + MembershipCodec.encode(is.meta().config()).length;
         }
         return total;
     }

@@ -1,8 +1,8 @@
 package io.shardkv.raft.sim;
 
-import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
+import io.shardkv.raft.core.MemorySnapshots;
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.core.RaftCore;
@@ -52,6 +52,8 @@ public final class SimNode implements ReplicatedLog {
 
     /** Up from the start of {@link #start} (the service is built while the driver is) until a crash. */
     private boolean up;
+    /** Destroyed for good, disk and all: it never starts again. */
+    private boolean destroyed;
     private NodeDriver driver;
     private SimStateMachine stateMachine;
     private SimService service;
@@ -132,6 +134,9 @@ public final class SimNode implements ReplicatedLog {
         if (up) {
             throw new IllegalStateException("node " + id + " is already up");
         }
+        if (destroyed) {
+            throw new IllegalStateException("node " + id + " was destroyed");
+        }
         up = true;
         DurableState durable = storage.durableState();
         RaftCore core = new RaftCore(config, durable, new Random(cluster.seed() * 1_000_003L + id * 7919L + incarnation));
@@ -171,6 +176,17 @@ public final class SimNode implements ReplicatedLog {
         writing = null;
         inbox.clear();
         incarnation++;
+    }
+
+    /** Crashes the node and loses its disk: it is gone for good (a machine replaced). */
+    void destroy() {
+        crash(0);
+        destroyed = true;
+        cluster.trace().record(cluster.now(), id, "destroyed");
+    }
+
+    public boolean isDestroyed() {
+        return destroyed;
     }
 
     /** One tick of the node's clock: the core's, then the service's. */
@@ -416,6 +432,9 @@ public final class SimNode implements ReplicatedLog {
 
         @Override
         public void apply(Entry e) {
+            if (e.kind() == Entry.Kind.CONFIG) {
+                cluster.configApplied(e);
+            }
             stateMachine.apply(e);
             hashAt.put(e.index(), stateMachine.hash());
             cluster.checker().applied(id, e, stateMachine.hash());

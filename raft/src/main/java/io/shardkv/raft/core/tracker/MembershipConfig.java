@@ -10,16 +10,21 @@ import java.util.TreeSet;
 /**
  * Who belongs to a Raft group: the voters — one majority, or two during a joint change — and the
  * learners, which receive the log but never count toward a quorum. A node is a member if it is
- * either. Immutable.
+ * either. A node that joins an existing group starts from {@link #EMPTY} and learns the group's
+ * configuration from the leader's log or snapshot. Immutable.
  *
  * @param voters   whose acknowledgements and votes count
  * @param learners members that only replicate; disjoint from the voters
  */
 public record MembershipConfig(JointConfig voters, SortedSet<Integer> learners) {
 
+    /** No members: what a node joining an existing group knows before the leader reaches it. */
+    public static final MembershipConfig EMPTY = new MembershipConfig(JointConfig.of(MajorityConfig.empty()),
+            Collections.emptySortedSet());
+
     public MembershipConfig {
-        if (voters.incoming().isEmpty()) {
-            throw new IllegalArgumentException("a group needs at least one voter");
+        if (voters.incoming().isEmpty() && !learners.isEmpty()) {
+            throw new IllegalArgumentException("learners " + learners + " need a group with voters");
         }
         TreeSet<Integer> copy = new TreeSet<>();
         for (Integer id : learners) {
@@ -38,6 +43,15 @@ public record MembershipConfig(JointConfig voters, SortedSet<Integer> learners) 
     /** A group of {@code voters} only, not changing. */
     public static MembershipConfig ofVoters(Collection<Integer> voters) {
         return new MembershipConfig(JointConfig.of(MajorityConfig.of(voters)), Collections.emptySortedSet());
+    }
+
+    public boolean isEmpty() {
+        return voters.incoming().isEmpty();
+    }
+
+    /** Whether a joint change is under way: the outgoing voters still count. */
+    public boolean isJoint() {
+        return voters.isJoint();
     }
 
     public boolean isVoter(int id) {

@@ -12,11 +12,13 @@ import java.util.function.BiConsumer;
  * {@link Progress}; as a candidate, the votes received. Every decision that needs a quorum — the
  * commit index, the outcome of an election, CheckQuorum, ReadIndex confirmation — is asked here, and
  * answered by the voters' {@link io.shardkv.raft.core.quorum.QuorumConfig}, so a joint
- * configuration changes every one of them at once.
+ * configuration changes every one of them at once. A leader tracks itself even while the
+ * configuration it replicates leaves it out (dissertation §4.2.2: it keeps managing the group until
+ * that configuration commits), but counts itself toward nothing then.
  */
 public final class ProgressTracker {
 
-    private final MembershipConfig config;
+    private MembershipConfig config;
     private final int maxInflight;
     /** Leader only: one entry per member, this node included. */
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
@@ -47,6 +49,26 @@ public final class ProgressTracker {
         return config.isMember(id);
     }
 
+    /**
+     * Switches to {@code next}. A leader starts tracking new members from {@code nextIndex}
+     * (probing, treated as heard from) and forgets departed ones but itself; votes of nodes that are
+     * no longer voters stop counting.
+     */
+    public void setConfig(MembershipConfig next, int self, long nextIndex) {
+        this.config = Objects.requireNonNull(next, "next");
+        if (!progress.isEmpty()) {
+            progress.keySet().removeIf(id -> id != self && !next.isMember(id));
+            for (int id : next.members()) {
+                progress.computeIfAbsent(id, k -> {
+                    Progress pr = new Progress(0, nextIndex, maxInflight);
+                    pr.markRecentActive();
+                    return pr;
+                });
+            }
+        }
+        votes.keySet().removeIf(id -> !next.isVoter(id));
+    }
+
     // ---------------------------------------------------------------- leader: progress
 
     /**
@@ -56,10 +78,13 @@ public final class ProgressTracker {
      */
     public void resetProgress(int self, long next, long selfMatch) {
         progress.clear();
+        progress.put(self, new Progress(selfMatch, next, maxInflight));
         for (int id : config.members()) {
-            Progress pr = new Progress(id == self ? selfMatch : 0, next, maxInflight);
-            pr.markRecentActive();
-            progress.put(id, pr);
+            if (id != self) {
+                Progress pr = new Progress(0, next, maxInflight);
+                pr.markRecentActive();
+                progress.put(id, pr);
+            }
         }
     }
 
@@ -68,7 +93,10 @@ public final class ProgressTracker {
         progress.clear();
     }
 
-    /** The progress of member {@code id}, or null if this node does not lead or {@code id} is no member. */
+    /**
+     * The progress of member {@code id} (or of the leader itself), or null if this node does not lead
+     * or {@code id} is no member.
+     */
     public Progress progress(int id) {
         return progress.get(id);
     }
