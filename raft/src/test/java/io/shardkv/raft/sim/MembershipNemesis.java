@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Membership changes among the faults: every 0.2–1.7 s of virtual time the leader is asked to add
+ * Membership changes among the faults: every 0.2–1.7 s of virtual time the leader is asked (now
+ * and then twice in a row, the second time while the first is in flight) to add
  * a learner, promote one, remove a voter (the leader too) or a learner, replace a voter by a new
  * node in one joint change, grow by two voters or shrink by two, keeping between three and seven
  * voters. New members start from an empty disk. A node whose removal has committed is destroyed,
@@ -54,12 +55,18 @@ final class MembershipNemesis {
         destroyRemoved();
         int leader = cluster.newestLeader();
         if (leader > 0) {
-            ConfChange change = pick(cluster.node(leader).core().membership());
-            if (change != null) {
-                changesProposed++;
-                cluster.trace().record(cluster.now(), leader, "conf change " + change);
-                cluster.input(leader, core -> propose(core, change));
-            }
+            // Now and then a second change right behind the first, which the leader must refuse.
+            int changes = random.nextInt(3) == 0 ? 2 : 1;
+            cluster.input(leader, core -> {
+                for (int i = 0; i < changes; i++) {
+                    ConfChange change = pick(core.membership());
+                    if (change != null) {
+                        changesProposed++;
+                        cluster.trace().record(cluster.now(), leader, "conf change " + change);
+                        propose(core, change);
+                    }
+                }
+            });
         }
         cluster.scheduler().after(200_000 + random.nextInt(1_500_000), this::step);
     }
