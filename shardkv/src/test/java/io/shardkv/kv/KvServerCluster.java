@@ -12,14 +12,17 @@ import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Real key/value replicas in this JVM: real sockets on 127.0.0.1, real files with fsync, and a
@@ -60,6 +63,32 @@ final class KvServerCluster implements AutoCloseable {
         ReplicaConfig config = ReplicaConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm);
         servers.put(id, KvServer.start(config, loops,
                 (from, to) -> !isolated.contains(from) && !isolated.contains(to)));
+    }
+
+    /**
+     * Starts replica {@code id} on a new port with an empty data directory, to join the running
+     * group once a membership change adds it; returns its address. Its peers are every replica
+     * known so far.
+     */
+    InetSocketAddress startJoining(int id) throws IOException {
+        peers.put(id, new InetSocketAddress("127.0.0.1", FreePorts.take(1).get(0)));
+        ReplicaConfig config = ReplicaConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm)
+                .joining();
+        servers.put(id, KvServer.start(config, loops,
+                (from, to) -> !isolated.contains(from) && !isolated.contains(to)));
+        return peers.get(id);
+    }
+
+    /** Stops replica {@code id} and deletes its data directory: the machine is gone for good. */
+    void destroy(int id) throws IOException {
+        kill(id);
+        Path dir = base.resolve("replica-" + id);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        peers.remove(id);
     }
 
     /** Stops replica {@code id} abruptly: its port closes, its node stops; its disk stays. */
@@ -113,7 +142,7 @@ final class KvServerCluster implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (int id = 1; id <= size; id++) {
+        for (int id : List.copyOf(servers.keySet())) {
             kill(id);
         }
         clients.close();

@@ -14,6 +14,7 @@ import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SnapshotSpool;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.core.SpoolStep;
+import io.shardkv.raft.core.confchange.ConfChange;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,6 +48,9 @@ public final class NodeDriver implements ReplicatedLog {
     private record PendingRead(long index, CompletableFuture<Long> future) {
     }
 
+    private record PendingConfChange(long index, long term, CompletableFuture<Long> future) {
+    }
+
     private final RaftCore core;
     private final NodeStorage storage;
     private final RaftTransport transport;
@@ -62,6 +66,8 @@ public final class NodeDriver implements ReplicatedLog {
 
     private final Map<Long, CompletableFuture<Long>> readsAwaitingQuorum = new HashMap<>();
     private final ArrayDeque<PendingRead> readsAwaitingApply = new ArrayDeque<>();
+    /** Membership changes this node proposed, by index, until an entry is applied there. */
+    private final Map<Long, PendingConfChange> confChanges = new HashMap<>();
     private long nextReadContext = 1;
     private long appliedIndex;
     private boolean stopped;
@@ -164,6 +170,39 @@ public final class NodeDriver implements ReplicatedLog {
             }
         });
         return f;
+    }
+
+    /**
+     * Proposes a membership change. Completes with the index of its configuration entry once this
+     * node applies that entry — the change is committed — or fails: {@link NotLeaderException} if
+     * this node does not lead, {@link io.shardkv.raft.core.confchange.ConfChangeException} if the
+     * leader refuses it (with why), {@link ConfChangeLostException} if another entry committed at
+     * its index. A change that touches more than one voter completes when the joint configuration
+     * commits; the leader then leaves it on its own.
+     */
+    public CompletableFuture<Long> proposeConfChange(ConfChange change) {
+        Objects.requireNonNull(change, "change");
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        submit(f, () -> {
+            long index;
+            try {
+                index = core.proposeConfChange(change);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+                return;
+            }
+            if (index == RaftCore.REJECTED) {
+                f.completeExceptionally(new NotLeaderException(core.id(), core.leader()));
+            } else {
+                confChanges.put(index, new PendingConfChange(index, core.term(), f));
+            }
+        });
+        return f;
+    }
+
+    /** The configuration this node acts under, the index that set it, and whether it is committed. */
+    public Membership membership() {
+        return new Membership(core.membership(), core.membershipIndex(), core.membershipIndex() <= core.commitIndex());
     }
 
     /** Asks this node, if it leads, to hand leadership to {@code target}; completes with whether it leads. */
@@ -349,6 +388,9 @@ public final class NodeDriver implements ReplicatedLog {
         for (Entry e : rd.committedEntries()) {
             applier.apply(e);
             appliedIndex = e.index();
+            if (!confChanges.isEmpty()) {
+                settleConfChange(e);
+            }
         }
         for (ReadState rs : rd.readStates()) {
             CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
@@ -359,6 +401,19 @@ public final class NodeDriver implements ReplicatedLog {
         while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peekFirst().index() <= appliedIndex) {
             PendingRead read = readsAwaitingApply.pollFirst();
             read.future().complete(read.index());
+        }
+    }
+
+    /** A proposed change is decided by whatever entry is applied at its index. */
+    private void settleConfChange(Entry e) {
+        PendingConfChange pending = confChanges.remove(e.index());
+        if (pending == null) {
+            return;
+        }
+        if (e.term() == pending.term() && e.kind() == Entry.Kind.CONFIG) {
+            pending.future().complete(e.index());
+        } else {
+            pending.future().completeExceptionally(new ConfChangeLostException(pending.index(), pending.term()));
         }
     }
 
@@ -381,6 +436,8 @@ public final class NodeDriver implements ReplicatedLog {
         readsAwaitingQuorum.clear();
         readsAwaitingApply.forEach(r -> r.future().completeExceptionally(why));
         readsAwaitingApply.clear();
+        confChanges.values().forEach(c -> c.future().completeExceptionally(why));
+        confChanges.clear();
         if (receiving != null) {
             try {
                 receiving.abort();

@@ -3,6 +3,7 @@ package io.shardkv.raft.node;
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.SnapshotImage;
+import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageStats;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
 
     private volatile boolean running = true;
     private volatile NodeStatus status;
+    private volatile Membership membership;
+    private volatile Consumer<Membership> membershipListener = m -> { };
     private volatile StorageStats storageStats;
     private volatile Throwable failure;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
@@ -77,6 +81,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     }
 
     public void start() {
+        membershipListener.accept(membership);
         thread.start();
     }
 
@@ -120,6 +125,24 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     @Override
     public void execute(Runnable action) {
         driver.execute(action);
+    }
+
+    /** See {@link NodeDriver#proposeConfChange}. */
+    public CompletableFuture<Long> proposeConfChange(ConfChange change) {
+        return driver.proposeConfChange(change);
+    }
+
+    /**
+     * Calls {@code listener} on the node's thread whenever the membership this node acts under
+     * changes, or becomes committed, and once at start.
+     */
+    public void onMembershipChange(Consumer<Membership> listener) {
+        this.membershipListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The group's membership as this node last saw it (after its latest Ready). */
+    public Membership membership() {
+        return membership;
     }
 
     /** Asks this node, if it leads, to hand leadership to {@code target}. */
@@ -218,6 +241,12 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         RaftCore core = driver.core();
         status = new NodeStatus(id, core.term(), core.role(), core.leader(), core.commitIndex(), driver.appliedIndex(),
                 core.lastLogIndex(), running);
+        Membership now = driver.membership();
+        Membership before = membership;
+        membership = now;
+        if (before == null || !before.equals(now)) {
+            membershipListener.accept(now);
+        }
         storageStats = storage.stats();
     }
 

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -26,10 +27,13 @@ import java.util.TreeMap;
  * @param heartbeatTicks ticks between leader heartbeats
  * @param electionTicks  base election timeout in ticks (the timeout is drawn from [1x, 2x))
  * @param requestTimeout a request without an outcome after this long is answered TIMEOUT
+ * @param join           this replica joins a running group: it starts with no configuration and
+ *                       learns it from the leader once a membership change adds it ({@code peers}
+ *                       then names the members it may first hear from, not the group's voters)
  */
 public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
-                             int electionTicks, Duration requestTimeout) {
+                             int electionTicks, Duration requestTimeout, boolean join) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -51,21 +55,27 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
-                DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_REQUEST_TIMEOUT, false);
+    }
+
+    /** This configuration for a replica that joins a running group (see {@code join}). */
+    public ReplicaConfig joining() {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout, true);
     }
 
     public ReplicaConfig withRsm(RsmOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
-                requestTimeout);
+                requestTimeout, join);
     }
 
     public ReplicaConfig withStorage(StorageOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout);
+                requestTimeout, join);
     }
 
     public NodeOptions nodeOptions() {
-        RaftConfig raft = RaftConfig.builder(id, new ArrayList<>(new TreeMap<>(peers).keySet()))
+        RaftConfig raft = RaftConfig.builder(id, join ? List.of() : new ArrayList<>(new TreeMap<>(peers).keySet()))
                 .heartbeatTicks(heartbeatTicks)
                 .electionTicks(electionTicks)
                 .build();

@@ -1,5 +1,6 @@
 package io.shardkv.raft.server;
 
+import io.shardkv.raft.node.Membership;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.node.RaftNode;
 import io.shardkv.raft.node.RaftTransport;
@@ -24,6 +25,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One replica of a replicated service: durable storage, a Raft node, an {@link RsmHost} running
@@ -92,6 +95,7 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /** Beyond the request timeout, how long a stopping server waits for answers to be written out. */
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
     private static final Duration ANSWER_WRITE_GRACE = Duration.ofSeconds(1);
 
     private final ReplicaConfig config;
@@ -100,6 +104,10 @@ public final class ReplicaServer implements AutoCloseable {
     private RsmHost host;
     private final RequestHandler handler;
     private volatile boolean stopping;
+    /** Whether this replica knows its group removed it: it answers no requests then. */
+    private volatile boolean removed;
+    /** Whether any configuration this replica acted under included it (node thread only). */
+    private boolean wasMember;
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
                           HandlerFactory handlers, LinkFilter links) throws IOException {
@@ -125,6 +133,48 @@ public final class ReplicaServer implements AutoCloseable {
         });
         transport.onRequest((from, request) -> handle(request));
         config.peers().forEach(transport::addPeer);
+        node.onMembershipChange(this::membershipChanged);
+    }
+
+    /**
+     * Follows the group's membership: connects to members the configuration names with an address
+     * (those added online), drops departed ones, and stops serving once a committed configuration
+     * has removed this replica — which it says, since only its operator can stop it for good.
+     */
+    private void membershipChanged(Membership m) {
+        if (m.config().isEmpty()) {
+            return;
+        }
+        m.config().addresses().forEach((peer, address) -> {
+            try {
+                transport.addPeer(peer, HostPort.parse(address));
+            } catch (IllegalArgumentException e) {
+                LOG.error("replica {}: member {} has an unusable address {}: {}", config.id(), peer, address,
+                        e.getMessage());
+            }
+        });
+        if (m.committed()) {
+            for (int peer : transport.peerIds()) {
+                if (!m.config().isMember(peer)) {
+                    transport.removePeer(peer);
+                }
+            }
+        }
+        boolean member = m.config().isMember(config.id());
+        wasMember |= member;
+        // A joining replica is no member until the change that adds it reaches it: that is not removal.
+        boolean nowRemoved = m.removed(config.id()) && (wasMember || !config.join());
+        if (nowRemoved == removed) {
+            return;
+        }
+        removed = nowRemoved;
+        if (removed) {
+            LOG.warn("replica {}: removed from its group by the configuration at index {} ({}); it no longer serves"
+                    + " requests and can be stopped and its data directory deleted", config.id(), m.index(), m.config());
+        } else {
+            LOG.info("replica {}: a member again by the configuration at index {} ({})", config.id(), m.index(),
+                    m.config());
+        }
     }
 
     /**
@@ -138,7 +188,13 @@ public final class ReplicaServer implements AutoCloseable {
         return server;
     }
 
+    /** Where {@code nodeId} is reached: as the group's configuration records it, else as configured at start. */
     private String addressOf(int nodeId) {
+        Membership m = node.membership();
+        String recorded = m == null ? null : m.config().addresses().get(nodeId);
+        if (recorded != null) {
+            return recorded;
+        }
         InetSocketAddress a = config.peers().get(nodeId);
         return a == null ? null : HostPort.format(a);
     }
@@ -149,7 +205,7 @@ public final class ReplicaServer implements AutoCloseable {
         }
         // The transport registered this request before calling here: close() either waits for its
         // answer or, having set stopping first, it is refused now.
-        if (stopping) {
+        if (stopping || removed) {
             return CompletableFuture.completedFuture(handler.shuttingDown(request));
         }
         CompletableFuture<Object> f = new CompletableFuture<>();

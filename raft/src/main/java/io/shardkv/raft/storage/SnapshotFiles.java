@@ -37,7 +37,6 @@ final class SnapshotFiles {
     private static final short VOTER_LIST_VERSION = 2;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".snap";
-    private static final int MAX_CONFIG_BYTES = 1 + 3 * 2 + 4 * MembershipCodec.MAX_MEMBERS;
     private static final int FIXED_HEADER = 4 + 2 + 8 + 8 + 4;
     private static final int TRAILER = 8 + 4;
 
@@ -167,7 +166,7 @@ final class SnapshotFiles {
         long term = fixed.getLong();
         int count = fixed.getInt();
         int configBytes = version == VERSION ? count : 4 * count;
-        int maxBytes = version == VERSION ? MAX_CONFIG_BYTES : 4 * MembershipCodec.MAX_MEMBERS;
+        int maxBytes = version == VERSION ? MembershipCodec.MAX_ENCODED_BYTES : 4 * MembershipCodec.MAX_MEMBERS;
         if (count < 1 || configBytes > maxBytes || fileSize < (long) FIXED_HEADER + configBytes + TRAILER) {
             throw new CorruptStorageException(file, FIXED_HEADER - 4, "bad configuration "
                     + (version == VERSION ? "length " : "voter count ") + count);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +61,19 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
     public synchronized void addPeer(int peer, InetSocketAddress address) {
         if (peer != id && !peers.containsKey(peer)) {
             peers.put(peer, transport.connect(address));
+        }
+    }
+
+    /** The peers this transport sends to. */
+    public synchronized Set<Integer> peerIds() {
+        return Set.copyOf(peers.keySet());
+    }
+
+    /** Stops sending to {@code peer} and closes the connection to it (it left the group). */
+    public synchronized void removePeer(int peer) {
+        PeerConnection c = peers.remove(peer);
+        if (c != null) {
+            c.close();
         }
     }
 

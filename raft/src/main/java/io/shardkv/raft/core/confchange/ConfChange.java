@@ -24,8 +24,11 @@ public record ConfChange(List<Op> ops) {
         REMOVE
     }
 
-    /** One operation on node {@code id}. */
-    public record Op(Type type, int id) {
+    /**
+     * One operation on node {@code id}; an add may say where the node is reached ({@code address},
+     * recorded in the configuration), or leave it null.
+     */
+    public record Op(Type type, int id, String address) {
         public Op {
             if (type == null) {
                 throw new IllegalArgumentException("a membership operation needs a type");
@@ -33,11 +36,18 @@ public record ConfChange(List<Op> ops) {
             if (id < 1) {
                 throw new IllegalArgumentException("node ids are >= 1, got " + id);
             }
+            if (address != null && type == Type.REMOVE) {
+                throw new IllegalArgumentException("a removal takes no address");
+            }
+        }
+
+        public Op(Type type, int id) {
+            this(type, id, null);
         }
 
         @Override
         public String toString() {
-            return type.name().toLowerCase().replace('_', '-') + " " + id;
+            return type.name().toLowerCase().replace('_', '-') + " " + id + (address == null ? "" : " at " + address);
         }
     }
 

@@ -4,6 +4,7 @@ import io.shardkv.raft.core.confchange.ConfChangeException.Reason;
 import io.shardkv.raft.core.quorum.JointConfig;
 import io.shardkv.raft.core.quorum.MajorityConfig;
 import io.shardkv.raft.core.tracker.MembershipConfig;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,8 +31,12 @@ public final class ConfChanger {
         }
         TreeSet<Integer> voters = new TreeSet<>(current.voters().incoming().ids());
         TreeSet<Integer> learners = new TreeSet<>(current.learners());
+        TreeMap<Integer, String> addresses = new TreeMap<>(current.addresses());
         for (ConfChange.Op op : change.ops()) {
             int id = op.id();
+            if (op.address() != null) {
+                addresses.put(id, op.address());
+            }
             switch (op.type()) {
                 case ADD_VOTER -> {
                     if (voters.contains(id)) {
@@ -64,7 +69,9 @@ public final class ConfChanger {
         touched.addAll(outgoing.ids());
         touched.removeIf(id -> voters.contains(id) && outgoing.contains(id));
         JointConfig next = touched.size() <= 1 ? JointConfig.of(incoming) : new JointConfig(incoming, outgoing);
-        return new MembershipConfig(next, learners);
+        // An outgoing voter keeps its address while the joint configuration lasts.
+        addresses.keySet().removeIf(id -> !next.contains(id) && !learners.contains(id));
+        return new MembershipConfig(next, learners, addresses);
     }
 
     /** C(new) from the joint configuration C(old,new): the outgoing voters stop counting. */
@@ -72,7 +79,10 @@ public final class ConfChanger {
         if (!joint.isJoint()) {
             throw new IllegalArgumentException("not a joint configuration: " + joint);
         }
-        return new MembershipConfig(JointConfig.of(joint.voters().incoming()), joint.learners());
+        JointConfig next = JointConfig.of(joint.voters().incoming());
+        TreeMap<Integer, String> addresses = new TreeMap<>(joint.addresses());
+        addresses.keySet().removeIf(id -> !next.contains(id) && !joint.learners().contains(id));
+        return new MembershipConfig(next, joint.learners(), addresses);
     }
 
     private static ConfChangeException invalid(String message) {

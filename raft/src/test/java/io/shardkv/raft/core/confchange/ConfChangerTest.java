@@ -55,6 +55,21 @@ class ConfChangerTest {
     }
 
     @Test
+    void addressesComeWithAddsAndGoWithRemovals() {
+        MembershipConfig learner = ConfChanger.apply(THREE,
+                ConfChange.of(new ConfChange.Op(ConfChange.Type.ADD_LEARNER, 4, "d:7000")));
+        assertEquals("d:7000", learner.addresses().get(4));
+        MembershipConfig promoted = ConfChanger.apply(learner, ConfChange.addVoter(4));
+        assertEquals("d:7000", promoted.addresses().get(4), "promotion keeps the learner's address");
+        MembershipConfig joint = ConfChanger.apply(promoted, ConfChange.of(
+                new ConfChange.Op(ConfChange.Type.REMOVE, 4), new ConfChange.Op(ConfChange.Type.ADD_VOTER, 5, "e:7000")));
+        assertEquals("d:7000", joint.addresses().get(4), "an outgoing voter is still reached while joint");
+        MembershipConfig left = ConfChanger.leaveJoint(joint);
+        assertFalse(left.addresses().containsKey(4));
+        assertEquals("e:7000", left.addresses().get(5));
+    }
+
+    @Test
     void invalidChangesSayWhy() {
         assertInvalid(THREE, ConfChange.addVoter(2), "2 is already a voter");
         assertInvalid(THREE, ConfChange.addLearner(3), "remove it before adding it as a learner");

@@ -9,6 +9,8 @@ import io.shardkv.raft.core.quorum.MajorityConfig;
 import io.shardkv.raft.core.tracker.MembershipConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +22,23 @@ class MembershipCodecTest {
                 MembershipConfig.EMPTY,
                 MembershipConfig.ofVoters(List.of(1)),
                 new MembershipConfig(new JointConfig(MajorityConfig.of(1, 2, 4), MajorityConfig.of(1, 2, 3)),
-                        new TreeSet<>(List.of(7, 9))))) {
+                        new TreeSet<>(List.of(7, 9))),
+                new MembershipConfig(JointConfig.of(MajorityConfig.of(1, 2)), new TreeSet<>(List.of(3)),
+                        new TreeMap<>(Map.of(2, "host-b:7000", 3, "10.0.0.3:7000"))))) {
             assertEquals(c, MembershipCodec.decode(MembershipCodec.encode(c)));
         }
     }
 
     @Test
+    void versionOneWithoutAddressesIsRead() {
+        byte[] v1 = {1, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0};
+        assertEquals(MembershipConfig.ofVoters(List.of(1, 2)), MembershipCodec.decode(v1));
+    }
+
+    @Test
     void everyTruncationAndTrailingByteIsReported() {
         byte[] good = MembershipCodec.encode(new MembershipConfig(
-                JointConfig.of(MajorityConfig.of(1, 2, 3)), new TreeSet<>(List.of(4))));
+                JointConfig.of(MajorityConfig.of(1, 2, 3)), new TreeSet<>(List.of(4)), new TreeMap<>(Map.of(4, "h:1"))));
         for (int len = 0; len < good.length; len++) {
             byte[] cut = Arrays.copyOf(good, len);
             assertThrows(IllegalArgumentException.class, () -> MembershipCodec.decode(cut), "length " + len);
