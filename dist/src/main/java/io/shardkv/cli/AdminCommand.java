@@ -19,10 +19,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code shardkv admin}: the controller's join, leave, move and query. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Change or show the shard configuration.",
+/** {@code shardkv admin}: the controller's join, leave, move and query; the groups' members. */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Change or show the shard configuration and the members of the Raft groups.",
         subcommands = {AdminCommand.Join.class, AdminCommand.Leave.class, AdminCommand.Move.class,
-            AdminCommand.Query.class})
+            AdminCommand.Query.class, MemberCommand.class, ReplaceCommand.class, MoveLeaderCommand.class})
 final class AdminCommand {
 
     @Mixin

@@ -44,6 +44,11 @@ final class ReplicaOptions {
             description = "ALWAYS: every acknowledged write is on disk; NEVER: faster, UNSAFE on machine crashes (tests only). Default: ${DEFAULT-VALUE}.")
     FsyncPolicy fsync;
 
+    @Option(names = "--join", description = {"Join a running group: start with no configuration and wait until",
+        "`admin member add` or `admin replace` adds this replica; --peers then names the running replicas and this one.",
+        "Needed only until the replica has heard from the leader once."})
+    boolean join;
+
     @Option(names = "--metrics-port", defaultValue = "0",
             description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 for none. Default: ${DEFAULT-VALUE}.")
     int metricsPort;
@@ -95,8 +100,9 @@ final class ReplicaOptions {
         if (!members.containsKey(replica)) {
             throw new IllegalArgumentException("--peers does not list this replica's id " + replica);
         }
-        return ReplicaConfig.of(replica, members, dataDir, clusterId)
+        ReplicaConfig config = ReplicaConfig.of(replica, members, dataDir, clusterId)
                 .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes))
                 .withStorage(StorageOptions.DEFAULTS.withFsync(fsync));
+        return join ? config.joining() : config;
     }
 }

@@ -38,7 +38,7 @@ class LocalClusterEndToEndTest {
     @TempDir
     Path dir;
 
-    private static int freeBasePort() throws IOException {
+    static int freeBasePort() throws IOException {
         Random random = new Random();
         for (int attempt = 0; attempt < 50; attempt++) {
             int base = 20_000 + random.nextInt(400) * 100;
@@ -180,7 +180,7 @@ class LocalClusterEndToEndTest {
         return r.body();
     }
 
-    private static void kill9(Path pidFile) throws Exception {
+    static void kill9(Path pidFile) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("process " + pid + " is not running"));
         h.destroyForcibly();

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * The controller's bytes in the Raft log, in cached replies and in snapshots (big-endian, via
  * Data streams; strings as modified UTF-8):
  * <pre>
- *   command: op (1) | JOIN: count (4), (gid (4) | servers (4) | server (UTF)*)*
+ *   command: op (1) | JOIN, SERVERS: count (4), (gid (4) | servers (4) | server (UTF)*)*
  *                   | LEAVE: count (4), gid (4)*   | MOVE: shard (4) | gid (4)
  *   query:   num (8)
  *   reply:   status (1) | OK: config | else: message (UTF)
@@ -44,7 +44,7 @@ final class ControllerCodec {
         return write(out -> {
             out.writeByte(r.op().ordinal());
             switch (r.op()) {
-                case JOIN -> ConfigCodec.writeGroups(out, r.joins());
+                case JOIN, SERVERS -> ConfigCodec.writeGroups(out, r.joins());
                 case LEAVE -> {
                     out.writeInt(r.gids().size());
                     for (int gid : r.gids()) {
@@ -64,7 +64,7 @@ final class ControllerCodec {
         return read(bytes, "controller command", in -> {
             CtrlerOp op = readEnum(in, CtrlerOp.values(), "controller op");
             return switch (op) {
-                case JOIN -> new Command(op, ConfigCodec.readGroups(in), List.of(), 0);
+                case JOIN, SERVERS -> new Command(op, ConfigCodec.readGroups(in), List.of(), 0);
                 case LEAVE -> {
                     int count = readCount(in, "leaving groups");
                     List<Integer> gids = new ArrayList<>();

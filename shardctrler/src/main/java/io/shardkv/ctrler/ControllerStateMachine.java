@@ -50,6 +50,7 @@ final class ControllerStateMachine implements StateMachine {
             case JOIN -> checkJoin(latest, c.joins());
             case LEAVE -> checkLeave(latest, c.gids());
             case MOVE -> checkMove(latest, c.shard(), c.gids().get(0));
+            case SERVERS -> checkServers(latest, c.joins());
             case QUERY -> "a query cannot change the configuration";
         };
         if (refusal != null) {
@@ -65,6 +66,10 @@ final class ControllerStateMachine implements StateMachine {
             case LEAVE -> {
                 c.gids().forEach(groups::remove);
                 shards = Rebalancer.rebalance(latest.shards(), groups.keySet());
+            }
+            case SERVERS -> {
+                groups.putAll(c.joins());
+                shards = latest.shards();
             }
             default -> {
                 shards = latest.shards();
@@ -89,6 +94,21 @@ final class ControllerStateMachine implements StateMachine {
             }
             if (g.getValue().isEmpty()) {
                 return "group " + g.getKey() + " has no servers";
+            }
+        }
+        return null;
+    }
+
+    private static String checkServers(Config latest, Map<Integer, List<String>> groups) {
+        if (groups.isEmpty()) {
+            return "servers names no group";
+        }
+        for (Map.Entry<Integer, List<String>> g : groups.entrySet()) {
+            if (!latest.groups().containsKey(g.getKey())) {
+                return "group " + g.getKey() + " is not in the configuration";
+            }
+            if (g.getValue().isEmpty()) {
+                return "group " + g.getKey() + " would have no servers";
             }
         }
         return null;

@@ -32,7 +32,7 @@ class ControllerCodecTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> ControllerCodec.decodeCommand(command));
         assertEquals("malformed controller command (9 bytes): java.io.IOException: controller op 9 is not one of"
-                + " [JOIN, LEAVE, MOVE, QUERY] (0 to 3)", e.getMessage());
+                + " [JOIN, LEAVE, MOVE, QUERY, SERVERS] (0 to 4)", e.getMessage());
     }
 
     @Test

@@ -79,6 +79,22 @@ class ControllerStateMachineTest {
     }
 
     @Test
+    void newServersOfAGroupMoveNoShard() {
+        Config joined = apply(CtrlerRequest.join(1, 1, 1, groups(1, 2))).config();
+        Config moved = apply(CtrlerRequest.move(1, 2, 2, 0, 2)).config();
+        Config renamed = apply(CtrlerRequest.servers(1, 3, 3, Map.of(1, List.of("g1-a:1", "g1-new:1")))).config();
+        assertEquals(moved.num() + 1, renamed.num());
+        for (int shard = 0; shard < 10; shard++) {
+            assertEquals(moved.groupOf(shard), renamed.groupOf(shard), "shard " + shard);
+        }
+        assertEquals(List.of("g1-a:1", "g1-new:1"), renamed.groups().get(1));
+        assertEquals(joined.groups().get(2), renamed.groups().get(2));
+        assertRefused(CtrlerRequest.servers(1, 4, 4, Map.of(9, List.of("x:1"))), "not in the configuration");
+        assertRefused(CtrlerRequest.servers(1, 5, 5, Map.of(1, List.of())), "would have no servers");
+        assertRefused(CtrlerRequest.servers(1, 6, 6, Map.of()), "names no group");
+    }
+
+    @Test
     void moveOverridesUntilTheNextRebalance() {
         apply(CtrlerRequest.join(1, 1, 1, groups(1, 2)));
         Config moved = apply(CtrlerRequest.move(1, 2, 2, 0, 2)).config();

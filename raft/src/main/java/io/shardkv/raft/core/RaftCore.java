@@ -200,6 +200,28 @@ public final class RaftCore {
         return raftLog.configIndex();
     }
 
+    /**
+     * As leader, how far each member but this node is behind, in id order (for operators watching a
+     * learner catch up); empty on other nodes.
+     */
+    public List<ReplicationProgress> replicationProgress() {
+        List<ReplicationProgress> out = new ArrayList<>();
+        if (role != Role.LEADER) {
+            return out;
+        }
+        long last = raftLog.lastIndex();
+        tracker.forEachPeer(id, (peer, pr) -> {
+            long from = Math.max(pr.match() + 1, raftLog.firstIndex());
+            long bytes = pr.match() < raftLog.snapshotIndex() && raftLog.snapshot() != null
+                    ? raftLog.snapshot().data().size() : 0;
+            for (Entry e : raftLog.slice(from, last, Long.MAX_VALUE)) {
+                bytes += e.sizeBytes();
+            }
+            out.add(new ReplicationProgress(peer, pr.match(), last - pr.match(), bytes));
+        });
+        return out;
+    }
+
     /** Leader's view of a follower, for tests and diagnostics (null on non-leaders). */
     Progress progress(int peer) {
         return tracker.progress(peer);

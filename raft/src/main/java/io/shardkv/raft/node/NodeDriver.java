@@ -5,6 +5,7 @@ import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.ReadState;
 import io.shardkv.raft.core.Ready;
+import io.shardkv.raft.core.ReplicationProgress;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotChunk;
@@ -17,6 +18,7 @@ import io.shardkv.raft.core.SpoolStep;
 import io.shardkv.raft.core.confchange.ConfChange;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -197,6 +199,13 @@ public final class NodeDriver implements ReplicatedLog {
                 confChanges.put(index, new PendingConfChange(index, core.term(), f));
             }
         });
+        return f;
+    }
+
+    /** As leader, how far each other member is behind (empty on other nodes); see {@link RaftCore#replicationProgress}. */
+    public CompletableFuture<List<ReplicationProgress>> replicationProgress() {
+        CompletableFuture<List<ReplicationProgress>> f = new CompletableFuture<>();
+        submit(f, () -> f.complete(core.replicationProgress()));
         return f;
     }
 

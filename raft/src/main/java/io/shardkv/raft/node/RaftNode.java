@@ -2,6 +2,7 @@ package io.shardkv.raft.node;
 
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftCore;
+import io.shardkv.raft.core.ReplicationProgress;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.storage.RaftStorage;
@@ -9,6 +10,7 @@ import io.shardkv.raft.storage.StorageStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -138,6 +140,11 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
      */
     public void onMembershipChange(Consumer<Membership> listener) {
         this.membershipListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** See {@link NodeDriver#replicationProgress}. */
+    public CompletableFuture<List<ReplicationProgress>> replicationProgress() {
+        return driver.replicationProgress();
     }
 
     /** The group's membership as this node last saw it (after its latest Ready). */

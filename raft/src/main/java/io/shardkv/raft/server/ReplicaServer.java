@@ -1,7 +1,13 @@
 package io.shardkv.raft.server;
 
+import io.shardkv.raft.core.ReplicationProgress;
+import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.confchange.ConfChangeException;
+import io.shardkv.raft.core.tracker.MembershipConfig;
+import io.shardkv.raft.node.ConfChangeLostException;
 import io.shardkv.raft.node.Membership;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.RaftNode;
 import io.shardkv.raft.node.RaftTransport;
 import io.shardkv.raft.rsm.RsmHost;
@@ -18,8 +24,14 @@ import io.shardkv.rpc.codec.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -203,6 +215,15 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof StatusRequest) {
             return CompletableFuture.completedFuture(node.status());
         }
+        if (request instanceof MembershipRequest) {
+            return membershipReport();
+        }
+        if (request instanceof MembershipChangeRequest change) {
+            return changeMembership(change);
+        }
+        if (request instanceof LeaderTransferRequest transfer) {
+            return transferLeadership(transfer.target());
+        }
         // The transport registered this request before calling here: close() either waits for its
         // answer or, having set stopping first, it is refused now.
         if (stopping || removed) {
@@ -211,6 +232,76 @@ public final class ReplicaServer implements AutoCloseable {
         CompletableFuture<Object> f = new CompletableFuture<>();
         node.execute(() -> handler.handle(request, f::complete));
         return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Object> membershipReport() {
+        return node.replicationProgress().thenApply(progress -> {
+            NodeStatus s = node.status();
+            Membership m = node.membership();
+            return (Object) new MembershipReport(config.id(), s.leader(), s.leader() == 0 ? null : addressOf(s.leader()),
+                    withKnownAddresses(m.config()), m.index(), m.committed(), s.lastIndex(), progress);
+        }).exceptionally(e -> new AdminReply(AdminReply.Status.TIMEOUT, 0, 0, null, "no report: " + rootCause(e)));
+    }
+
+    /** {@code c} with the start-up address of every member it records none for (a group's first voters). */
+    private MembershipConfig withKnownAddresses(MembershipConfig c) {
+        TreeMap<Integer, String> addresses = new TreeMap<>(c.addresses());
+        for (int member : c.members()) {
+            String a = addressOf(member);
+            if (a != null) {
+                addresses.putIfAbsent(member, a);
+            }
+        }
+        return new MembershipConfig(c.voters(), c.learners(), addresses);
+    }
+
+    /** Proposes the change here; answers once it committed, or why not. */
+    private CompletableFuture<Object> changeMembership(MembershipChangeRequest request) {
+        return node.proposeConfChange(request.change())
+                .<Object>thenApply(index -> new AdminReply(AdminReply.Status.DONE, index, config.id(),
+                        addressOf(config.id()), "committed at index " + index + ": " + node.membership().config()))
+                .exceptionally(this::adminFailure)
+                .completeOnTimeout(new AdminReply(AdminReply.Status.TIMEOUT, 0, 0, null, "the change was proposed but"
+                        + " not seen committed within " + config.requestTimeout().toMillis() + " ms; list the members"
+                        + " before trying again"), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Object> transferLeadership(int target) {
+        return node.transferLeadership(target)
+                .<Object>thenApply(leads -> leads
+                        ? new AdminReply(AdminReply.Status.DONE, 0, config.id(), addressOf(config.id()),
+                                "replica " + config.id() + " is handing leadership to " + target)
+                        : notLeader())
+                .exceptionally(this::adminFailure);
+    }
+
+    private Object adminFailure(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof NotLeaderException) {
+            return notLeader();
+        }
+        if (e instanceof ConfChangeException refused) {
+            return new AdminReply(refused.reason() == ConfChangeException.Reason.IN_PROGRESS
+                    ? AdminReply.Status.RETRY : AdminReply.Status.INVALID, 0, 0, null, refused.getMessage());
+        }
+        if (e instanceof ConfChangeLostException) {
+            return new AdminReply(AdminReply.Status.LOST, 0, 0, null, e.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new AdminReply(AdminReply.Status.INVALID, 0, 0, null, e.getMessage());
+        }
+        return new AdminReply(AdminReply.Status.TIMEOUT, 0, 0, null, "no outcome: " + e);
+    }
+
+    private AdminReply notLeader() {
+        int leader = node.status().leader();
+        return new AdminReply(AdminReply.Status.NOT_LEADER, 0, leader, leader == 0 ? null : addressOf(leader),
+                "replica " + config.id() + " does not lead" + (leader == 0 ? "; no leader known" : "; " + leader + " does"));
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
     public NodeStatus status() {
@@ -241,12 +332,51 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
+     * If this replica leads, hands leadership to the voter furthest along and waits (at most two
+     * election timeouts) until it took over, so stopping a leader — a rolling restart — costs the
+     * group no election timeout. Best effort: a group of one, or a voter that cannot take over in
+     * time, leaves the election to the timeout as before.
+     */
+    private void handOffLeadership() {
+        if (node.status().role() != Role.LEADER) {
+            return;
+        }
+        Duration wait = config.tick().multipliedBy(2L * config.electionTicks());
+        try {
+            MembershipConfig members = node.membership().config();
+            Optional<ReplicationProgress> best = node.replicationProgress()
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .filter(p -> members.isVoter(p.id()))
+                    .max(Comparator.comparingLong(ReplicationProgress::match));
+            if (best.isEmpty()) {
+                return;
+            }
+            int successor = best.get().id();
+            LOG.info("replica {}: stopping; handing leadership to {} first", config.id(), successor);
+            node.transferLeadership(successor).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (node.status().role() == Role.LEADER && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (node.status().role() == Role.LEADER) {
+                LOG.warn("replica {}: {} did not take over within {} ms; stopping as leader", config.id(), successor,
+                        wait.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("replica {}: could not hand leadership over before stopping: {}", config.id(), e.toString());
+        }
+    }
+
+    /**
      * Stops serving gracefully: new requests are answered SHUTTING_DOWN (clients go to another
      * replica) while those in flight finish — at most one request timeout — then the port and
      * connections close, then the node, which makes its storage durable and closes it.
      */
     @Override
     public void close() throws IOException {
+        handOffLeadership();
         stopping = true;
         try {
             // Each request completes within the request timeout (completeOnTimeout); the rest is for writing it out.

@@ -15,10 +15,18 @@ import io.shardkv.raft.core.Message.SnapshotAck;
 import io.shardkv.raft.core.Message.TimeoutNow;
 import io.shardkv.raft.core.Message.VoteRequest;
 import io.shardkv.raft.core.Message.VoteResponse;
+import io.shardkv.raft.core.ReplicationProgress;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.core.confchange.MembershipCodec;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.AdminReply;
+import io.shardkv.raft.server.LeaderTransferRequest;
+import io.shardkv.raft.server.MembershipChangeRequest;
+import io.shardkv.raft.server.MembershipReport;
+import io.shardkv.raft.server.MembershipRequest;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecModule;
@@ -53,7 +61,16 @@ public final class RaftWireTypes implements CodecModule {
                 .register(108, SnapshotAck.class, serializer(RaftWireTypes::writeSnapshotAck, RaftWireTypes::readSnapshotAck))
                 .register(109, TimeoutNow.class, serializer(RaftWireTypes::writeTimeoutNow, RaftWireTypes::readTimeoutNow))
                 .register(110, StatusRequest.class, serializer((kryo, out, m) -> { }, r -> new StatusRequest()))
-                .register(111, NodeStatus.class, serializer(RaftWireTypes::writeStatus, RaftWireTypes::readStatus));
+                .register(111, NodeStatus.class, serializer(RaftWireTypes::writeStatus, RaftWireTypes::readStatus))
+                .register(112, MembershipRequest.class, serializer((kryo, out, m) -> { }, r -> new MembershipRequest()))
+                .register(113, MembershipReport.class,
+                        serializer(RaftWireTypes::writeMembershipReport, RaftWireTypes::readMembershipReport))
+                .register(114, MembershipChangeRequest.class,
+                        serializer(RaftWireTypes::writeChangeRequest, RaftWireTypes::readChangeRequest))
+                .register(115, LeaderTransferRequest.class,
+                        serializer((kryo, out, m) -> out.writeVarInt(m.target(), true),
+                                r -> new LeaderTransferRequest(r.id())))
+                .register(116, AdminReply.class, serializer(RaftWireTypes::writeAdminReply, RaftWireTypes::readAdminReply));
     }
 
     /** A serializer from a pair of functions; constructor validation failures become decode errors. */
@@ -100,6 +117,15 @@ public final class RaftWireTypes implements CodecModule {
 
         boolean flag() {
             return in.readBoolean();
+        }
+
+        /** A node id, or 0 for none. */
+        int nodeOrNone() {
+            int v = in.readVarInt(true);
+            if (v < 0) {
+                throw new IllegalArgumentException("node id " + v + " must be >= 0");
+            }
+            return v;
         }
     }
 
@@ -270,6 +296,80 @@ public final class RaftWireTypes implements CodecModule {
         }
         return new NodeStatus(id, term, roles[role], leader, r.number("commit index"), r.number("applied index"),
                 r.number("last index"), r.flag());
+    }
+
+    private static void writeMembershipReport(Kryo kryo, Output out, MembershipReport m) {
+        out.writeVarInt(m.replica(), true);
+        out.writeVarInt(m.leader(), true);
+        Wire.writeNullableString(out, m.leaderAddress());
+        Wire.writeBytes(out, MembershipCodec.encode(m.config()));
+        out.writeVarLong(m.index(), true);
+        out.writeBoolean(m.committed());
+        out.writeVarLong(m.lastIndex(), true);
+        Wire.writeCount(out, m.progress().size());
+        for (ReplicationProgress p : m.progress()) {
+            out.writeVarInt(p.id(), true);
+            out.writeVarLong(p.match(), true);
+            out.writeVarLong(p.entriesBehind(), true);
+            out.writeVarLong(p.bytesBehind(), true);
+        }
+    }
+
+    private static MembershipReport readMembershipReport(Reader r) {
+        int replica = r.id();
+        int leader = r.nodeOrNone();
+        String leaderAddress = Wire.readNullableString(r.in());
+        MembershipConfig config = MembershipCodec.decode(Wire.readBytes(r.in()));
+        long index = r.number("configuration index");
+        boolean committed = r.flag();
+        long lastIndex = r.number("last index");
+        int count = Wire.readCount(r.in());
+        if (count > MembershipCodec.MAX_MEMBERS) {
+            throw new IllegalArgumentException(count + " members' progress exceeds the limit of "
+                    + MembershipCodec.MAX_MEMBERS);
+        }
+        List<ReplicationProgress> progress = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            progress.add(new ReplicationProgress(r.id(), r.number("match"), r.number("entries behind"),
+                    r.number("bytes behind")));
+        }
+        return new MembershipReport(replica, leader, leaderAddress, config, index, committed, lastIndex, progress);
+    }
+
+    private static void writeChangeRequest(Kryo kryo, Output out, MembershipChangeRequest m) {
+        List<ConfChange.Op> ops = m.change().ops();
+        Wire.writeCount(out, ops.size());
+        for (ConfChange.Op op : ops) {
+            Wire.writeEnum(out, op.type());
+            out.writeVarInt(op.id(), true);
+            Wire.writeNullableString(out, op.address());
+        }
+    }
+
+    private static MembershipChangeRequest readChangeRequest(Reader r) {
+        int count = Wire.readCount(r.in());
+        if (count > MembershipCodec.MAX_MEMBERS) {
+            throw new IllegalArgumentException(count + " operations exceed the limit of " + MembershipCodec.MAX_MEMBERS);
+        }
+        List<ConfChange.Op> ops = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ops.add(new ConfChange.Op(Wire.readEnum(r.in(), ConfChange.Type.values()), r.id(),
+                    Wire.readNullableString(r.in())));
+        }
+        return new MembershipChangeRequest(new ConfChange(ops));
+    }
+
+    private static void writeAdminReply(Kryo kryo, Output out, AdminReply m) {
+        Wire.writeEnum(out, m.status());
+        out.writeVarLong(m.index(), true);
+        out.writeVarInt(m.leader(), true);
+        Wire.writeNullableString(out, m.leaderAddress());
+        Wire.writeString(out, m.message());
+    }
+
+    private static AdminReply readAdminReply(Reader r) {
+        return new AdminReply(Wire.readEnum(r.in(), AdminReply.Status.values()), r.number("index"), r.nodeOrNone(),
+                Wire.readNullableString(r.in()), Wire.readString(r.in()));
     }
 
     private static void writeTimeoutNow(Kryo kryo, Output out, TimeoutNow m) {

@@ -52,6 +52,15 @@ public final class ControllerClerk implements AutoCloseable {
         return write(seq, CtrlerRequest.leave(session.clientId(), seq, session.lowestUnacked(), gids));
     }
 
+    /**
+     * Records new servers for groups that have joined (after a change of their Raft membership), so
+     * clients find them; no shard moves.
+     */
+    public CompletableFuture<Config> setServers(Map<Integer, List<String>> groups) {
+        long seq = session.begin();
+        return write(seq, CtrlerRequest.servers(session.clientId(), seq, session.lowestUnacked(), groups));
+    }
+
     /** Assigns {@code shard} to {@code gid} until the next join or leave. */
     public CompletableFuture<Config> move(int shard, int gid) {
         long seq = session.begin();

@@ -9,5 +9,10 @@ public enum CtrlerOp {
     /** Assign one shard to one group, as a manual override until the next join or leave. */
     MOVE,
     /** Read a configuration by number (-1 or past the end: the latest). */
-    QUERY
+    QUERY,
+    /**
+     * Replace the servers recorded for groups that have joined (their Raft membership changed);
+     * no shard moves.
+     */
+    SERVERS
 }

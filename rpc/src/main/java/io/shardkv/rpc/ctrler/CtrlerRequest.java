@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * A controller operation from a client session (see {@code KvRequest} for seq and lowestUnacked).
  *
- * @param joins  JOIN: group id → servers
+ * @param joins  JOIN, SERVERS: group id → servers
  * @param gids   LEAVE: the groups leaving; MOVE: the one target group
  * @param shard  MOVE: the shard
  * @param num    QUERY: the configuration number, -1 for the latest
@@ -35,6 +35,10 @@ public record CtrlerRequest(long clientId, long seq, long lowestUnacked, CtrlerO
 
     public static CtrlerRequest move(long clientId, long seq, long lowestUnacked, int shard, int gid) {
         return new CtrlerRequest(clientId, seq, lowestUnacked, CtrlerOp.MOVE, new TreeMap<>(), List.of(gid), shard, 0);
+    }
+
+    public static CtrlerRequest servers(long clientId, long seq, long lowestUnacked, Map<Integer, List<String>> groups) {
+        return new CtrlerRequest(clientId, seq, lowestUnacked, CtrlerOp.SERVERS, new TreeMap<>(groups), List.of(), 0, 0);
     }
 
     public static CtrlerRequest query(long clientId, long num) {

@@ -1,0 +1,173 @@
+package io.shardkv.cli;
+
+import io.shardkv.raft.core.confchange.ConfChange;
+import io.shardkv.raft.server.AdminReply;
+import io.shardkv.raft.server.LeaderTransferRequest;
+import io.shardkv.raft.server.MembershipChangeRequest;
+import io.shardkv.raft.server.MembershipReport;
+import io.shardkv.raft.server.MembershipRequest;
+import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.PeerConnection;
+import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.codec.Codec;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A tool's conversation with one Raft group's replicas (a shard group's or the controller's): who
+ * its members are and how far behind, membership changes and leadership transfers, sent to the
+ * leader — found by asking the replicas given and following their hints.
+ */
+final class GroupAdmin implements AutoCloseable {
+
+    /** Pause between attempts while the group elects a leader or finishes another change. */
+    private static final long RETRY_PAUSE_MILLIS = 200;
+
+    private final Transport transport;
+    private final Set<String> addresses = new LinkedHashSet<>();
+    private final Duration timeout;
+    private String leader;
+
+    GroupAdmin(String clusterId, List<String> replicas, Duration timeout) {
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("no replica addresses to ask");
+        }
+        this.transport = Transport.create(TransportConfig.builder(clusterId).build(),
+                Codec.builder().install(new RaftWireTypes()).build());
+        this.addresses.addAll(replicas);
+        this.timeout = timeout;
+    }
+
+    /** The leader's report (with every member's progress), or any replica's if none leads within the timeout. */
+    MembershipReport report() {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        MembershipReport any = null;
+        while (true) {
+            for (String a : candidates()) {
+                Optional<Object> answer = ask(a, new MembershipRequest());
+                if (answer.isPresent() && answer.get() instanceof MembershipReport r) {
+                    any = r;
+                    r.config().addresses().values().forEach(addresses::add);
+                    if (r.leader() == r.replica()) {
+                        leader = a;
+                        return r;
+                    }
+                    if (r.leaderAddress() != null) {
+                        leader = r.leaderAddress();
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                if (any == null) {
+                    throw new IllegalStateException("no replica of " + addresses + " answered within "
+                            + timeout.toMillis() + " ms");
+                }
+                return any;
+            }
+            pause();
+        }
+    }
+
+    /** Makes {@code change}, waiting while another is in flight; returns the leader's reply (DONE or why not). */
+    AdminReply change(ConfChange change) {
+        return untilSettled(new MembershipChangeRequest(change));
+    }
+
+    AdminReply transferLeadership(int target) {
+        return untilSettled(new LeaderTransferRequest(target));
+    }
+
+    private AdminReply untilSettled(Object request) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AdminReply last = null;
+        while (System.nanoTime() <= deadline) {
+            for (String a : candidates()) {
+                Optional<Object> answer = ask(a, request);
+                if (answer.isEmpty() || !(answer.get() instanceof AdminReply reply)) {
+                    continue;
+                }
+                last = reply;
+                switch (reply.status()) {
+                    case DONE, INVALID, LOST, TIMEOUT -> {
+                        leader = a;
+                        return reply;
+                    }
+                    case NOT_LEADER -> {
+                        if (reply.leaderAddress() != null) {
+                            leader = reply.leaderAddress();
+                            addresses.add(reply.leaderAddress());
+                        }
+                    }
+                    case RETRY -> leader = a;
+                }
+                if (reply.status() == AdminReply.Status.RETRY || reply.leaderAddress() != null) {
+                    break;
+                }
+            }
+            pause();
+        }
+        if (last == null) {
+            throw new IllegalStateException("no replica of " + addresses + " answered within " + timeout.toMillis()
+                    + " ms");
+        }
+        return last;
+    }
+
+    /** The leader first, if known, then every other replica. */
+    private List<String> candidates() {
+        List<String> out = new ArrayList<>();
+        if (leader != null) {
+            out.add(leader);
+        }
+        for (String a : addresses) {
+            if (!a.equals(leader)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private Optional<Object> ask(String address, Object request) {
+        InetSocketAddress a;
+        try {
+            a = HostPort.parse(address);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        PeerConnection c = transport.connect(a);
+        try {
+            return Optional.of(c.request(request, timeout).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } finally {
+            c.close();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
