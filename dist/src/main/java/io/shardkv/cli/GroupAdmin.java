@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.raft.core.confchange.ConfChange;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.server.AdminReply;
 import io.shardkv.raft.server.LeaderTransferRequest;
 import io.shardkv.raft.server.MembershipChangeRequest;
@@ -78,9 +79,42 @@ final class GroupAdmin implements AutoCloseable {
         }
     }
 
-    /** Makes {@code change}, waiting while another is in flight; returns the leader's reply (DONE or why not). */
+    /**
+     * Makes {@code change}, waiting while another is in flight; returns the leader's reply (DONE or
+     * why not). A change the leader could not see committed in its request timeout — a new voter
+     * still starting, say — is waited for here, up to this tool's timeout, by watching the
+     * membership.
+     */
     AdminReply change(ConfChange change) {
-        return untilSettled(new MembershipChangeRequest(change));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AdminReply reply = untilSettled(new MembershipChangeRequest(change));
+        while (reply.status() == AdminReply.Status.TIMEOUT && System.nanoTime() < deadline) {
+            MembershipReport r = report();
+            if (r.committed() && madeIn(change, r.config())) {
+                return new AdminReply(AdminReply.Status.DONE, r.index(), r.leader(), r.leaderAddress(),
+                        "committed at index " + r.index() + ": " + r.config());
+            }
+            pause();
+        }
+        return reply;
+    }
+
+    /** Whether {@code config} is one {@code change} has been made in. */
+    private static boolean madeIn(ConfChange change, MembershipConfig config) {
+        if (config.isJoint()) {
+            return false;
+        }
+        for (ConfChange.Op op : change.ops()) {
+            boolean made = switch (op.type()) {
+                case ADD_VOTER -> config.isVoter(op.id());
+                case ADD_LEARNER -> config.isLearner(op.id());
+                case REMOVE -> !config.isMember(op.id());
+            };
+            if (!made) {
+                return false;
+            }
+        }
+        return true;
     }
 
     AdminReply transferLeadership(int target) {

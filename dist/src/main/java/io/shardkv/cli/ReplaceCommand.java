@@ -61,11 +61,12 @@ final class ReplaceCommand implements Callable<Integer> {
             if (!before.config().isVoter(old)) {
                 throw new IllegalArgumentException(target.name() + ": " + old + " is not a voter of " + before.config());
             }
+            long addedAt = before.index();
             if (!before.config().isLearner(id)) {
-                step(out, group, ConfChange.of(new ConfChange.Op(ConfChange.Type.ADD_LEARNER, id, address)),
+                addedAt = step(out, group, ConfChange.of(new ConfChange.Op(ConfChange.Type.ADD_LEARNER, id, address)),
                         "added " + id + " at " + address + " as a learner");
             }
-            awaitCatchUp(out, group, id, deadline);
+            awaitCatchUp(out, group, id, addedAt, deadline);
             step(out, group, ConfChange.addVoter(id), "promoted " + id + " to voter");
             step(out, group, ConfChange.remove(old), "removed " + old);
             MembershipReport after = group.report();
@@ -75,7 +76,8 @@ final class ReplaceCommand implements Callable<Integer> {
         }
     }
 
-    private void step(PrintWriter out, GroupAdmin group, ConfChange change, String done) {
+    /** Makes {@code change}; returns the index it committed at. */
+    private long step(PrintWriter out, GroupAdmin group, ConfChange change, String done) {
         AdminReply reply = group.change(change);
         if (reply.status() != AdminReply.Status.DONE) {
             throw new IllegalStateException(target.name() + ": " + change + " not made ("
@@ -83,14 +85,20 @@ final class ReplaceCommand implements Callable<Integer> {
         }
         out.println(target.name() + ": " + done + " (index " + reply.index() + ")");
         out.flush();
+        return reply.index();
     }
 
-    private void awaitCatchUp(PrintWriter out, GroupAdmin group, int id, long deadline) throws InterruptedException {
+    /**
+     * Waits until the learner holds at least the entry that added it — so it is up and reached — and
+     * is at most {@code --max-lag} entries behind the leader.
+     */
+    private void awaitCatchUp(PrintWriter out, GroupAdmin group, int id, long addedAt, long deadline)
+            throws InterruptedException {
         long lastPrint = 0;
         while (true) {
             MembershipReport r = group.report();
             Optional<ReplicationProgress> p = r.progress().stream().filter(x -> x.id() == id).findFirst();
-            if (p.isPresent() && p.get().entriesBehind() <= maxLag) {
+            if (p.isPresent() && p.get().match() >= addedAt && p.get().entriesBehind() <= maxLag) {
                 out.println(target.name() + ": learner " + id + " caught up (" + p.get().entriesBehind()
                         + " entries behind)");
                 return;

@@ -11,8 +11,11 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,21 +50,13 @@ class MembershipEndToEndTest {
             LocalClusterEndToEndTest.kill9(layout.pidFile(dead));
             deleteTree(layout.dataDir(dead));
 
-            int port = freePort();
-            String address = "127.0.0.1:" + port;
-            joined = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "server", "--join",
-                    "--id", "4", "--gid", Integer.toString(dead.gid()), "--data-dir", dir.resolve("data").resolve("new-4").toString(),
-                    "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()), "--fsync", "NEVER",
-                    "--peers", group.get(0).id() + "=" + group.get(0).address() + "," + group.get(1).id() + "="
-                            + group.get(1).address() + ",4=" + address,
-                    "--controllers", String.join(",", LocalLayout.addresses(layout.controllers())))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("new-4.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            String address = "127.0.0.1:" + freePort();
+            joined = spawn(layout, "server", 4, address, group.subList(0, 2), "--gid", Integer.toString(dead.gid()),
+                    "--controllers", String.join(",", LocalLayout.addresses(layout.controllers())));
 
             String gid = Integer.toString(dead.gid());
             String replaced = run("admin", "--dir", d, "--timeout", "30s", "replace", "--group", gid, "--old",
-                    Integer.toString(dead.id()), "--new", "4=" + address);
+                    Integer.toString(dead.id()), "--new", "4=" + address, "--catch-up-timeout", "60s");
             assertTrue(replaced.contains("added 4 at " + address + " as a learner"), replaced);
             assertTrue(replaced.contains("learner 4 caught up"), replaced);
             assertTrue(replaced.contains("promoted 4 to voter"), replaced);
@@ -91,6 +86,78 @@ class MembershipEndToEndTest {
             }
             run("local", "stop", "--dir", d);
         }
+    }
+
+    /**
+     * The controller group loses two of its three replicas for good, one after the other, and each
+     * is replaced; a client given only the original addresses — one of them still a member — finds
+     * the controller, and through it the data.
+     */
+    @Test
+    void theControllerGroupIsReplacedAndAnOldAddressListStillFindsIt() throws Exception {
+        String d = dir.toString();
+        List<Process> joined = new ArrayList<>();
+        try {
+            run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--fsync", "NEVER", "--base-port",
+                    Integer.toString(LocalClusterEndToEndTest.freeBasePort()));
+            run("cli", "--dir", d, "put", "before", "replacement");
+            LocalLayout layout = LocalLayout.load(dir);
+            List<LocalLayout.Process> ctrlers = layout.controllers();
+            String oldList = String.join(",", LocalLayout.addresses(ctrlers));
+            // id=address of the controllers alive, as an operator gives a joining replica its peers.
+            Map<Integer, String> alive = new TreeMap<>();
+            ctrlers.forEach(c -> alive.put(c.id(), c.address()));
+            int nextId = 4;
+            for (LocalLayout.Process dead : List.of(ctrlers.get(2), ctrlers.get(1))) {
+                LocalClusterEndToEndTest.kill9(layout.pidFile(dead));
+                deleteTree(layout.dataDir(dead));
+                alive.remove(dead.id());
+                String address = "127.0.0.1:" + freePort();
+                StringBuilder peers = new StringBuilder();
+                alive.forEach((id, a) -> peers.append(id).append('=').append(a).append(','));
+                joined.add(spawnWithPeers(layout, "ctrler", nextId, address, peers.toString()));
+                String replaced = run("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id",
+                        layout.clusterId(), "--timeout", "30s", "replace", "--ctrler", "--old",
+                        Integer.toString(dead.id()), "--new", nextId + "=" + address, "--catch-up-timeout", "60s");
+                assertTrue(replaced.contains("removed " + dead.id()), replaced);
+                alive.put(nextId, address);
+                nextId++;
+            }
+            String members = run("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id", layout.clusterId(),
+                    "member", "list", "--ctrler");
+            assertTrue(members.contains("4    voter") && members.contains("5    voter"), members);
+            assertEquals("replacement", run("cli", "--ctrl", oldList, "--cluster-id", layout.clusterId(),
+                    "--timeout", "30s", "get", "before").trim());
+        } finally {
+            for (Process p : joined) {
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+            run("local", "stop", "--dir", d);
+        }
+    }
+
+    /** Starts a replica that joins a running group whose live members include {@code peers}. */
+    private Process spawn(LocalLayout layout, String role, int id, String address, List<LocalLayout.Process> peers,
+                          String... extra) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (LocalLayout.Process p : peers) {
+            b.append(p.id()).append('=').append(p.address()).append(',');
+        }
+        return spawnWithPeers(layout, role, id, address, b.toString(), extra);
+    }
+
+    private Process spawnWithPeers(LocalLayout layout, String role, int id, String address, String peers,
+                                   String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), role, "--join",
+                "--id", Integer.toString(id), "--data-dir", dir.resolve("data").resolve(role + "-new-" + id).toString(),
+                "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()), "--fsync", "NEVER",
+                "--peers", peers + id + "=" + address));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(role + "-new-" + id + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }
 
     private String run(String... args) {

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * A client's view of one replicated group: it sends each request to its guess of the leader and,
  * as the caller's classifier decides, follows a leader hint, tries the next server (after a short
  * pause once every server was tried), or finishes — until a deadline. Connections are made on
- * first use and kept. Thread-safe; never blocks.
+ * first use and kept. A hint naming a server the client was not given — one the group added since —
+ * adds it (up to {@link #MAX_LEARNED_SERVERS}), so a client with an outdated list still finds the
+ * group as long as one server it knows is a member. Thread-safe; never blocks.
  */
 public final class GroupClient implements AutoCloseable {
 
@@ -29,7 +31,7 @@ public final class GroupClient implements AutoCloseable {
     public record Done<R>(R value) implements Step<R> {
     }
 
-    /** Try the server at {@code address} ({@code host:port}) if it is one of ours, else the next. */
+    /** Try the server at {@code address} ({@code host:port}), learning it if it is new. */
     public record Redirect<R>(String address) implements Step<R> {
     }
 
@@ -41,10 +43,14 @@ public final class GroupClient implements AutoCloseable {
     public record Fail<R>(Exception error) implements Step<R> {
     }
 
+    /** Servers learned from hints, beyond those given: bounds what a confused group can make a client open. */
+    public static final int MAX_LEARNED_SERVERS = 16;
+
     private final Transport transport;
-    private final List<InetSocketAddress> servers;
+    private final int given;
+    private final List<InetSocketAddress> servers = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
-    private final PeerConnection[] connections;
+    private final List<PeerConnection> connections = new ArrayList<>();
     private final Duration attemptTimeout;
     private final Duration retryPause;
     private volatile int leader;
@@ -63,18 +69,20 @@ public final class GroupClient implements AutoCloseable {
         if (retryPause.isNegative()) {
             throw new IllegalArgumentException("retryPause must be 0 or more, was " + retryPause.toMillis() + " ms");
         }
-        this.servers = List.copyOf(servers);
         for (InetSocketAddress a : servers) {
+            this.servers.add(a);
             addresses.add(HostPort.format(a));
+            connections.add(null);
         }
-        this.connections = new PeerConnection[servers.size()];
+        this.given = servers.size();
         this.attemptTimeout = attemptTimeout;
         this.retryPause = retryPause;
         this.leader = ThreadLocalRandom.current().nextInt(servers.size());
     }
 
-    public List<InetSocketAddress> servers() {
-        return servers;
+    /** The servers given, then those learned from hints. */
+    public synchronized List<InetSocketAddress> servers() {
+        return List.copyOf(servers);
     }
 
     /**
@@ -93,8 +101,8 @@ public final class GroupClient implements AutoCloseable {
     private <R> void attempt(Object request, long deadlineNanos, Function<Object, Step<R>> classify,
                              CompletableFuture<R> result, int misses) {
         if (System.nanoTime() - deadlineNanos >= 0) {
-            result.completeExceptionally(new TimeoutException("no outcome from group " + addresses + " in time for "
-                    + request.getClass().getSimpleName()));
+            result.completeExceptionally(new TimeoutException("no outcome from group " + addressesText() + " in time"
+                    + " for " + request.getClass().getSimpleName()));
             return;
         }
         int target = leader;
@@ -112,11 +120,12 @@ public final class GroupClient implements AutoCloseable {
             } else if (step instanceof Fail<R> fail) {
                 result.completeExceptionally(fail.error());
             } else {
-                int hinted = step instanceof Redirect<R> r ? addresses.indexOf(r.address()) : -1;
-                int next = hinted >= 0 && hinted != target ? hinted : (target + 1) % servers.size();
+                int hinted = step instanceof Redirect<R> r ? indexOf(r.address()) : -1;
+                int size = size();
+                int next = hinted >= 0 && hinted != target ? hinted : (target + 1) % size;
                 leader = next;
                 int missed = hinted >= 0 ? 0 : misses + 1;
-                Executor when = missed % servers.size() == 0
+                Executor when = missed % size == 0
                         ? CompletableFuture.delayedExecutor(retryPause.toMillis(), TimeUnit.MILLISECONDS)
                         : Runnable::run;
                 when.execute(() -> attempt(request, deadlineNanos, classify, result, missed));
@@ -124,11 +133,37 @@ public final class GroupClient implements AutoCloseable {
         });
     }
 
-    private synchronized PeerConnection connection(int index) {
-        if (connections[index] == null) {
-            connections[index] = transport.connect(servers.get(index));
+    /** Where {@code address} is in the list, adding it if it is new and there is room; -1 if not usable. */
+    private synchronized int indexOf(String address) {
+        InetSocketAddress a;
+        try {
+            a = HostPort.parse(address);
+        } catch (IllegalArgumentException e) {
+            return -1;
         }
-        return connections[index];
+        int i = addresses.indexOf(HostPort.format(a));
+        if (i >= 0 || servers.size() - given >= MAX_LEARNED_SERVERS) {
+            return i;
+        }
+        servers.add(a);
+        addresses.add(HostPort.format(a));
+        connections.add(null);
+        return servers.size() - 1;
+    }
+
+    private synchronized int size() {
+        return servers.size();
+    }
+
+    private synchronized String addressesText() {
+        return addresses.toString();
+    }
+
+    private synchronized PeerConnection connection(int index) {
+        if (connections.get(index) == null) {
+            connections.set(index, transport.connect(servers.get(index)));
+        }
+        return connections.get(index);
     }
 
     @Override

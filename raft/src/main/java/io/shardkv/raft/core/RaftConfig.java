@@ -1,7 +1,10 @@
 package io.shardkv.raft.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -30,6 +33,9 @@ import java.util.TreeSet;
  *                                   the chunks in memory until the snapshot is complete and persisted)
  * @param maxApplyBytesPerReady      upper bound on committed entry bytes handed out in one Ready (at
  *                                   least one entry is)
+ * @param addresses                  where the first voters are reached ({@code host:port}), recorded
+ *                                   with the bootstrap configuration so that replicas added later
+ *                                   learn them from the log; may name none
  */
 public record RaftConfig(
         int id,
@@ -43,7 +49,8 @@ public record RaftConfig(
         int snapshotChunkBytes,
         int maxInflightSnapshotChunks,
         long maxSnapshotBytes,
-        long maxApplyBytesPerReady) {
+        long maxApplyBytesPerReady,
+        Map<Integer, String> addresses) {
 
     public static final int DEFAULT_ELECTION_TICKS = 10;
     public static final int DEFAULT_HEARTBEAT_TICKS = 2;
@@ -81,6 +88,13 @@ public record RaftConfig(
         requirePositive("maxInflightSnapshotChunks", maxInflightSnapshotChunks);
         requirePositive("maxSnapshotBytes", maxSnapshotBytes);
         requirePositive("maxApplyBytesPerReady", maxApplyBytesPerReady);
+        addresses = Collections.unmodifiableSortedMap(new TreeMap<>(addresses));
+        for (int member : addresses.keySet()) {
+            if (!unique.contains(member)) {
+                throw new IllegalArgumentException("address given for " + member + ", who is not one of the voters "
+                        + voters);
+            }
+        }
     }
 
     private static void requirePositive(String name, long value) {
@@ -97,7 +111,7 @@ public record RaftConfig(
     public RaftConfig withId(int newId) {
         return new RaftConfig(newId, voters, electionTicks, heartbeatTicks, preVote, checkQuorum,
                 maxMessageBytes, maxInflightMessages, snapshotChunkBytes, maxInflightSnapshotChunks,
-                maxSnapshotBytes, maxApplyBytesPerReady);
+                maxSnapshotBytes, maxApplyBytesPerReady, addresses);
     }
 
     /** Builder with the documented defaults; {@link #build()} validates. */
@@ -114,6 +128,7 @@ public record RaftConfig(
         private int maxInflightSnapshotChunks = DEFAULT_MAX_INFLIGHT_SNAPSHOT_CHUNKS;
         private long maxSnapshotBytes = DEFAULT_MAX_SNAPSHOT_BYTES;
         private long maxApplyBytesPerReady = DEFAULT_MAX_APPLY_BYTES_PER_READY;
+        private Map<Integer, String> addresses = Map.of();
 
         private Builder(int id, List<Integer> voters) {
             this.id = id;
@@ -170,10 +185,15 @@ public record RaftConfig(
             return this;
         }
 
+        public Builder addresses(Map<Integer, String> firstVoters) {
+            this.addresses = Map.copyOf(firstVoters);
+            return this;
+        }
+
         public RaftConfig build() {
             return new RaftConfig(id, voters, electionTicks, heartbeatTicks, preVote, checkQuorum,
                     maxMessageBytes, maxInflightMessages, snapshotChunkBytes, maxInflightSnapshotChunks,
-                    maxSnapshotBytes, maxApplyBytesPerReady);
+                    maxSnapshotBytes, maxApplyBytesPerReady, addresses);
         }
     }
 }

@@ -12,15 +12,19 @@ import io.shardkv.raft.core.Message.VoteResponse;
 import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.core.confchange.ConfChangeException;
 import io.shardkv.raft.core.confchange.ConfChanger;
+import io.shardkv.raft.core.quorum.JointConfig;
+import io.shardkv.raft.core.quorum.MajorityConfig;
 import io.shardkv.raft.core.quorum.VoteResult;
 import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.core.tracker.Progress;
 import io.shardkv.raft.core.tracker.ProgressTracker;
 import io.shardkv.raft.core.tracker.SnapshotTransfer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +103,8 @@ public final class RaftCore {
         this.id = config.id();
         HardState hs = durable.hardState();
         MembershipConfig bootstrap = config.voters().isEmpty() ? MembershipConfig.EMPTY
-                : MembershipConfig.ofVoters(config.voters());
+                : new MembershipConfig(JointConfig.of(MajorityConfig.of(config.voters())), Collections.emptySortedSet(),
+                        new TreeMap<>(config.addresses()));
         this.raftLog = new RaftLog(durable.snapshot(), durable.entries(), hs.commit(), bootstrap);
         this.tracker = new ProgressTracker(raftLog.config(), config.maxInflightMessages());
         if (hs.commit() > raftLog.lastIndex()) {

@@ -4,6 +4,7 @@ import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.node.NodeOptions;
 import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.storage.StorageOptions;
+import io.shardkv.rpc.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +76,10 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     }
 
     public NodeOptions nodeOptions() {
-        RaftConfig raft = RaftConfig.builder(id, join ? List.of() : new ArrayList<>(new TreeMap<>(peers).keySet()))
+        TreeMap<Integer, String> addresses = new TreeMap<>();
+        peers.forEach((peer, address) -> addresses.put(peer, HostPort.format(address)));
+        RaftConfig raft = RaftConfig.builder(id, join ? List.of() : new ArrayList<>(addresses.keySet()))
+                .addresses(join ? Map.of() : addresses)
                 .heartbeatTicks(heartbeatTicks)
                 .electionTicks(electionTicks)
                 .build();
