@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Membership change on the real runtime: replicas over real sockets and real files. A dead
  * replica is replaced by one on a new port with an empty disk — added as a learner, caught up,
- * promoted, the old one removed — and the leader removes itself, handing leadership over.
+ * promoted, the old one removed — the leader removes itself, handing leadership over, and a
+ * leader that stops hands leadership over before its port closes.
  */
 class KvMembershipTest {
 
@@ -92,6 +93,30 @@ class KvMembershipTest {
             assertEquals(termBefore + 1, cluster.server(next).status().term());
             Membership m = cluster.server(next).node().membership();
             assertFalse(m.config().isMember(leader));
+            ck.put("k", "2");
+            assertEquals("2", ck.get("k"));
+        }
+    }
+
+    @Test
+    void aStoppingLeaderHandsLeadershipToACaughtUpVoterFirst() throws Exception {
+        try (KvServerCluster cluster = new KvServerCluster(3, tmp, 0, 13)) {
+            cluster.startAll();
+            KvClerk ck = cluster.clerk(new History());
+            ck.put("k", "1");
+            int leader = cluster.awaitLeader();
+            ReplicaServer stopping = cluster.server(leader);
+            long termBefore = stopping.status().term();
+
+            cluster.kill(leader);
+
+            // It stopped only once the successor's campaign had reached it.
+            assertNotEquals(Role.LEADER, stopping.status().role());
+            assertEquals(termBefore + 1, stopping.status().term());
+            int next = cluster.awaitLeader();
+            assertNotEquals(leader, next);
+            // Handed over with TimeoutNow before the port closed: one term later, no election timeout.
+            assertEquals(termBefore + 1, cluster.server(next).status().term());
             ck.put("k", "2");
             assertEquals("2", ck.get("k"));
         }

@@ -3,6 +3,7 @@ package io.shardkv.raft.node;
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.ReplicationProgress;
+import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.storage.RaftStorage;
@@ -16,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -54,6 +56,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private volatile Throwable failure;
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private final AtomicLong droppedMessages = new AtomicLong();
+    private final List<CompletableFuture<Void>> leadershipWaiters = new CopyOnWriteArrayList<>();
 
     /**
      * Creates the node from what {@code storage} recovered; {@code applier} is first restored from
@@ -150,6 +153,33 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     /** The group's membership as this node last saw it (after its latest Ready). */
     public Membership membership() {
         return membership;
+    }
+
+    /**
+     * Completes once this node does not lead (at once if it does not now, or has stopped): how a
+     * caller waits for a leadership transfer to take effect.
+     */
+    public CompletableFuture<Void> whenNotLeading() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        leadershipWaiters.add(f);
+        // publishStatus sets status before it completes the waiters, so a waiter added after that
+        // check sees the new status here.
+        if (!leads()) {
+            releaseLeadershipWaiters();
+        }
+        return f;
+    }
+
+    private boolean leads() {
+        NodeStatus s = status;
+        return running && s.role() == Role.LEADER;
+    }
+
+    private void releaseLeadershipWaiters() {
+        for (CompletableFuture<Void> f : leadershipWaiters) {
+            leadershipWaiters.remove(f);
+            f.complete(null);
+        }
     }
 
     /** Asks this node, if it leads, to hand leadership to {@code target}. */
@@ -255,6 +285,9 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
             membershipListener.accept(now);
         }
         storageStats = storage.stats();
+        if (!leads()) {
+            releaseLeadershipWaiters();
+        }
     }
 
     /**
@@ -265,6 +298,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     @Override
     public void close() throws IOException {
         running = false;
+        releaseLeadershipWaiters();
         nodeStorage.close();
         try {
             thread.join(10_000);

@@ -354,17 +354,12 @@ public final class ReplicaServer implements AutoCloseable {
             int successor = best.get().id();
             LOG.info("replica {}: stopping; handing leadership to {} first", config.id(), successor);
             node.transferLeadership(successor).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (node.status().role() == Role.LEADER && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            if (node.status().role() == Role.LEADER) {
-                LOG.warn("replica {}: {} did not take over within {} ms; stopping as leader", config.id(), successor,
-                        wait.toMillis());
-            }
+            node.whenNotLeading().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (TimeoutException e) {
+            LOG.warn("replica {}: leadership did not move within {} ms; stopping as leader", config.id(), wait.toMillis());
+        } catch (ExecutionException | RuntimeException e) {
             LOG.warn("replica {}: could not hand leadership over before stopping: {}", config.id(), e.toString());
         }
     }
@@ -376,8 +371,10 @@ public final class ReplicaServer implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        handOffLeadership();
+        // Refuse new requests first: a leader handing off must not take new proposals, and a
+        // request refused now goes straight to the replica taking over.
         stopping = true;
+        handOffLeadership();
         try {
             // Each request completes within the request timeout (completeOnTimeout); the rest is for writing it out.
             transport.closeGracefully(config.requestTimeout().plus(ANSWER_WRITE_GRACE));
