@@ -50,6 +50,12 @@ public final class SimCtrlerClerk {
         send(CtrlerRequest.move(clientId, seq, seq, shard, gid), done);
     }
 
+    /** Records where groups' replicas are now, as the membership tool does after a change. */
+    public void setServers(Map<Integer, List<String>> groups, Consumer<Config> done) {
+        long seq = nextSeq++;
+        send(CtrlerRequest.servers(clientId, seq, seq, groups), done);
+    }
+
     private void send(CtrlerRequest request, Consumer<Config> done) {
         group.call(request, ControllerClerk::classify, done, error -> {
             throw cluster.fail("controller clerk: " + request.op() + " failed: " + error.getMessage());

@@ -10,8 +10,11 @@ import io.shardkv.rpc.migration.PullShardResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * read from the {@link ShardGroupStateMachine} every time; the driver itself remembers only which
  * requests are in flight, so a new leader, a restart or a lost reply simply redoes a step, and the
  * state machine turns every repeat into a no-op.
+ *
+ * <p>A source group's servers are those its configuration recorded; when they do not answer, the
+ * driver asks the controller where the group is now — the newest configuration that holds it — and
+ * tries those servers as well, so a migration outlives a membership change that replaced every
+ * replica it knew (the membership tool records the new ones at the controller).
  *
  * <p>Sans-I/O and single-threaded: {@link #tick} and every callback run on the node's thread.
  * Each shard moves independently: a shard whose source is down never holds up the others.
@@ -71,6 +79,10 @@ public final class MigrationDriver {
     private final Map<Integer, Step> pulls = new HashMap<>();
     private final Map<Integer, Step> deletes = new HashMap<>();
     private Step configStep;
+    /** Source groups' servers in the newest configuration holding them, learned when a source stopped answering. */
+    private final Map<Integer, List<String>> newestServers = new HashMap<>();
+    private final Map<Integer, Long> lastServersQueryMillis = new HashMap<>();
+    private final Set<Integer> serversQueriesInFlight = new HashSet<>();
     private long nextToken = 1;
     /** Key and value bytes of shards installed here; written on the node's thread, read by metrics. */
     private volatile long installedBytes;
@@ -205,9 +217,12 @@ public final class MigrationDriver {
         Step step = begin(pulls, task.shard());
         byte[] after = task.cursor() == null ? null : task.cursor().bytes();
         PullShardRequest request = new PullShardRequest(task.shard(), task.handoff(), after, options.chunkBytes());
-        peers.pull(task.sourceServers(), request, response -> {
+        peers.pull(sources(task.sourceGid(), task.sourceServers()), request, response -> {
             if (!current(pulls, task.shard(), step)) {
                 return;
+            }
+            if (response == null) {
+                learnWhereGroupIs(task.sourceGid(), task.handoff() - 1);
             }
             if (response == null || response.status() != MigrationStatus.OK) {
                 if (response != null && response.status() == MigrationStatus.GONE) {
@@ -258,9 +273,13 @@ public final class MigrationDriver {
 
     private void delete(ShardGroupStateMachine.GcTask task) {
         Step step = begin(deletes, task.shard());
-        peers.delete(task.sourceServers(), new DeleteShardRequest(task.shard(), task.handoff()), response -> {
+        peers.delete(sources(task.sourceGid(), task.sourceServers()), new DeleteShardRequest(task.shard(),
+                task.handoff()), response -> {
             if (!current(deletes, task.shard(), step)) {
                 return;
+            }
+            if (response == null) {
+                learnWhereGroupIs(task.sourceGid(), task.handoff() - 1);
             }
             if (response == null || response.status() != MigrationStatus.OK) {
                 pauseAfterRefusal(deletes, task.shard());
@@ -275,6 +294,47 @@ public final class MigrationDriver {
                             }
                         }
                     });
+        });
+    }
+
+    // ------------------------------------------------------------------ source servers
+
+    /** The servers to ask for group {@code gid}: the newest configuration's first, then those recorded. */
+    private List<String> sources(int gid, List<String> recorded) {
+        List<String> newest = newestServers.get(gid);
+        if (newest == null || newest.equals(recorded)) {
+            return recorded;
+        }
+        Set<String> both = new LinkedHashSet<>(newest);
+        both.addAll(recorded);
+        return List.copyOf(both);
+    }
+
+    /**
+     * Learns group {@code gid}'s servers from the newest configuration that holds it (it may have
+     * left since: then the one before it left), walking back from the newest no further than
+     * {@code oldest}; at most one walk per group per poll interval.
+     */
+    private void learnWhereGroupIs(int gid, long oldest) {
+        long now = clockMillis.getAsLong();
+        Long last = lastServersQueryMillis.get(gid);
+        if (serversQueriesInFlight.contains(gid) || last != null && now - last < options.pollInterval().toMillis()) {
+            return;
+        }
+        serversQueriesInFlight.add(gid);
+        lastServersQueryMillis.put(gid, now);
+        walkBack(gid, -1, oldest);
+    }
+
+    private void walkBack(int gid, long num, long oldest) {
+        peers.queryConfig(num, config -> {
+            if (config != null && config.groups().containsKey(gid)) {
+                newestServers.put(gid, config.groups().get(gid));
+            } else if (config != null && config.num() > oldest) {
+                walkBack(gid, config.num() - 1, oldest);
+                return;
+            }
+            serversQueriesInFlight.remove(gid);
         });
     }
 

@@ -42,7 +42,8 @@ final class ShardLab {
     private static final int CTRLER_BASE = 0;
     private static final int SECOND_CTRLER_BASE = 10;
     private static final int GROUP_BASE = 1000;
-    private static final int GROUP_STRIDE = 10;
+    /** Room for the ids of replicas that join a group by membership change. */
+    private static final int GROUP_STRIDE = 1000;
     private static final int FIRST_CLIENT = 5000;
 
     final SimWorld world;
@@ -192,24 +193,36 @@ final class ShardLab {
         return awaitResult("leave " + gids, done -> admin.leave(gids, done));
     }
 
+    /** Records groups' servers at the controller (the membership tool's last step). */
+    Config setServers(Map<Integer, List<String>> servers) {
+        return awaitResult("servers " + servers, done -> admin.setServers(servers, done));
+    }
+
     Config query() {
         return awaitResult("query", done -> admin.query(-1, done));
     }
 
+    /** The addresses of group {@code gi}'s members in its committed configuration. */
     List<String> addresses(int gi) {
-        return IntStream.rangeClosed(1, servers()).mapToObj(groups[gi]::address).toList();
+        return members(gi).stream().map(groups[gi]::address).toList();
+    }
+
+    /** Group {@code gi}'s members (voters and learners) in its committed configuration. */
+    List<Integer> members(int gi) {
+        return List.copyOf(groups[gi].committedMembership().members());
     }
 
     // ------------------------------------------------------------------ faults
 
+    /** Crashes every replica of group {@code gi} still in existence (those that joined too). */
     void shutdownGroup(int gi) {
-        for (int i = 1; i <= servers(); i++) {
+        for (int i : groups[gi].ids()) {
             shutdownServer(gi, i);
         }
     }
 
     void startGroup(int gi) {
-        for (int i = 1; i <= servers(); i++) {
+        for (int i : groups[gi].ids()) {
             startServer(gi, i);
         }
     }
@@ -236,7 +249,7 @@ final class ShardLab {
 
     void await(String what, BooleanSupplier condition, long limitMicros) {
         if (!world.runUntil(condition, limitMicros)) {
-            throw fail("not within " + limitMicros / SECOND + " s of virtual time: " + what);
+            throw fail("not within " + limitMicros / SECOND + " s of virtual time: " + what + describeGroups());
         }
     }
 
@@ -253,6 +266,25 @@ final class ShardLab {
 
     SimulationFailure fail(String message) {
         return world.fail(message);
+    }
+
+    /** Where every shard group stands, for a liveness failure's message: members, and each replica's shards. */
+    String describeGroups() {
+        StringBuilder out = new StringBuilder();
+        for (int gi = 0; gi < groups.length; gi++) {
+            SimCluster g = groups[gi];
+            out.append("\n  group ").append(GIDS[gi]).append(": committed ").append(g.committedMembership())
+                    .append(", leader ").append(g.newestLeader());
+            for (int id : g.ids()) {
+                out.append("\n    replica ").append(id).append(g.node(id).isUp() ? " up" : " down");
+                if (g.node(id).isUp() && g.node(id).service() instanceof SimShardGroupService s) {
+                    ShardGroupStateMachine m = s.machine();
+                    out.append(", configuration ").append(m.config().num()).append(m.settled() ? " settled" : "")
+                            .append(", pulls ").append(m.pullTasks()).append(", deletes ").append(m.gcTasks());
+                }
+            }
+        }
+        return out.toString();
     }
 
     // ------------------------------------------------------------------ checks

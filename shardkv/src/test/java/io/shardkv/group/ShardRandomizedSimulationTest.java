@@ -5,7 +5,11 @@ import static io.shardkv.group.ShardLab.key;
 
 import io.shardkv.ctrler.SimCtrlerClerk;
 import io.shardkv.linearizability.CheckResult;
+import io.shardkv.raft.core.RaftCore;
+import io.shardkv.raft.core.confchange.ConfChange;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.sim.FaultMix;
+import io.shardkv.raft.sim.MembershipNemesis;
 import io.shardkv.raft.sim.Nemesis;
 import io.shardkv.raft.sim.NetworkFaults;
 import io.shardkv.raft.sim.SeedRunner;
@@ -26,8 +30,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Randomized seeds of the whole sharded store in one simulated world: the controller group and
  * three shard groups under a {@link Nemesis} each (loss, delay, duplication, partitions, crashes
- * losing the unsynced tail, leadership transfers), whole-group crashes and restarts, and a
- * random stream of join, leave and move, while 3–6 clerks get, put and append. Then every fault
+ * losing the unsynced tail, leadership transfers), whole-group crashes and restarts, membership
+ * changes in the shard groups ({@link MembershipNemesis}: learners, promotions, removals of the
+ * leader too, replacements by replicas with empty disks, growing and shrinking — in each group in
+ * half the seeds; the reconfigurer records a group's new servers at the controller, as the
+ * membership tool does), and a random stream of join, leave and move, while 3–6 clerks get, put
+ * and append. Then every fault
  * heals and every clerk must finish; every group must reach the newest configuration with every
  * shard settled; the whole history must be linearizable; every acknowledged append must be in
  * its key exactly once (and no other append more than once); and, checked as they happen, every
@@ -49,13 +57,14 @@ class ShardRandomizedSimulationTest {
         SeedRunner.of(SeedRunner.Seeds.fromProperties("sim.shardRandomSeeds", 200), ShardRandomizedSimulationTest::run)
                 .replayWith("shardkv", ShardRandomizedSimulationTest.class)
                 .runAndCheck(r -> String.format("shard simulation: %d seeds in %.1f s on %d threads, %d configurations,"
-                                + " %d operations checked, %d applied writes owner-checked, slowest check %d ms",
+                                + " %d operations checked, %d applied writes owner-checked, %d membership changes proposed,"
+                        + " slowest check %d ms",
                         r.seeds().count(), r.seconds(), r.threads(), r.sum(Outcome::configs),
-                        r.sum(o -> o.check().operations()), r.sum(Outcome::writes),
+                        r.sum(o -> o.check().operations()), r.sum(Outcome::writes), r.sum(Outcome::membershipChanges),
                         r.max(o -> o.check().elapsed().toMillis())));
     }
 
-    private record Outcome(CheckResult check, long writes, long configs) {
+    private record Outcome(CheckResult check, long writes, long configs, long membershipChanges) {
     }
 
     private static Outcome run(long seed) {
@@ -65,7 +74,7 @@ class ShardRandomizedSimulationTest {
         FaultMix mix = FaultMix.values()[random.nextInt(FaultMix.values().length)];
         long faultMicros = (4 + random.nextInt(7)) * SECOND;
         long until = lab.world.now() + faultMicros;
-        lab.join(0);
+        Config first = lab.join(0);
 
         List<SimCluster> all = new ArrayList<>(List.of(lab.ctrler));
         for (int gi = 0; gi < ShardLab.GIDS.length; gi++) {
@@ -78,7 +87,21 @@ class ShardRandomizedSimulationTest {
         if (groupRestarts) {
             scheduleGroupRestart(lab, new Random(random.nextLong()), until);
         }
-        Reconfigurer reconfigurer = new Reconfigurer(lab, new Random(random.nextLong()), until);
+        Random changes = new Random(random.nextLong());
+        Reconfigurer reconfigurer = new Reconfigurer(lab, first, new Random(random.nextLong()), until);
+        List<MembershipNemesis> membership = new ArrayList<>();
+        List<Integer> changing = new ArrayList<>();
+        for (int gi = 0; gi < ShardLab.GIDS.length; gi++) {
+            if (changes.nextBoolean()) {
+                int gid = ShardLab.GIDS[gi];
+                SimCluster group = lab.group(gi);
+                MembershipNemesis m = new MembershipNemesis(group, new Random(changes.nextLong()), until)
+                        .allowing((config, change) -> reconfigurer.keepsAReplicaToDrainFrom(gid, group, config, change));
+                m.start();
+                membership.add(m);
+                changing.add(ShardLab.GIDS[gi]);
+            }
+        }
         reconfigurer.next();
 
         List<RandomClient> clients = new ArrayList<>();
@@ -88,7 +111,8 @@ class ShardRandomizedSimulationTest {
             clients.add(client);
             client.step();
         }
-        String what = "(mix " + mix + ", group restarts " + groupRestarts + ", maxraftstate " + threshold + ")";
+        String what = "(mix " + mix + ", group restarts " + groupRestarts + ", maxraftstate " + threshold
+                + ", membership changes in " + changing + ")";
 
         lab.sleep(faultMicros);
         clients.forEach(RandomClient::stop);
@@ -97,6 +121,18 @@ class ShardRandomizedSimulationTest {
         }
         lab.world.network().setFaults(NetworkFaults.RELIABLE);
         lab.await("the reconfigurer's last change " + what, reconfigurer::idle, 60 * SECOND);
+        for (MembershipNemesis m : membership) {
+            m.destroyRemovedNow();
+        }
+        for (int gi = 0; gi < ShardLab.GIDS.length; gi++) {
+            int g = gi;
+            lab.await("group " + ShardLab.GIDS[gi] + " settles on one committed configuration " + what,
+                    () -> membershipSettled(lab, g), 60 * SECOND);
+        }
+        for (MembershipNemesis m : membership) {
+            m.destroyRemovedNow();
+        }
+        reconfigurer.recordServers();
         if (reconfigurer.joined.isEmpty()) {
             lab.join(0);
         }
@@ -107,12 +143,25 @@ class ShardRandomizedSimulationTest {
         lab.await("every replica of every group at configuration " + newest + " with every shard settled " + what,
                 () -> allSettledAt(lab, newest), 60 * SECOND);
         checkAppendsExactlyOnce(lab, clients);
-        return new Outcome(lab.checkLinearizable(), lab.ledger.writes(), newest);
+        long proposed = membership.stream().mapToLong(MembershipNemesis::changesProposed).sum();
+        return new Outcome(lab.checkLinearizable(), lab.ledger.writes(), newest, proposed);
+    }
+
+    /** A leader of group {@code gi} has committed the group's newest configuration, and it is not joint. */
+    private static boolean membershipSettled(ShardLab lab, int gi) {
+        SimCluster group = lab.group(gi);
+        int leader = group.newestLeader();
+        if (leader == 0) {
+            return false;
+        }
+        RaftCore core = group.node(leader).core();
+        return core.membershipIndex() <= core.commitIndex() && !core.membership().isJoint()
+                && core.membership().equals(group.committedMembership());
     }
 
     private static boolean allSettledAt(ShardLab lab, long num) {
         for (int gi = 0; gi < ShardLab.GIDS.length; gi++) {
-            for (int i = 1; i <= lab.servers(); i++) {
+            for (int i : lab.members(gi)) {
                 ShardGroupStateMachine m = lab.service(gi, i).machine();
                 if (m.config().num() != num || !m.settled()) {
                     return false;
@@ -163,20 +212,31 @@ class ShardRandomizedSimulationTest {
         });
     }
 
-    /** Joins, leaves and moves at random, one change at a time, every 0.2–1.2 s. */
+    /**
+     * Joins, leaves and moves at random, one change at a time, every 0.2–1.2 s; but first records
+     * the servers of any joined group whose committed membership moved away from what the
+     * controller holds, as the membership tool does after a change.
+     */
     private static final class Reconfigurer {
         private final ShardLab lab;
         private final Random random;
         private final long until;
         private final SimCtrlerClerk admin;
-        private final Set<Integer> joined = new TreeSet<>(List.of(ShardLab.GIDS[0]));
+        private final Set<Integer> joined = new TreeSet<>();
+        /** The servers the controller's latest configuration (as last seen here) holds for each joined group. */
+        private Map<Integer, List<String>> recorded = Map.of();
+        /** Each group's servers in the last configuration seen here that held it (kept after it leaves). */
+        private final Map<Integer, List<String>> lastServers = new HashMap<>();
+        /** The group a leave in flight removes, or 0. */
+        private int leaving;
         private boolean busy;
 
-        Reconfigurer(ShardLab lab, Random random, long until) {
+        Reconfigurer(ShardLab lab, Config first, Random random, long until) {
             this.lab = lab;
             this.random = random;
             this.until = until;
             this.admin = lab.adminOf(lab.ctrler);
+            seen(first);
         }
 
         boolean idle() {
@@ -189,13 +249,74 @@ class ShardRandomizedSimulationTest {
                     return;
                 }
                 busy = true;
-                change(config -> {
-                    joined.clear();
-                    joined.addAll(config.groups().keySet());
+                Map<Integer, List<String>> moved = movedGroups();
+                Consumer<Config> done = config -> {
+                    seen(config);
                     busy = false;
                     next();
-                });
+                };
+                if (moved.isEmpty()) {
+                    change(done);
+                } else {
+                    admin.setServers(moved, done);
+                }
             });
+        }
+
+        private void seen(Config config) {
+            joined.clear();
+            joined.addAll(config.groups().keySet());
+            recorded = config.groups();
+            lastServers.putAll(config.groups());
+            leaving = 0;
+        }
+
+        /**
+         * The operator's rule for a group that has left (or is leaving) the configuration: until
+         * its shards have moved, keep a member at one of the addresses the controller recorded for
+         * it last — the only servers the groups draining it can learn of. A joined group may change
+         * freely: the new servers are recorded at the controller.
+         */
+        boolean keepsAReplicaToDrainFrom(int gid, SimCluster group, MembershipConfig config, ConfChange change) {
+            List<String> last = lastServers.get(gid);
+            if (last == null || joined.contains(gid) && leaving != gid) {
+                return true;
+            }
+            Set<Integer> removed = new TreeSet<>();
+            for (ConfChange.Op op : change.ops()) {
+                if (op.type() == ConfChange.Type.REMOVE) {
+                    removed.add(op.id());
+                }
+            }
+            for (int member : config.members()) {
+                if (!removed.contains(member) && last.contains(group.address(member))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Joined groups whose committed membership (not joint) differs from what the controller records. */
+        private Map<Integer, List<String>> movedGroups() {
+            Map<Integer, List<String>> moved = new LinkedHashMap<>();
+            for (int gid : joined) {
+                int gi = indexOf(gid);
+                List<String> now = lab.addresses(gi);
+                if (!lab.group(gi).committedMembership().isJoint() && recorded.containsKey(gid)
+                        && !Set.copyOf(now).equals(Set.copyOf(recorded.get(gid)))) {
+                    moved.put(gid, now);
+                }
+            }
+            return moved;
+        }
+
+        /** After the faults, with the reconfigurer idle: records every joined group's servers that moved. */
+        void recordServers() {
+            seen(lab.query());
+            Map<Integer, List<String>> moved = movedGroups();
+            if (!moved.isEmpty()) {
+                seen(lab.setServers(moved));
+            }
         }
 
         private void change(Consumer<Config> done) {
@@ -213,7 +334,8 @@ class ShardRandomizedSimulationTest {
                 admin.join(servers, done);
             } else if (dice < 65) {
                 List<Integer> in = new ArrayList<>(joined);
-                admin.leave(List.of(in.get(random.nextInt(in.size()))), done);
+                leaving = in.get(random.nextInt(in.size()));
+                admin.leave(List.of(leaving), done);
             } else {
                 List<Integer> in = new ArrayList<>(joined);
                 admin.move(random.nextInt(ShardLab.NSHARDS), in.get(random.nextInt(in.size())), done);

@@ -54,6 +54,7 @@ final class SimMigrationPeers implements MigrationPeers {
 
     private SimGroupClient group(List<String> servers) {
         return groups.computeIfAbsent(servers, s -> node.client(
-                s.stream().map(SimGroupClient::endpointOf).toList(), ATTEMPT_MICROS, RETRY_PAUSE_MICROS));
+                s.stream().map(SimGroupClient::endpointOf).toList(), ATTEMPT_MICROS, RETRY_PAUSE_MICROS)
+                .learningHintedServers());
     }
 }

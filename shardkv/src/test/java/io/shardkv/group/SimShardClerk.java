@@ -44,6 +44,7 @@ final class SimShardClerk {
     private final Random random;
     private final SimGroupClient controller;
     private final Map<Integer, SimGroupClient> groups = new HashMap<>();
+    private final Map<Integer, List<Integer>> groupServers = new HashMap<>();
     private Config config;
     private long nextSeq = 1;
     private boolean busy;
@@ -111,9 +112,7 @@ final class SimShardClerk {
             refreshThen(() -> attempt(request, finish));
             return;
         }
-        SimGroupClient group = groups.computeIfAbsent(gid, g -> new SimGroupClient(world, endpoint,
-                config.groups().get(g).stream().map(SimGroupClient::endpointOf).toList(), ATTEMPT_MICROS,
-                RETRY_PAUSE_MICROS, random, false));
+        SimGroupClient group = groupClient(gid);
         group.call(request, GROUP_DEADLINE_MICROS, KvReplies::classify, response -> {
             if (response.status() == KvStatus.WRONG_GROUP) {
                 refreshThen(() -> attempt(request, finish));
@@ -126,6 +125,23 @@ final class SimShardClerk {
             }
             refreshThen(() -> attempt(request, finish));
         });
+    }
+
+    /** The client for group {@code gid}, sending to the servers the configuration now names for it. */
+    private SimGroupClient groupClient(int gid) {
+        List<Integer> servers = config.groups().get(gid).stream().map(SimGroupClient::endpointOf).toList();
+        SimGroupClient group = groups.get(gid);
+        if (group == null) {
+            group = new SimGroupClient(world, endpoint, servers, ATTEMPT_MICROS, RETRY_PAUSE_MICROS, random, false)
+                    .learningHintedServers();
+            groups.put(gid, group);
+            groupServers.put(gid, servers);
+        } else if (!servers.equals(groupServers.get(gid))) {
+            // The group's replicas changed (a membership change the controller recorded).
+            group.talkTo(servers);
+            groupServers.put(gid, servers);
+        }
+        return group;
     }
 
     /** After the lab's 100 ms pause, asks the controller for the latest configuration, then goes on. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * Membership changes among the faults: every 0.2–1.7 s of virtual time the leader is asked (now
@@ -21,7 +22,7 @@ import java.util.TreeSet;
  * until its operator stops it. Newcomers no change has added yet stay up: a change under way may
  * still add them. Refused and lost changes are part of the game.
  */
-final class MembershipNemesis {
+public final class MembershipNemesis {
 
     private static final int MIN_VOTERS = 3;
     private static final int MAX_VOTERS = 7;
@@ -33,18 +34,28 @@ final class MembershipNemesis {
     private final Set<Integer> joining = new TreeSet<>();
     private final Set<Integer> doomed = new TreeSet<>();
     private long changesProposed;
+    private BiPredicate<MembershipConfig, ConfChange> allowed = (config, change) -> true;
 
-    MembershipNemesis(SimCluster cluster, Random random, long untilMicros) {
+    public MembershipNemesis(SimCluster cluster, Random random, long untilMicros) {
         this.cluster = cluster;
         this.random = random;
         this.untilMicros = untilMicros;
     }
 
-    void start() {
+    /**
+     * From now on only changes {@code allowed} accepts (given the leader's membership) are
+     * proposed: the rules an operator of the system under test follows.
+     */
+    public MembershipNemesis allowing(BiPredicate<MembershipConfig, ConfChange> allowed) {
+        this.allowed = allowed;
+        return this;
+    }
+
+    public void start() {
         cluster.scheduler().after(200_000 + random.nextInt(1_500_000), this::step);
     }
 
-    long changesProposed() {
+    public long changesProposed() {
         return changesProposed;
     }
 
@@ -60,7 +71,7 @@ final class MembershipNemesis {
             cluster.input(leader, core -> {
                 for (int i = 0; i < changes; i++) {
                     ConfChange change = pick(core.membership());
-                    if (change != null) {
+                    if (change != null && allowed.test(core.membership(), change)) {
                         changesProposed++;
                         cluster.trace().record(cluster.now(), leader, "conf change " + change);
                         propose(core, change);
@@ -148,7 +159,7 @@ final class MembershipNemesis {
     }
 
     /** Destroys at once every node the committed configuration left out (but newcomers still to be added). */
-    void destroyRemovedNow() {
+    public void destroyRemovedNow() {
         removed().forEach(cluster::destroy);
     }
 

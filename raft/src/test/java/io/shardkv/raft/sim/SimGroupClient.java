@@ -32,6 +32,8 @@ public final class SimGroupClient {
     private final Random random;
     private final Map<Long, Consumer<Object>> inflight = new HashMap<>();
     private List<Integer> servers;
+    private int given;
+    private boolean learnsHints;
     private int leader;
     private int misses;
     private boolean closed;
@@ -73,7 +75,19 @@ public final class SimGroupClient {
         List<Integer> shuffled = new ArrayList<>(reachable);
         Collections.shuffle(shuffled, random);
         this.servers = List.copyOf(shuffled);
+        this.given = servers.size();
         this.leader = servers.get(0);
+    }
+
+    /**
+     * From now on a hint naming a server this client was not given is followed and the server
+     * learned (up to {@link GroupClient#MAX_LEARNED_SERVERS}), as {@link GroupClient} does: how a
+     * client with an outdated list finds a group's replicas after a membership change. Off by
+     * default, since the labs' clerks may reach only the servers they are given.
+     */
+    public SimGroupClient learningHintedServers() {
+        this.learnsHints = true;
+        return this;
     }
 
     /** Stops for good: nothing more is sent, and nothing in flight completes. */
@@ -136,6 +150,11 @@ public final class SimGroupClient {
 
     private <R> void retry(Object request, long deadline, Function<Object, GroupClient.Step<R>> classify,
                            Consumer<R> done, Consumer<Exception> failed, int hint) {
+        if (learnsHints && hint > 0 && !servers.contains(hint) && servers.size() - given < GroupClient.MAX_LEARNED_SERVERS) {
+            List<Integer> more = new ArrayList<>(servers);
+            more.add(hint);
+            servers = List.copyOf(more);
+        }
         boolean hinted = servers.contains(hint);
         leader = hinted ? hint : servers.get((servers.indexOf(leader) + 1) % servers.size());
         misses = hinted ? 0 : misses + 1;
