@@ -15,6 +15,7 @@ import io.shardkv.rpc.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,28 @@ class KvMembershipTest {
             assertFalse(m.config().isMember(leader));
             ck.put("k", "2");
             assertEquals("2", ck.get("k"));
+        }
+    }
+
+    @Test
+    void aJoiningReplicaStartedKnowingOnlyAFollowerFindsTheLeader() throws Exception {
+        try (KvServerCluster cluster = new KvServerCluster(3, tmp, 0, 14)) {
+            cluster.startAll();
+            KvClerk ck = cluster.clerk(new History());
+            ck.put("k", "1");
+            int leader = cluster.awaitLeader();
+            int follower = leader % 3 + 1;
+
+            InetSocketAddress fresh = cluster.startJoining(4, Set.of(follower));
+            ReplicaServer lead = cluster.server(leader);
+            lead.node().proposeConfChange(ConfChange.of(
+                    new ConfChange.Op(ConfChange.Type.ADD_LEARNER, 4, HostPort.format(fresh)))).get(30, TimeUnit.SECONDS);
+            long target = lead.status().commitIndex();
+
+            // Without asking the follower for the members it could not answer the leader: no catch-up.
+            await("the learner catches up from a leader it was not told of",
+                    () -> cluster.server(4).status().appliedIndex() >= target);
+            assertEquals(leader, cluster.server(4).status().leader());
         }
     }
 

@@ -71,8 +71,18 @@ final class KvServerCluster implements AutoCloseable {
      * known so far.
      */
     InetSocketAddress startJoining(int id) throws IOException {
+        return startJoining(id, Set.copyOf(peers.keySet()));
+    }
+
+    /** As {@link #startJoining(int)}, but it is started knowing only the replicas {@code knows}. */
+    InetSocketAddress startJoining(int id, Set<Integer> knows) throws IOException {
         peers.put(id, new InetSocketAddress("127.0.0.1", FreePorts.take(1).get(0)));
-        ReplicaConfig config = ReplicaConfig.of(id, peers, base.resolve("replica-" + id), CLUSTER).withRsm(rsm)
+        Map<Integer, InetSocketAddress> given = new TreeMap<>();
+        for (int known : knows) {
+            given.put(known, peers.get(known));
+        }
+        given.put(id, peers.get(id));
+        ReplicaConfig config = ReplicaConfig.of(id, given, base.resolve("replica-" + id), CLUSTER).withRsm(rsm)
                 .joining();
         servers.put(id, KvServer.start(config, loops,
                 (from, to) -> !isolated.contains(from) && !isolated.contains(to)));

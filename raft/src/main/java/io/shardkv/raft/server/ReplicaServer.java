@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -149,6 +150,37 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
+     * A joining replica has no configuration, so it knows only the peers it was started with; but
+     * it must answer the leader, which may not be one of them. Until a configuration reaches it,
+     * it asks those peers every election timeout for the group's members and connects to them.
+     */
+    private void discoverMembers() {
+        if (stopping || !node.membership().config().isEmpty()) {
+            return;
+        }
+        Duration period = config.tick().multipliedBy(config.electionTicks());
+        for (int peer : transport.peerIds()) {
+            transport.request(peer, new MembershipRequest(), period).thenAccept(reply -> {
+                if (reply instanceof MembershipReport report) {
+                    connectTo(report.config().addresses());
+                }
+            });
+        }
+        CompletableFuture.delayedExecutor(period.toMillis(), TimeUnit.MILLISECONDS).execute(this::discoverMembers);
+    }
+
+    private void connectTo(Map<Integer, String> addresses) {
+        addresses.forEach((peer, address) -> {
+            try {
+                transport.addPeer(peer, HostPort.parse(address));
+            } catch (IllegalArgumentException e) {
+                LOG.error("replica {}: member {} has an unusable address {}: {}", config.id(), peer, address,
+                        e.getMessage());
+            }
+        });
+    }
+
+    /**
      * Follows the group's membership: connects to members the configuration names with an address
      * (those added online), drops departed ones, and stops serving once a committed configuration
      * has removed this replica — which it says, since only its operator can stop it for good.
@@ -157,14 +189,7 @@ public final class ReplicaServer implements AutoCloseable {
         if (m.config().isEmpty()) {
             return;
         }
-        m.config().addresses().forEach((peer, address) -> {
-            try {
-                transport.addPeer(peer, HostPort.parse(address));
-            } catch (IllegalArgumentException e) {
-                LOG.error("replica {}: member {} has an unusable address {}: {}", config.id(), peer, address,
-                        e.getMessage());
-            }
-        });
+        connectTo(m.config().addresses());
         if (m.committed()) {
             for (int peer : transport.peerIds()) {
                 if (!m.config().isMember(peer)) {
@@ -197,6 +222,9 @@ public final class ReplicaServer implements AutoCloseable {
                                       HandlerFactory handlers, LinkFilter links) throws IOException {
         ReplicaServer server = new ReplicaServer(config, loops, codec, stateMachine, handlers, links);
         server.node.start();
+        if (config.join()) {
+            server.discoverMembers();
+        }
         return server;
     }
 

@@ -106,6 +106,13 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
         return peers.values().stream().mapToLong(PeerConnection::droppedMessages).sum();
     }
 
+    /** Sends {@code request} to peer {@code peer}'s port; fails at once if this transport has no such peer. */
+    public CompletableFuture<Object> request(int peer, Object request, Duration timeout) {
+        PeerConnection c = peers.get(peer);
+        return c == null ? CompletableFuture.failedFuture(new IllegalArgumentException("no peer " + peer))
+                : c.request(request, timeout);
+    }
+
     @Override
     public void send(Message message) {
         PeerConnection peer = peers.get(message.to());
