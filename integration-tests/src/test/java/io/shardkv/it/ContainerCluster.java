@@ -12,9 +12,12 @@ import io.shardkv.client.ClientConfig;
 import io.shardkv.client.ShardKvClient;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.MembershipReport;
+import io.shardkv.raft.server.MembershipRequest;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -35,6 +38,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -70,9 +74,13 @@ final class ContainerCluster implements AutoCloseable {
     private final String networkId;
     private final List<ClusterNode> controllers;
     private final Map<Integer, List<ClusterNode>> groups;
+    private final String prefix;
+    private final String ctrlOptions;
     private final Transport transport;
-    private final ControllerClerk admin;
+    private ControllerClerk admin;
     private final Path logDir;
+    /** The highest replica id each Raft group (0: the controllers) ever had: ids are never reused. */
+    private final Map<Integer, Integer> highestId = new ConcurrentHashMap<>();
 
     private final Set<ClusterNode> stopped = ConcurrentHashMap.newKeySet();
     private final Set<ClusterNode> paused = ConcurrentHashMap.newKeySet();
@@ -82,6 +90,7 @@ final class ContainerCluster implements AutoCloseable {
     private ContainerCluster(String name, String networkId, String prefix) {
         this.name = name;
         this.networkId = networkId;
+        this.prefix = prefix;
         String ctrlPeers = peers(prefix, 10);
         this.controllers = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -90,6 +99,7 @@ final class ContainerCluster implements AutoCloseable {
                     Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES)));
         }
         String ctrlAddresses = controllers.stream().map(ClusterNode::address).collect(Collectors.joining(","));
+        this.ctrlOptions = ctrlAddresses;
         this.groups = new LinkedHashMap<>();
         for (int gid : GIDS) {
             List<ClusterNode> replicas = new ArrayList<>();
@@ -104,9 +114,15 @@ final class ContainerCluster implements AutoCloseable {
         }
         Codec codec = Codec.builder().install(new RaftWireTypes()).install(new CtrlerWireTypes()).build();
         this.transport = Transport.create(TransportConfig.builder(ClientConfig.DEFAULT_CLUSTER_ID).build(), codec);
-        this.admin = new ControllerClerk(transport, controllers.stream()
-                .map(n -> HostPort.parse(n.address())).toList(), Duration.ofSeconds(60));
+        this.admin = controllerClerk();
         this.logDir = Path.of("target", "it-logs", name);
+        highestId.put(0, 3);
+        GIDS.forEach(gid -> highestId.put(gid, 3));
+    }
+
+    private ControllerClerk controllerClerk() {
+        return new ControllerClerk(transport, controllers.stream().map(n -> HostPort.parse(n.address())).toList(),
+                Duration.ofSeconds(60));
     }
 
     private static String peers(String prefix, int base) {
@@ -461,6 +477,93 @@ final class ContainerCluster implements AutoCloseable {
         firewalled.remove(n); // a restarted container gets a fresh network namespace
     }
 
+    /**
+     * Stops {@code n} with SIGTERM, as an operator's rolling restart does (a leader hands
+     * leadership off first), and starts it again on its data once it has exited.
+     */
+    void terminateAndRestart(ClusterNode n) throws InterruptedException {
+        docker.stopContainerCmd(n.containerId()).withTimeout(60).exec();
+        stopped.add(n);
+        firewalled.remove(n);
+        restart(n);
+    }
+
+    /**
+     * Replaces replica {@code old} of its Raft group for good: its container and disk are removed,
+     * a new replica with the next id starts on an empty disk with {@code --join} (knowing only one
+     * live member and itself), and {@code bin/shardkv admin replace}, run as its own process on the
+     * host, adds it as a learner, promotes it once caught up and removes {@code old}. Returns the
+     * new replica, which takes {@code old}'s place in {@link #group}/{@link #controllers}.
+     */
+    ClusterNode replace(ClusterNode old) throws Exception {
+        int gid = old.gid();
+        List<ClusterNode> members = gid == 0 ? controllers : groups.get(gid);
+        saveLog(old);
+        docker.removeContainerCmd(old.containerId()).withForce(true).withRemoveVolumes(true).exec();
+        old.containerId(null);
+        List<ClusterNode> live = new ArrayList<>(members);
+        live.remove(old);
+        int id = highestId.merge(gid, 1, Integer::sum);
+        String ip = freeIp(gid, live);
+        ClusterNode known = live.get(0);
+        String peers = known.replicaId() + "=" + known.address() + "," + id + "=" + ip + ":" + PORT;
+        List<String> command = new ArrayList<>(gid == 0
+                ? List.of("ctrler", "--id", Integer.toString(id))
+                : List.of("server", "--gid", Integer.toString(gid), "--id", Integer.toString(id),
+                "--controllers", ctrlOptions));
+        command.addAll(List.of("--join", "--peers", peers, "--data-dir", "/data", "--shards",
+                Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES));
+        ClusterNode fresh = new ClusterNode((gid == 0 ? "ctrl-" : "g" + gid + "-r") + id, gid, id, ip, command);
+        create(ServerImage.name(), fresh);
+        docker.startContainerCmd(fresh.containerId()).exec();
+        members.set(members.indexOf(old), fresh);
+        awaitAnswering(fresh);
+        List<String> target = gid == 0 ? List.of("--ctrler") : List.of("--group", Integer.toString(gid));
+        List<String> args = new ArrayList<>(List.of("admin", "--ctrl", String.join(",",
+                addresses(gid == 0 ? live : controllers)), "--timeout", "60s", "replace"));
+        args.addAll(target);
+        args.addAll(List.of("--old", Integer.toString(old.replicaId()), "--new", id + "=" + fresh.address()));
+        Launcher.CommandResult result = Launcher.run(args, READY.multipliedBy(3));
+        if (result.exitCode() != 0) {
+            throw new AssertionError("admin replace of " + old + " by " + fresh + " exited " + result.exitCode()
+                    + ":\n" + result.output());
+        }
+        if (gid == 0) {
+            admin.close();
+            admin = controllerClerk();
+        }
+        return fresh;
+    }
+
+    /** An address in {@code gid}'s range that none of {@code live} holds. */
+    private String freeIp(int gid, List<ClusterNode> live) {
+        int base = gid == 0 ? 10 : 10 + 10 * gid;
+        for (int slot = 1; slot <= 9; slot++) {
+            String ip = prefix + (base + slot);
+            if (live.stream().noneMatch(n -> n.ip().equals(ip))) {
+                return ip;
+            }
+        }
+        throw new IllegalStateException("no free address left for group " + gid);
+    }
+
+    /** The voters of {@code n}'s group as {@code n} sees them, or empty if it does not answer. */
+    Optional<Set<Integer>> voters(ClusterNode n) {
+        PeerConnection c = transport.connect(HostPort.parse(n.address()));
+        try {
+            Object reply = c.request(new MembershipRequest(), Duration.ofSeconds(5)).get();
+            return reply instanceof MembershipReport r ? Optional.of(Set.copyOf(r.config().voters().incoming().ids()))
+                    : Optional.empty();
+        } catch (ExecutionException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } finally {
+            c.close();
+        }
+    }
+
     /** Starts a killed node again on its data and waits until it answers. */
     void restart(ClusterNode n) throws InterruptedException {
         docker.startContainerCmd(n.containerId()).exec();
@@ -528,18 +631,23 @@ final class ContainerCluster implements AutoCloseable {
         return text.length() <= chars ? text : "..." + text.substring(text.length() - chars);
     }
 
+    /** Saves {@code n}'s log under {@code target/it-logs}. */
+    private void saveLog(ClusterNode n) {
+        try {
+            Files.createDirectories(logDir);
+            Files.writeString(logDir.resolve(n.name() + ".log"), logs(n));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not save " + n + "'s log: " + e);
+        }
+    }
+
     /** Saves every server's log, then removes every container and the network. */
     @Override
     public void close() {
-        try {
-            Files.createDirectories(logDir);
-            for (ClusterNode n : nodes()) {
-                if (n.containerId() != null) {
-                    Files.writeString(logDir.resolve(n.name() + ".log"), logs(n));
-                }
+        for (ClusterNode n : nodes()) {
+            if (n.containerId() != null) {
+                saveLog(n);
             }
-        } catch (IOException | RuntimeException e) {
-            System.err.println("could not save the servers' logs: " + e);
         }
         for (ClusterNode n : nodes()) {
             if (n.containerId() != null) {

@@ -1,9 +1,12 @@
 package io.shardkv.it;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The faults the container tests inject, each undone by the {@link Fault} it returns. Partitions
@@ -122,7 +125,62 @@ enum Nemesis {
                 cluster.awaitCaughtUp(n);
             });
         }
+    },
+    /**
+     * A shard replica lost for good (container and disk) and replaced by a new one on an empty
+     * disk with {@code admin replace}. Only groups in the configuration: a group that has left
+     * keeps the replicas its drainers know (docs/operations.md).
+     */
+    REPLACE_REPLICA {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            List<Integer> joined = new ArrayList<>(cluster.latestConfig().groups().keySet());
+            List<ClusterNode> group = cluster.group(pick(joined, random));
+            return replaced(cluster, group, pick(group, random));
+        }
+    },
+    /** A controller replica lost for good and replaced by a new one with {@code admin replace --ctrler}. */
+    REPLACE_CONTROLLER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            return replaced(cluster, cluster.controllers(), pick(cluster.controllers(), random));
+        }
+    },
+    /**
+     * A rolling restart of a shard group: each replica in turn stopped with SIGTERM (a leader hands
+     * leadership off first), started again, and caught up before the next. Reports how far the
+     * group's term moved: one per leader handed off, more if an election had to time out.
+     */
+    ROLLING_RESTART {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
+            long before = cluster.term(cluster.awaitLeader(group));
+            for (ClusterNode n : List.copyOf(group)) {
+                cluster.terminateAndRestart(n);
+                cluster.awaitCaughtUp(n);
+            }
+            long after = cluster.term(cluster.awaitLeader(group));
+            return new Fault("rolling restart of " + group + " (term " + before + " -> " + after + ")", () -> { });
+        }
     };
+
+    /** Replaces {@code old}, a member of {@code group}, and checks that the group's voters are now the new set. */
+    private static Fault replaced(ContainerCluster cluster, List<ClusterNode> group, ClusterNode old) throws Exception {
+        ClusterNode fresh = cluster.replace(old);
+        Set<Integer> expected = new TreeSet<>();
+        group.forEach(n -> expected.add(n.replicaId()));
+        long deadline = System.nanoTime() + ContainerCluster.READY.toNanos();
+        Optional<Set<Integer>> seen = cluster.voters(fresh);
+        while (!seen.equals(Optional.of(expected))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(fresh + " sees voters " + seen + ", not " + expected + " after replacing " + old);
+            }
+            Thread.sleep(200);
+            seen = cluster.voters(fresh);
+        }
+        return new Fault("replace " + old + " by " + fresh + " (voters " + expected + ")", () -> { });
+    }
 
     /** Injects the fault now; the returned handle heals it. */
     abstract Fault inject(ContainerCluster cluster, Random random) throws Exception;
