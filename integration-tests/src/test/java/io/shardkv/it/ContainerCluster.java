@@ -496,13 +496,62 @@ final class ContainerCluster implements AutoCloseable {
      * new replica, which takes {@code old}'s place in {@link #group}/{@link #controllers}.
      */
     ClusterNode replace(ClusterNode old) throws Exception {
-        int gid = old.gid();
-        List<ClusterNode> members = gid == 0 ? controllers : groups.get(gid);
-        saveLog(old);
-        docker.removeContainerCmd(old.containerId()).withForce(true).withRemoveVolumes(true).exec();
-        old.containerId(null);
-        List<ClusterNode> live = new ArrayList<>(members);
-        live.remove(old);
+        List<ClusterNode> members = membersOf(old.gid());
+        destroy(old);
+        ClusterNode fresh = startJoiner(old.gid());
+        members.set(members.indexOf(old), fresh);
+        shardkvAdmin(old.gid(), "replace", "--old", Integer.toString(old.replicaId()), "--new",
+                fresh.replicaId() + "=" + fresh.address());
+        return fresh;
+    }
+
+    /**
+     * Grows shard group {@code gid} by {@code count} replicas as the runbook says: each started
+     * with {@code --join}, added as a learner, caught up, then promoted ({@code bin/shardkv admin
+     * member add --learner} and {@code member promote}). Returns the new replicas.
+     */
+    List<ClusterNode> grow(int gid, int count) throws Exception {
+        List<ClusterNode> added = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ClusterNode fresh = startJoiner(gid);
+            shardkvAdmin(gid, "member", "add", "--learner", "--id", Integer.toString(fresh.replicaId()), "--address",
+                    fresh.address());
+            groups.get(gid).add(fresh);
+            awaitCaughtUp(fresh);
+            shardkvAdmin(gid, "member", "promote", "--id", Integer.toString(fresh.replicaId()));
+            added.add(fresh);
+        }
+        return added;
+    }
+
+    /**
+     * Removes replica {@code n} from its shard group ({@code bin/shardkv admin member remove}; a
+     * leader steps down and hands off), then its container and disk.
+     */
+    void shrink(ClusterNode n) throws Exception {
+        shardkvAdmin(n.gid(), "member", "remove", "--id", Integer.toString(n.replicaId()));
+        groups.get(n.gid()).remove(n);
+        destroy(n);
+    }
+
+    private List<ClusterNode> membersOf(int gid) {
+        return gid == 0 ? controllers : groups.get(gid);
+    }
+
+    /** Removes {@code n}'s container and disk for good, saving its log first. */
+    private void destroy(ClusterNode n) {
+        saveLog(n);
+        docker.removeContainerCmd(n.containerId()).withForce(true).withRemoveVolumes(true).exec();
+        n.containerId(null);
+        stopped.remove(n);
+        paused.remove(n);
+        disconnected.remove(n);
+        firewalled.remove(n);
+    }
+
+    /** Starts a replica of group {@code gid} (0: the controllers) with the next id, {@code --join} and an empty disk. */
+    private ClusterNode startJoiner(int gid) throws InterruptedException {
+        List<ClusterNode> live = membersOf(gid).stream().filter(n -> n.containerId() != null).toList();
         int id = highestId.merge(gid, 1, Integer::sum);
         String ip = freeIp(gid, live);
         ClusterNode known = live.get(0);
@@ -516,23 +565,32 @@ final class ContainerCluster implements AutoCloseable {
         ClusterNode fresh = new ClusterNode((gid == 0 ? "ctrl-" : "g" + gid + "-r") + id, gid, id, ip, command);
         create(ServerImage.name(), fresh);
         docker.startContainerCmd(fresh.containerId()).exec();
-        members.set(members.indexOf(old), fresh);
         awaitAnswering(fresh);
-        List<String> target = gid == 0 ? List.of("--ctrler") : List.of("--group", Integer.toString(gid));
-        List<String> args = new ArrayList<>(List.of("admin", "--ctrl", String.join(",",
-                addresses(gid == 0 ? live : controllers)), "--timeout", "60s", "replace"));
-        args.addAll(target);
-        args.addAll(List.of("--old", Integer.toString(old.replicaId()), "--new", id + "=" + fresh.address()));
+        return fresh;
+    }
+
+    /**
+     * Runs {@code bin/shardkv admin --ctrl ... <command> --group gid|--ctrler ...} as a process on
+     * the host; fails with its output unless it exits 0. A controller change renews the test's own
+     * controller client, whose list of addresses it may have made stale.
+     */
+    private void shardkvAdmin(int gid, String... command) throws Exception {
+        List<ClusterNode> ctrls = controllers.stream().filter(n -> n.containerId() != null).toList();
+        List<String> args = new ArrayList<>(List.of("admin", "--ctrl", String.join(",", addresses(ctrls)),
+                "--timeout", "60s"));
+        int options = command[0].equals("member") ? 2 : 1;
+        args.addAll(List.of(command).subList(0, options));
+        args.addAll(gid == 0 ? List.of("--ctrler") : List.of("--group", Integer.toString(gid)));
+        args.addAll(List.of(command).subList(options, command.length));
         Launcher.CommandResult result = Launcher.run(args, READY.multipliedBy(3));
         if (result.exitCode() != 0) {
-            throw new AssertionError("admin replace of " + old + " by " + fresh + " exited " + result.exitCode()
-                    + ":\n" + result.output());
+            throw new AssertionError("shardkv " + String.join(" ", args) + " exited " + result.exitCode() + ":\n"
+                    + result.output());
         }
         if (gid == 0) {
             admin.close();
             admin = controllerClerk();
         }
-        return fresh;
     }
 
     /** An address in {@code gid}'s range that none of {@code live} holds. */

@@ -147,6 +147,28 @@ enum Nemesis {
         }
     },
     /**
+     * A shard group grown from three voters to five (two replicas joined as learners, caught up,
+     * promoted) and shrunk back to three by removing its leader and one more, whose containers
+     * and disks then go.
+     */
+    GROW_AND_SHRINK {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            List<Integer> joined = new ArrayList<>(cluster.latestConfig().groups().keySet());
+            List<ClusterNode> group = cluster.group(pick(joined, random));
+            List<ClusterNode> added = cluster.grow(group.get(0).gid(), 2);
+            awaitVoters(cluster, added.get(0), group);
+            ClusterNode leader = cluster.awaitLeader(group);
+            cluster.shrink(leader);
+            List<ClusterNode> others = new ArrayList<>(group);
+            ClusterNode second = pick(others, random);
+            cluster.shrink(second);
+            awaitVoters(cluster, group.get(0), group);
+            return new Fault("grow " + group.get(0).gid() + " by " + added + ", shrink by the leader " + leader
+                    + " and " + second + " (voters " + ids(group) + ")", () -> { });
+        }
+    },
+    /**
      * A rolling restart of a shard group: each replica in turn stopped with SIGTERM (a leader hands
      * leadership off first), started again, and caught up before the next. Reports how far the
      * group's term moved: one per leader handed off, more if an election had to time out.
@@ -168,18 +190,29 @@ enum Nemesis {
     /** Replaces {@code old}, a member of {@code group}, and checks that the group's voters are now the new set. */
     private static Fault replaced(ContainerCluster cluster, List<ClusterNode> group, ClusterNode old) throws Exception {
         ClusterNode fresh = cluster.replace(old);
-        Set<Integer> expected = new TreeSet<>();
-        group.forEach(n -> expected.add(n.replicaId()));
+        awaitVoters(cluster, fresh, group);
+        return new Fault("replace " + old + " by " + fresh + " (voters " + ids(group) + ")", () -> { });
+    }
+
+    /** Waits until {@code asked} sees exactly {@code group}'s replicas as the voters. */
+    private static void awaitVoters(ContainerCluster cluster, ClusterNode asked, List<ClusterNode> group)
+            throws InterruptedException {
+        Set<Integer> expected = ids(group);
         long deadline = System.nanoTime() + ContainerCluster.READY.toNanos();
-        Optional<Set<Integer>> seen = cluster.voters(fresh);
+        Optional<Set<Integer>> seen = cluster.voters(asked);
         while (!seen.equals(Optional.of(expected))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(fresh + " sees voters " + seen + ", not " + expected + " after replacing " + old);
+                throw new AssertionError(asked + " sees voters " + seen + ", not " + expected);
             }
             Thread.sleep(200);
-            seen = cluster.voters(fresh);
+            seen = cluster.voters(asked);
         }
-        return new Fault("replace " + old + " by " + fresh + " (voters " + expected + ")", () -> { });
+    }
+
+    private static Set<Integer> ids(List<ClusterNode> group) {
+        Set<Integer> ids = new TreeSet<>();
+        group.forEach(n -> ids.add(n.replicaId()));
+        return ids;
     }
 
     /** Injects the fault now; the returned handle heals it. */
