@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code shardkv local}: a whole cluster as background processes on 127.0.0.1. */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Start, inspect or stop a local cluster (controllers and shard groups as background processes).",
-        subcommands = {LocalCommand.Start.class, LocalCommand.Status.class, LocalCommand.Stop.class})
+        subcommands = {LocalCommand.Start.class, LocalCommand.Status.class, LocalCommand.Stop.class,
+            LocalCommand.Replace.class})
 final class LocalCommand {
 
     private static final Duration READY_LIMIT = Duration.ofSeconds(90);
@@ -133,9 +136,7 @@ final class LocalCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!heap.matches("[1-9][0-9]*[kKmMgG]?")) {
-                throw new IllegalArgumentException("--heap wants a size such as 512m or 4g, got \"" + heap + "\"");
-            }
+            JvmOptions jvm = new JvmOptions(heap, gc, fsync);
             PrintWriter out = out();
             Path dir = local.dir();
             LocalLayout layout;
@@ -151,7 +152,7 @@ final class LocalCommand {
             int started = 0;
             for (LocalLayout.Process p : layout.all()) {
                 if (running(layout, p).isEmpty()) {
-                    spawn(layout, p);
+                    spawn(layout, p, jvm, false);
                     started++;
                 }
             }
@@ -172,86 +173,202 @@ final class LocalCommand {
             out.flush();
             return 0;
         }
+    }
 
-        private void spawn(LocalLayout layout, LocalLayout.Process p) throws IOException {
-            for (int port : new int[] {p.port(), p.metricsPort()}) {
-                if (portInUse(port)) {
-                    throw new IllegalStateException("port " + port + " (for " + p.name()
-                            + ") is in use by another program; stop it or choose another --base-port");
-                }
-            }
-            Files.createDirectories(layout.logFile(p).getParent());
-            Files.createDirectories(layout.pidFile(p).getParent());
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xss512k", gc.flag, "-Xmx" + heap,
-                    "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
-                    "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
-                    "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),
-                    "--fsync", fsync.name(), "--metrics-port", Integer.toString(p.metricsPort())));
-            if (p.role().equals("ctrler")) {
-                cmd.addAll(List.of("--peers", LocalLayout.peers(layout.controllers())));
-            } else {
-                cmd.addAll(List.of("--gid", Integer.toString(p.gid()), "--peers",
-                        LocalLayout.peers(layout.group(p.gid() - LocalLayout.FIRST_GID)),
-                        "--controllers", String.join(",", LocalLayout.addresses(layout.controllers()))));
-            }
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile(p).toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            Files.writeString(layout.pidFile(p), Long.toString(process.pid()), StandardCharsets.UTF_8);
-        }
-
-        private static boolean portInUse(int port) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException free) {
-                return false;
+    /** How the processes started by one command run. */
+    record JvmOptions(String heap, Start.Collector gc, FsyncPolicy fsync) {
+        JvmOptions {
+            if (!heap.matches("[1-9][0-9]*[kKmMgG]?")) {
+                throw new IllegalArgumentException("--heap wants a size such as 512m or 4g, got \"" + heap + "\"");
             }
         }
+    }
 
-        private static Config joinMissingGroups(LocalLayout layout, ClientConfig client) throws Exception {
-            Map<Integer, List<String>> groups = new LinkedHashMap<>();
-            for (int g = 0; g < layout.groups(); g++) {
-                groups.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
-            }
-            try (ControllerSession session = new ControllerSession(layout.clusterId(), client.controllers(), READY_LIMIT)) {
-                return session.joinMissing(groups).get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
-                        + " s (see " + layout.logFile(layout.controllers().get(0)) + ")");
+    /** Starts process {@code p} in the background (logging to its log file); {@code join}: as a replica that joins its group. */
+    static void spawn(LocalLayout layout, LocalLayout.Process p, JvmOptions jvm, boolean join) throws IOException {
+        for (int port : new int[] {p.port(), p.metricsPort()}) {
+            if (portInUse(port)) {
+                throw new IllegalStateException("port " + port + " (for " + p.name()
+                        + ") is in use by another program; stop it or choose another --base-port");
             }
         }
+        Files.createDirectories(layout.logFile(p).getParent());
+        Files.createDirectories(layout.pidFile(p).getParent());
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xss512k", jvm.gc().flag, "-Xmx" + jvm.heap(),
+                "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
+                "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
+                "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),
+                "--fsync", jvm.fsync().name(), "--metrics-port", Integer.toString(p.metricsPort())));
+        List<LocalLayout.Process> peers = new ArrayList<>(p.role().equals("ctrler") ? layout.controllers()
+                : layout.group(p.gid() - LocalLayout.FIRST_GID));
+        if (!peers.contains(p)) {
+            peers.add(p);
+        }
+        cmd.addAll(List.of("--peers", LocalLayout.peers(peers)));
+        if (!p.role().equals("ctrler")) {
+            cmd.addAll(List.of("--gid", Integer.toString(p.gid()),
+                    "--controllers", String.join(",", LocalLayout.addresses(layout.controllers()))));
+        }
+        if (join) {
+            cmd.add("--join");
+        }
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile(p).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Files.writeString(layout.pidFile(p), Long.toString(process.pid()), StandardCharsets.UTF_8);
+    }
 
-        /** Every shard answers a read (a key of each shard, absent or not) through the client. */
-        private static void awaitEveryShardServed(LocalLayout layout, ClientConfig client) {
-            try (ShardKvClient kv = ShardKvClient.connect(client)) {
-                for (int shard = 0; shard < layout.shards(); shard++) {
-                    kv.get(keyOf(shard, layout.shards()));
-                }
+    private static boolean portInUse(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException free) {
+            return false;
+        }
+    }
+
+    private static Config joinMissingGroups(LocalLayout layout, ClientConfig client) throws Exception {
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (int g = 0; g < layout.groups(); g++) {
+            groups.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
+        }
+        try (ControllerSession session = new ControllerSession(layout.clusterId(), client.controllers(), READY_LIMIT)) {
+            return session.joinMissing(groups).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
+                    + " s (see " + layout.logFile(layout.controllers().get(0)) + ")");
+        }
+    }
+
+    /** Every shard answers a read (a key of each shard, absent or not) through the client. */
+    private static void awaitEveryShardServed(LocalLayout layout, ClientConfig client) {
+        try (ShardKvClient kv = ShardKvClient.connect(client)) {
+            for (int shard = 0; shard < layout.shards(); shard++) {
+                kv.get(keyOf(shard, layout.shards()));
             }
         }
+    }
 
-        private static byte[] keyOf(int shard, int shards) {
-            for (int n = 0; ; n++) {
-                byte[] k = ("__probe-" + n).getBytes(StandardCharsets.UTF_8);
-                if (Shards.shardOf(k, shards) == shard) {
-                    return k;
-                }
+    private static byte[] keyOf(int shard, int shards) {
+        for (int n = 0; ; n++) {
+            byte[] k = ("__probe-" + n).getBytes(StandardCharsets.UTF_8);
+            if (Shards.shardOf(k, shards) == shard) {
+                return k;
             }
         }
+    }
 
-        private static String javaBinary() {
-            return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString());
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
+    /** The shardkv jar this runs from, or (run from a build's classes, as in tests) this JVM's class path. */
+    private static String ownClassPath() {
+        try {
+            Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the shardkv jar: " + e.getMessage());
+        }
+    }
+
+    @Command(name = "replace", mixinStandardHelpOptions = true,
+            description = {"Replace a replica of the local cluster by a new one with the next id on an empty disk: start it"
+                + " with --join, run admin replace (learner, catch-up, promote, remove the old), then stop the old"
+                + " process and delete its data."})
+    static final class Replace extends Subcommand {
+        @Option(names = "--group", paramLabel = "GID", description = "The shard group; without it, the controller group.")
+        Integer group;
+
+        @Option(names = "--replica", required = true, paramLabel = "ID", description = "The replica to replace (it may be dead).")
+        int replica;
+
+        @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE", description = "The new process's maximum heap. Default: ${DEFAULT-VALUE}.")
+        String heap;
+
+        @Option(names = "--gc", defaultValue = "serial", paramLabel = "COLLECTOR",
+                description = "The new process's collector: serial, parallel or g1. Default: ${DEFAULT-VALUE}.")
+        Start.Collector gc;
+
+        @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
+        FsyncPolicy fsync;
+
+        @Override
+        public Integer call() throws Exception {
+            JvmOptions jvm = new JvmOptions(heap, gc, fsync);
+            LocalLayout layout = layout();
+            int raftGroup = group == null ? 0 : group;
+            if (!layout.members().containsKey(raftGroup)) {
+                throw new IllegalArgumentException("the local cluster has no group " + group + " (groups "
+                        + LocalLayout.FIRST_GID + " to " + layout.gid(layout.groups() - 1) + ")");
+            }
+            List<Integer> ids = layout.members().get(raftGroup);
+            if (!ids.contains(replica)) {
+                throw new IllegalArgumentException("replica " + replica + " is not a member of " + what(raftGroup)
+                        + " (members " + ids + ")");
+            }
+            int next = ids.get(ids.size() - 1) + 1;
+            if (next > LocalLayout.MAX_ID) {
+                throw new IllegalArgumentException(what(raftGroup) + " has used every replica id up to "
+                        + LocalLayout.MAX_ID + " a local cluster has ports for");
+            }
+            LocalLayout.Process old = layout.process(raftGroup, replica);
+            LocalLayout.Process fresh = layout.process(raftGroup, next);
+            PrintWriter out = out();
+            out.printf("starting %s at %s (--join)%n", fresh.name(), fresh.address());
+            out.flush();
+            spawn(layout, fresh, jvm, true);
+            List<String> args = new ArrayList<>(List.of("admin", "--dir", local.dir().toString(), "replace"));
+            args.addAll(raftGroup == 0 ? List.of("--ctrler") : List.of("--group", Integer.toString(raftGroup)));
+            args.addAll(List.of("--old", Integer.toString(replica), "--new", next + "=" + fresh.address()));
+            int exit = Main.commandLine().setOut(out).setErr(spec.commandLine().getErr())
+                    .execute(args.toArray(String[]::new));
+            if (exit != 0) {
+                stop(layout, fresh);
+                out.printf("the replacement failed; %s was stopped (its data is in %s). If it was added as a learner,"
+                        + " remove it with: shardkv admin --dir %s member remove %s --id %d%n", fresh.name(),
+                        layout.dataDir(fresh), local.dir(), raftGroup == 0 ? "--ctrler" : "--group " + raftGroup, next);
+                out.flush();
+                return exit;
+            }
+            stop(layout, old);
+            deleteTree(layout.dataDir(old));
+            List<Integer> now = new ArrayList<>(ids);
+            now.remove(Integer.valueOf(replica));
+            now.add(next);
+            layout.withMembers(raftGroup, now).save();
+            out.printf("%s replaced by %s; %s stopped and its data deleted%n", old.name(), fresh.name(), old.name());
+            out.flush();
+            return 0;
         }
 
-        /** The shardkv jar this runs from, or (run from a build's classes, as in tests) this JVM's class path. */
-        private static String ownClassPath() {
+        private static String what(int raftGroup) {
+            return raftGroup == 0 ? "the controller group" : "group " + raftGroup;
+        }
+    }
+
+    /** Stops {@code p} if it runs (SIGTERM; killed after 15 s) and removes its pid file. */
+    private static void stop(LocalLayout layout, LocalLayout.Process p) throws IOException, InterruptedException {
+        Optional<ProcessHandle> h = running(layout, p);
+        if (h.isPresent()) {
+            h.get().destroy();
             try {
-                Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException("cannot locate the shardkv jar: " + e.getMessage());
+                h.get().onExit().get(15, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                h.get().destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(layout.pidFile(p));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
             }
         }
     }

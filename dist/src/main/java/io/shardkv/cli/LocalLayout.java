@@ -7,15 +7,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A local cluster on 127.0.0.1: which processes it has, their ports and directories, kept in
  * {@code DIR/cluster.properties} so that later commands (status, stop, cli, a second start) find
- * it. Ports: controllers at base+1..; group k (from 0) at base + 10 * (k + 1) + replica.
+ * it. Ports: controllers at base+1..; group k (from 0) at base + 10 * (k + 1) + replica. Each Raft
+ * group's member ids (controllers: 0) start as 1..replicas and change as {@code local replace}
+ * replaces replicas (ids 1–9, never reused).
  */
-record LocalLayout(Path dir, String clusterId, int shards, int groups, int replicas, int basePort) {
+record LocalLayout(Path dir, String clusterId, int shards, int groups, int replicas, int basePort,
+                   Map<Integer, List<Integer>> members) {
+
+    /** The highest replica id a local Raft group can have: its ports are base + 10k + 1..9. */
+    static final int MAX_ID = 9;
 
     static final String FILE = "cluster.properties";
     static final int FIRST_GID = 100;
@@ -33,6 +44,11 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         }
     }
 
+    /** A new cluster: every Raft group with replicas 1..{@code replicas}. */
+    LocalLayout(Path dir, String clusterId, int shards, int groups, int replicas, int basePort) {
+        this(dir, clusterId, shards, groups, replicas, basePort, Map.of());
+    }
+
     LocalLayout {
         if (groups < 1 || groups > 9) {
             throw new IllegalArgumentException("--groups must be 1 to 9, got " + groups);
@@ -48,6 +64,42 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
             throw new IllegalArgumentException("--base-port must be 1024 to " + highest + " (room above it for "
                     + groups + " groups and their metrics ports, below 65536), got " + basePort);
         }
+        Map<Integer, List<Integer>> all = new TreeMap<>();
+        List<Integer> initial = IntStream.rangeClosed(1, replicas).boxed().toList();
+        for (int raftGroup : raftGroups(groups)) {
+            List<Integer> ids = members.getOrDefault(raftGroup, initial).stream().sorted().toList();
+            if (ids.isEmpty() || ids.get(0) < 1 || ids.get(ids.size() - 1) > MAX_ID) {
+                throw new IllegalArgumentException("replica ids of group " + raftGroup + " must be 1 to " + MAX_ID
+                        + ", got " + ids);
+            }
+            all.put(raftGroup, ids);
+        }
+        members = Map.copyOf(all);
+    }
+
+    /** The Raft groups' keys in {@link #members}: 0 for the controllers, then every gid. */
+    private static List<Integer> raftGroups(int groups) {
+        List<Integer> out = new ArrayList<>(List.of(0));
+        for (int g = 0; g < groups; g++) {
+            out.add(FIRST_GID + g);
+        }
+        return out;
+    }
+
+    /** This layout with {@code raftGroup}'s (0: the controllers) members {@code ids}. */
+    LocalLayout withMembers(int raftGroup, List<Integer> ids) {
+        Map<Integer, List<Integer>> next = new TreeMap<>(members);
+        next.put(raftGroup, List.copyOf(ids));
+        return new LocalLayout(dir, clusterId, shards, groups, replicas, basePort, next);
+    }
+
+    /** Replica {@code id} of Raft group {@code raftGroup} (0: the controllers), member or not. */
+    Process process(int raftGroup, int id) {
+        if (raftGroup == 0) {
+            return new Process("ctrler-" + id, "ctrler", 0, id, basePort + id);
+        }
+        int group = raftGroup - FIRST_GID;
+        return new Process("server-" + raftGroup + "-" + id, "server", raftGroup, id, basePort + 10 * (group + 1) + id);
     }
 
     static boolean exists(Path dir) {
@@ -65,9 +117,17 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
             p.load(r);
         }
         try {
+            int groups = Integer.parseInt(p.getProperty("groups"));
+            Map<Integer, List<Integer>> members = new TreeMap<>();
+            for (int raftGroup : raftGroups(groups)) {
+                String ids = p.getProperty("members." + raftGroup);
+                if (ids != null) {
+                    members.put(raftGroup, Arrays.stream(ids.split(",")).map(String::strip).map(Integer::valueOf).toList());
+                }
+            }
             return new LocalLayout(dir, p.getProperty("cluster-id"), Integer.parseInt(p.getProperty("shards")),
-                    Integer.parseInt(p.getProperty("groups")), Integer.parseInt(p.getProperty("replicas")),
-                    Integer.parseInt(p.getProperty("base-port")));
+                    groups, Integer.parseInt(p.getProperty("replicas")), Integer.parseInt(p.getProperty("base-port")),
+                    members);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + " is damaged: " + e.getMessage());
         }
@@ -81,6 +141,8 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         p.setProperty("groups", Integer.toString(groups));
         p.setProperty("replicas", Integer.toString(replicas));
         p.setProperty("base-port", Integer.toString(basePort));
+        members.forEach((raftGroup, ids) -> p.setProperty("members." + raftGroup,
+                ids.stream().map(String::valueOf).collect(Collectors.joining(","))));
         try (Writer w = Files.newBufferedWriter(dir.resolve(FILE), StandardCharsets.UTF_8)) {
             p.store(w, "shardkv local cluster");
         }
@@ -91,19 +153,11 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
     }
 
     List<Process> controllers() {
-        List<Process> out = new ArrayList<>();
-        for (int i = 1; i <= replicas; i++) {
-            out.add(new Process("ctrler-" + i, "ctrler", 0, i, basePort + i));
-        }
-        return out;
+        return members.get(0).stream().map(id -> process(0, id)).toList();
     }
 
     List<Process> group(int group) {
-        List<Process> out = new ArrayList<>();
-        for (int i = 1; i <= replicas; i++) {
-            out.add(new Process("server-" + gid(group) + "-" + i, "server", gid(group), i, basePort + 10 * (group + 1) + i));
-        }
-        return out;
+        return members.get(gid(group)).stream().map(id -> process(gid(group), id)).toList();
     }
 
     List<Process> all() {

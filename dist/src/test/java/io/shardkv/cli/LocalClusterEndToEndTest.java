@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -171,6 +172,43 @@ class LocalClusterEndToEndTest {
             run("local", "stop", "--dir", d);
         }
         assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
+    }
+
+    @Test
+    void localReplaceSwapsReplicasForNewOnesAndTheClusterKeepsItsData() throws Exception {
+        String base = Integer.toString(freeBasePort());
+        String d = dir.toString();
+        try {
+            run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--base-port", base);
+            run("cli", "--dir", d, "put", "k", "before");
+
+            String group = run("local", "replace", "--dir", d, "--group", "100", "--replica", "2");
+            assertTrue(group.contains("server-100-2 replaced by server-100-4"), group);
+            String ctrler = run("local", "replace", "--dir", d, "--replica", "1");
+            assertTrue(ctrler.contains("ctrler-1 replaced by ctrler-4"), ctrler);
+            assertFalse(Files.exists(dir.resolve("data").resolve("server-100-2")), "the old replica's data is deleted");
+
+            String status = run("local", "status", "--dir", d);
+            assertTrue(status.contains("6 of 6 processes alive"), status);
+            assertTrue(status.contains("server-100-4.log") && !status.contains("server-100-2.log"), status);
+            assertEquals("before", run("cli", "--dir", d, "get", "k").trim());
+            run("cli", "--dir", d, "put", "k", "after");
+
+            // The layout remembers the members: a stop and start brings back the new ones, on their data.
+            run("local", "stop", "--dir", d);
+            String restarted = run("local", "start", "--dir", d);
+            assertTrue(restarted.contains("6 processes started"), restarted);
+            assertEquals("after", run("cli", "--dir", d, "get", "k").trim());
+
+            StringWriter refusal = new StringWriter();
+            CommandLine wrong = Main.commandLine();
+            wrong.setErr(new PrintWriter(refusal));
+            assertEquals(Main.USAGE, wrong.execute("local", "replace", "--dir", d, "--group", "100", "--replica", "2"));
+            assertTrue(refusal.toString().contains("replica 2 is not a member of group 100 (members [1, 3, 4])"),
+                    refusal.toString());
+        } finally {
+            run("local", "stop", "--dir", d);
+        }
     }
 
     private static String httpGet(String url) throws IOException, InterruptedException {
