@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Permanent change under twelve clients: shard replicas and a controller replica lost with their
- * disks and replaced by new ones ({@code admin replace}), a rolling SIGTERM restart of a group, a
- * group grown from three voters to five and shrunk back by removing its leader, and a crash. Each replacement must end with the group's voters the new set; the
- * round's history must be linearizable with every acknowledged append present exactly once.
+ * disks and replaced by new ones ({@code admin replace}), a rolling SIGTERM restart of every
+ * replica, a group grown from three voters to five and shrunk back by removing its leader, and a
+ * crash. Each replacement must end with the group's voters the new set; the round's history must
+ * be linearizable with every acknowledged append present exactly once.
  */
 class MembershipIT {
 

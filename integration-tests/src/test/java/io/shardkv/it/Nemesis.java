@@ -169,21 +169,27 @@ enum Nemesis {
         }
     },
     /**
-     * A rolling restart of a shard group: each replica in turn stopped with SIGTERM (a leader hands
-     * leadership off first), started again, and caught up before the next. Reports how far the
-     * group's term moved: one per leader handed off, more if an election had to time out.
+     * A rolling restart of every replica of the cluster, one Raft group after another: each replica
+     * in turn stopped with SIGTERM (a leader hands leadership off first), started again, and caught
+     * up before the next. Reports, per group, the leaders restarted and how far the term moved: one
+     * per leader handed off, more only if an election had to time out.
      */
     ROLLING_RESTART {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
-            long before = cluster.term(cluster.awaitLeader(group));
-            for (ClusterNode n : List.copyOf(group)) {
-                cluster.terminateAndRestart(n);
-                cluster.awaitCaughtUp(n);
+            List<String> report = new ArrayList<>();
+            for (List<ClusterNode> group : cluster.raftGroups()) {
+                long before = cluster.term(cluster.awaitLeader(group));
+                int leaders = 0;
+                for (ClusterNode n : List.copyOf(group)) {
+                    leaders += n == cluster.awaitLeader(group) ? 1 : 0;
+                    cluster.terminateAndRestart(n);
+                    cluster.awaitCaughtUp(n);
+                }
+                long after = cluster.term(cluster.awaitLeader(group));
+                report.add(group + ": " + leaders + " leader(s) restarted, term " + before + " -> " + after);
             }
-            long after = cluster.term(cluster.awaitLeader(group));
-            return new Fault("rolling restart of " + group + " (term " + before + " -> " + after + ")", () -> { });
+            return new Fault("rolling restart of every replica (" + String.join("; ", report) + ")", () -> { });
         }
     };
 
