@@ -22,9 +22,8 @@ final class CtrlerCommand implements Callable<Integer> {
         var config = replica.replicaConfig();
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
-        ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "ctrler", 0,
-                config.id(), new ServerMetrics.Sources(server::status, () -> server.node().storageStats(),
-                        server::rsmStats, server.rpcErrors(), null, null));
+        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsPort,
+                ServerMetrics.registry("ctrler", 0, server, null), new Probes(server));
         return Serving.untilStopped("controller replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {
                 metrics.close();

@@ -50,7 +50,8 @@ final class ReplicaOptions {
     boolean join;
 
     @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics; 0 for none. Default: ${DEFAULT-VALUE}.")
+            description = {"Serve http://0.0.0.0:PORT/metrics (Prometheus), /livez and /readyz (probes); 0 for none.",
+                "Default: ${DEFAULT-VALUE}."})
     int metricsPort;
 
     int replicaId() {

@@ -33,9 +33,8 @@ final class ServerCommand implements Callable<Integer> {
                 Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
-        ServerMetrics metrics = replica.metricsPort == 0 ? null : ServerMetrics.start(replica.metricsPort, "server", gid,
-                config.id(), new ServerMetrics.Sources(server::status, server::storageStats, server::rsmStats,
-                        server.rpcErrors(), server::view, server::migratedBytes));
+        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsPort,
+                ServerMetrics.registry("server", gid, server.replica(), server), new Probes(server.replica()));
         return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {
                 metrics.close();

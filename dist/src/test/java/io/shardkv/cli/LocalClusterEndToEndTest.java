@@ -151,12 +151,16 @@ class LocalClusterEndToEndTest {
             assertTrue(restarted.contains("2 processes started"), restarted);
             String metrics = httpGet("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/metrics");
-            for (String name : new String[] {"raft_term{", "raft_role{", "raft_log_fsyncs_total{",
-                "raft_log_fsync_seconds_total{", "rsm_commits_total{", "rsm_commit_seconds_total{",
-                "shardkv_migrated_bytes_total{", "shardkv_shard_keys{", "rpc_failed_requests_total{",
-                "rpc_protocol_errors_total{", "jvm_memory_used_bytes{"}) {
+            for (String name : new String[] {"shardkv_raft_term{", "shardkv_raft_role{",
+                "shardkv_wal_fsync_duration_seconds_bucket{", "shardkv_raft_commit_duration_seconds_bucket{",
+                "shardkv_raft_proposals_committed_total{", "shardkv_migrated_bytes_total{", "shardkv_shard_keys{",
+                "shardkv_rpc_failed_requests_total{", "shardkv_peer_round_trip_seconds_bucket{",
+                "shardkv_build_info{", "jvm_memory_used_bytes{"}) {
                 assertTrue(metrics.contains(name), name + " missing from:\n" + metrics);
             }
+            String ready = awaitReady("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
+                    + "/readyz");
+            assertTrue(ready.contains("[+]leader ok") && ready.endsWith("readyz check passed\n"), ready);
             String status = run("local", "status", "--dir", d);
             assertTrue(status.contains("9 of 9 processes alive"), status);
             assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,
@@ -216,6 +220,21 @@ class LocalClusterEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), url);
         return r.body();
+    }
+
+    /** The body of the readiness probe once it passes (a restarted replica may still be catching up). */
+    private static String awaitReady(String url) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpClient http = HttpClient.newHttpClient();
+        while (true) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return r.body();
+            }
+            assertTrue(System.nanoTime() - deadline < 0, url + " not ready within 30 s: " + r.body());
+            Thread.sleep(100);
+        }
     }
 
     static void kill9(Path pidFile) throws Exception {

@@ -66,6 +66,8 @@ public final class PeerConnection implements AutoCloseable {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder sent = new LongAdder();
+    private final LongAdder sentBytes = new LongAdder();
+    private final LongAdder sendFailures = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
 
@@ -171,6 +173,16 @@ public final class PeerConnection implements AutoCloseable {
     /** Messages and requests written to the socket. */
     public long sentMessages() {
         return sent.sum();
+    }
+
+    /** Bytes of the frames written to the socket. */
+    public long sentBytes() {
+        return sentBytes.sum();
+    }
+
+    /** Frames whose write to the socket failed (the connection broke under them). */
+    public long sendFailures() {
+        return sendFailures.sum();
     }
 
     /** One-way messages dropped: refused by a full queue or after close, or discarded by close. */
@@ -280,7 +292,11 @@ public final class PeerConnection implements AutoCloseable {
             queue.release(item);
             if (written.isSuccess()) {
                 sent.increment();
-            } else if (item.isRequest()) {
+                sentBytes.add(item.bytes());
+                return;
+            }
+            sendFailures.increment();
+            if (item.isRequest()) {
                 pending.fail(item.requestId(), new ConnectionLostException("could not send request #"
                         + item.requestId() + " to " + address + ": " + describe(written.cause())));
             }

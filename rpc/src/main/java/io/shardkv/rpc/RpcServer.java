@@ -27,11 +27,11 @@ public final class RpcServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final InetSocketAddress localAddress;
 
-    private final RpcErrors errors;
+    private final RpcCounters counters;
     private final UnansweredRequests unanswered;
 
-    private RpcServer(Channel listener, ChannelGroup connections, RpcErrors errors, UnansweredRequests unanswered) {
-        this.errors = errors;
+    private RpcServer(Channel listener, ChannelGroup connections, RpcCounters counters, UnansweredRequests unanswered) {
+        this.counters = counters;
         this.unanswered = unanswered;
         this.listener = listener;
         this.connections = connections;
@@ -42,9 +42,9 @@ public final class RpcServer implements AutoCloseable {
     static RpcServer listen(InetSocketAddress address, RpcHandler handler, TransportConfig config, Codec codec,
                             EventLoops loops) throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("accepted on " + address, loops.group().next());
-        RpcErrors errors = new RpcErrors();
+        RpcCounters counters = new RpcCounters();
         UnansweredRequests unanswered = new UnansweredRequests();
-        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, errors, unanswered);
+        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, counters, unanswered);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
@@ -69,7 +69,7 @@ public final class RpcServer implements AutoCloseable {
             throw new IOException("cannot listen on " + HostPort.format(address) + ": " + bound.cause().getMessage(),
                     bound.cause());
         }
-        RpcServer server = new RpcServer(bound.channel(), connections, errors, unanswered);
+        RpcServer server = new RpcServer(bound.channel(), connections, counters, unanswered);
         LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());
         return server;
     }
@@ -84,9 +84,9 @@ public final class RpcServer implements AutoCloseable {
         return listener.isOpen();
     }
 
-    /** What went wrong on this port; any thread. */
-    public RpcErrors errors() {
-        return errors;
+    /** What this port received and what went wrong on it; any thread. */
+    public RpcCounters counters() {
+        return counters;
     }
 
     /** Connections currently accepted, including those still in their handshake. */

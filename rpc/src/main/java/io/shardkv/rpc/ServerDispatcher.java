@@ -24,8 +24,8 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     /** ERROR bodies (a failure's class and message) are cut to this many bytes. */
     static final int MAX_ERROR_BYTES = 1024;
 
-    /** Counts a request answered with ERROR. */
-    private final Runnable onFailure;
+    /** Counts the bytes received and the requests answered with ERROR. */
+    private final RpcCounters counters;
 
     private final int peerNodeId;
     private final RpcHandler handler;
@@ -33,9 +33,9 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     private final int maxFrameBytes;
     private final UnansweredRequests unanswered;
 
-    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, Runnable onFailure,
+    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, RpcCounters counters,
                      UnansweredRequests unanswered) {
-        this.onFailure = onFailure;
+        this.counters = counters;
         this.unanswered = unanswered;
         this.peerNodeId = peerNodeId;
         this.handler = handler;
@@ -45,6 +45,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        counters.received(Frame.LENGTH_FIELD_BYTES + Frame.HEADER_BYTES + frame.content().readableBytes());
         switch (frame.kind) {
             case MESSAGE -> handler.onMessage(peerNodeId, body(frame));
             case REQUEST -> dispatch(ctx.channel(), frame.correlationId, body(frame));
@@ -91,7 +92,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
         if (failure instanceof CompletionException && failure.getCause() != null) {
             failure = failure.getCause();
         }
-        onFailure.run();
+        counters.requestFailed();
         LOG.warn("request #{} ({}) from node {} at {} failed: {}", correlationId, request.getClass().getName(),
                 peerNodeId, channel.remoteAddress(), failure.toString(), failure);
         return Frames.raw(alloc, FrameKind.ERROR, correlationId, Text.utf8(failure.toString(), MAX_ERROR_BYTES));

@@ -16,15 +16,15 @@ final class ServerPipeline {
     private final Codec codec;
     private final RpcHandler handler;
     private final Hello ours;
-    private final RpcErrors errors;
+    private final RpcCounters counters;
 
     private final UnansweredRequests unanswered;
 
-    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcErrors errors,
+    ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcCounters counters,
                    UnansweredRequests unanswered) {
         this.config = config;
         this.unanswered = unanswered;
-        this.errors = errors;
+        this.counters = counters;
         this.codec = codec;
         this.handler = handler;
         this.ours = Hello.of(config.clusterId(), config.nodeId());
@@ -37,7 +37,7 @@ final class ServerPipeline {
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
                 .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(),
                         peerNodeId -> new ServerDispatcher(peerNodeId, handler, codec, config.maxFrameBytes(),
-                                errors::requestFailed, unanswered)))
-                .addLast("guard", new ConnectionGuard("from", errors::protocolError));
+                                counters, unanswered)))
+                .addLast("guard", new ConnectionGuard("from", counters::protocolError));
     }
 }

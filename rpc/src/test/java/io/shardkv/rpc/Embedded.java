@@ -20,7 +20,7 @@ final class Embedded {
     /** A server-side connection (pipeline installed on an active channel, as on accept). */
     static EmbeddedChannel server(TransportConfig config, Codec codec, RpcHandler handler) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new ServerPipeline(config, codec, handler, new RpcErrors(), new UnansweredRequests()).install(channel);
+        new ServerPipeline(config, codec, handler, new RpcCounters(), new UnansweredRequests()).install(channel);
         return channel;
     }
 

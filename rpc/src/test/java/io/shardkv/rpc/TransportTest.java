@@ -232,8 +232,8 @@ class TransportTest {
         assertInstanceOf(RemoteException.class, e.getCause());
         assertEquals("java.lang.UnsupportedOperationException: no such command", e.getCause().getMessage());
         assertTrue(peer.isConnected());
-        assertEquals(1, server.errors().failedRequests(), "the failure is counted for metrics");
-        assertEquals(0, server.errors().protocolErrors());
+        assertEquals(1, server.counters().failedRequests(), "the failure is counted for metrics");
+        assertEquals(0, server.counters().protocolErrors());
     }
 
     @Test
@@ -244,8 +244,8 @@ class TransportTest {
             raw.getOutputStream().flush();
             assertEquals(-1, raw.getInputStream().read(), "the server closes a connection that sends a negative length");
         }
-        await(() -> server.errors().protocolErrors() == 1, "the protocol error is counted");
-        assertEquals(0, server.errors().failedRequests());
+        await(() -> server.counters().protocolErrors() == 1, "the protocol error is counted");
+        assertEquals(0, server.counters().failedRequests());
     }
 
     @Test

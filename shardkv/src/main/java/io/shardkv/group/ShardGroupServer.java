@@ -1,13 +1,10 @@
 package io.shardkv.group;
 
 import io.shardkv.raft.node.NodeStatus;
-import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
-import io.shardkv.raft.storage.StorageStats;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
-import io.shardkv.rpc.RpcErrors;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -145,21 +142,9 @@ public final class ShardGroupServer implements AutoCloseable {
         return replica.status();
     }
 
-    public StorageStats storageStats() {
-        return replica.node().storageStats();
-    }
-
-    public RsmStats rsmStats() {
-        return replica.rsmStats();
-    }
-
     /** See {@link io.shardkv.raft.node.RaftNode#failure()}. */
     public CompletableFuture<Throwable> failure() {
         return replica.failure();
-    }
-
-    public RpcErrors rpcErrors() {
-        return replica.rpcErrors();
     }
 
     /** Bytes of shard data this replica pulled in while it led its group. */
@@ -169,8 +154,7 @@ public final class ShardGroupServer implements AutoCloseable {
 
     /** This replica's shard state, read on the node's thread. */
     public CompletableFuture<ShardGroupView> view() {
-        CompletableFuture<ShardGroupView> f = new CompletableFuture<>();
-        replica.node().execute(() -> {
+        return replica.node().callOnNodeThread(() -> {
             SortedMap<Integer, ShardState> states = new TreeMap<>();
             SortedMap<Integer, Integer> keys = new TreeMap<>();
             for (int s = 0; s < machine.config().numShards(); s++) {
@@ -180,9 +164,13 @@ public final class ShardGroupServer implements AutoCloseable {
                     keys.put(s, machine.keys(s));
                 }
             }
-            f.complete(new ShardGroupView(machine.config().num(), machine.settled(), states, keys));
+            return new ShardGroupView(machine.config().num(), machine.settled(), states, keys);
         });
-        return f;
+    }
+
+    /** The replica under the shard group: its node, port and counters. */
+    public ReplicaServer replica() {
+        return replica;
     }
 
     /** Stops the driver, then serving: the port and connections close, then the node and its storage. */

@@ -84,6 +84,11 @@ public final class ShardServerCluster implements AutoCloseable {
         this.admin = new ControllerClerk(clients, controllerAddresses());
     }
 
+    /** The controller group's replicas, by id − 1. */
+    public List<ReplicaServer> controllers() {
+        return List.copyOf(controllers);
+    }
+
     public List<InetSocketAddress> controllerAddresses() {
         return new ArrayList<>(controllerPeers.values());
     }

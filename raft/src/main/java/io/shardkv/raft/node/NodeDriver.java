@@ -73,6 +73,7 @@ public final class NodeDriver implements ReplicatedLog {
     private long nextReadContext = 1;
     private long appliedIndex;
     private boolean stopped;
+    private final NodeLatencies latencies = new NodeLatencies();
 
     /**
      * Drives {@code core}, whose state machine {@code applierFactory} builds on this driver (a
@@ -107,6 +108,11 @@ public final class NodeDriver implements ReplicatedLog {
     /** Index of the last entry the state machine applied (or the snapshot it restored). */
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /** How long this node's steps take; histograms readable from any thread. */
+    public NodeLatencies latencies() {
+        return latencies;
     }
 
     /** A Ready is being persisted: inputs must wait until it is done. */
@@ -149,6 +155,7 @@ public final class NodeDriver implements ReplicatedLog {
             if (index == RaftCore.REJECTED) {
                 f.completeExceptionally(new NotLeaderException(core.id(), core.leader()));
             } else {
+                latencies.proposed(index, core.term());
                 f.complete(new Proposal(index, core.term()));
             }
         });
@@ -295,6 +302,7 @@ public final class NodeDriver implements ReplicatedLog {
             rd.messagesBeforePersist().forEach(transport::send);
             for (SnapshotChunk chunk : rd.snapshotChunks()) {
                 transport.send(chunk.read());
+                latencies.snapshotChunkSent(chunk.to(), chunk.offset(), chunk.last());
             }
             Snapshot received = spool(rd);
             // Committed entries are durable on a quorum already (the leader counts its own entries
@@ -395,7 +403,10 @@ public final class NodeDriver implements ReplicatedLog {
     /** Applies the Ready's committed entries and serves the reads they make possible. */
     private void applyCommitted(Ready rd) {
         for (Entry e : rd.committedEntries()) {
+            latencies.committed(e.index(), e.term());
+            long start = System.nanoTime();
             applier.apply(e);
+            latencies.apply().observeSince(start);
             appliedIndex = e.index();
             if (!confChanges.isEmpty()) {
                 settleConfChange(e);
@@ -428,6 +439,9 @@ public final class NodeDriver implements ReplicatedLog {
 
     /** Reads not yet confirmed by a quorum die with the leadership they were issued under. */
     private void onSoftStateChange(SoftState soft) {
+        if (soft.role() != Role.LEADER) {
+            latencies.leadershipLost();
+        }
         if (soft.role() != Role.LEADER && !readsAwaitingQuorum.isEmpty()) {
             NotLeaderException e = new NotLeaderException(core.id(), soft.leader());
             readsAwaitingQuorum.values().forEach(f -> f.completeExceptionally(e));

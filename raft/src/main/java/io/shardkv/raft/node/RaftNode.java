@@ -8,6 +8,7 @@ import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.storage.StorageStats;
+import io.shardkv.rpc.LatencyHistogram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,15 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private final CompletableFuture<Throwable> failed = new CompletableFuture<>();
     private final AtomicLong droppedMessages = new AtomicLong();
     private final List<CompletableFuture<Void>> leadershipWaiters = new CopyOnWriteArrayList<>();
+    private final List<AppliedWaiter> appliedWaiters = new CopyOnWriteArrayList<>();
+    /** When the node thread last went round its loop (it does at least once a tick unless stuck). */
+    private volatile long lastLoopNanos = System.nanoTime();
+    /** Written only in publishStatus, on the node thread (and once before it starts). */
+    private volatile long leaderChanges;
+    private int lastLeaderSeen;
+
+    private record AppliedWaiter(long index, CompletableFuture<Void> future) {
+    }
 
     /**
      * Creates the node from what {@code storage} recovered; {@code applier} is first restored from
@@ -104,6 +115,64 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         return storageStats;
     }
 
+    /** How long the node's steps take (commit, apply, snapshot send). */
+    public NodeLatencies latencies() {
+        return driver.latencies();
+    }
+
+    /** Durations of the write-ahead log's fsyncs. */
+    public LatencyHistogram fsyncLatency() {
+        return storage.fsyncLatency();
+    }
+
+    /** Durations of writing this node's own snapshots to disk. */
+    public LatencyHistogram snapshotSaveLatency() {
+        return storage.snapshotSaveLatency();
+    }
+
+    /** Bytes of this node's storage directory on disk; any thread. */
+    public long diskBytes() {
+        return storage.diskBytes();
+    }
+
+    /** Times this node saw a leader other than the last one it knew (the first one included). */
+    public long leaderChanges() {
+        return leaderChanges;
+    }
+
+    /**
+     * Nanoseconds since the node thread last went round its loop: about a tick at most while it
+     * runs; growing without end if it is stuck (a hung disk, a deadlock).
+     */
+    public long nanosSinceLoop() {
+        return System.nanoTime() - lastLoopNanos;
+    }
+
+    /**
+     * Completes once this node has applied {@code index} (at once if it has); fails with
+     * {@link NodeStoppedException} if the node stops first.
+     */
+    public CompletableFuture<Void> whenApplied(long index) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        appliedWaiters.add(new AppliedWaiter(index, f));
+        // As in whenNotLeading: status is set before waiters are released, so this sees any update missed.
+        releaseAppliedWaiters();
+        return f;
+    }
+
+    private void releaseAppliedWaiters() {
+        NodeStatus s = status;
+        for (AppliedWaiter w : appliedWaiters) {
+            if (s.appliedIndex() >= w.index()) {
+                appliedWaiters.remove(w);
+                w.future().complete(null);
+            } else if (!s.running()) {
+                appliedWaiters.remove(w);
+                w.future().completeExceptionally(stopped());
+            }
+        }
+    }
+
     /** Messages refused because the inbox was full. */
     public long droppedMessages() {
         return droppedMessages.get();
@@ -130,6 +199,22 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     @Override
     public void execute(Runnable action) {
         driver.execute(action);
+    }
+
+    /**
+     * Reads state owned by the node's thread there: completes with what {@code reader} returns, or
+     * fails if the node stopped, its inbox is full, or the reader threw (which does not stop the node).
+     */
+    public <T> CompletableFuture<T> callOnNodeThread(Supplier<T> reader) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        submit(NodeInputs.task(() -> {
+            try {
+                f.complete(reader.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, f::completeExceptionally));
+        return f;
     }
 
     /** See {@link NodeDriver#proposeConfChange}. */
@@ -212,6 +297,7 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         long nextTick = System.nanoTime() + tickNanos;
         try {
             while (running) {
+                lastLoopNanos = System.nanoTime();
                 long wait = nextTick - System.nanoTime();
                 NodeInputs.Task input = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
                 int handled = 0;
@@ -278,6 +364,11 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
         RaftCore core = driver.core();
         status = new NodeStatus(id, core.term(), core.role(), core.leader(), core.commitIndex(), driver.appliedIndex(),
                 core.lastLogIndex(), running);
+        if (core.leader() != 0 && core.leader() != lastLeaderSeen) {
+            lastLeaderSeen = core.leader();
+            leaderChanges++;
+        }
+        releaseAppliedWaiters();
         Membership now = driver.membership();
         Membership before = membership;
         membership = now;

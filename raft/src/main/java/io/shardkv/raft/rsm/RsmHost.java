@@ -68,6 +68,8 @@ public final class RsmHost implements Applier {
     private volatile long commitNanos;
     private volatile long snapshots;
     private volatile long lastSnapshotBytes;
+    private volatile int pendingProposals;
+    private volatile long failedProposals;
     private int leaderHint;
     private boolean leader;
 
@@ -93,7 +95,7 @@ public final class RsmHost implements Applier {
 
     /** Counters for metrics; any thread. */
     public RsmStats stats() {
-        return new RsmStats(commits, commitNanos, snapshots, lastSnapshotBytes);
+        return new RsmStats(commits, commitNanos, snapshots, lastSnapshotBytes, pendingProposals, failedProposals);
     }
 
     /** Sessions currently remembered, for tests and metrics. */
@@ -122,11 +124,15 @@ public final class RsmHost implements Applier {
 
     private void propose(byte[] entry, Consumer<RsmOutcome> reply) {
         long start = System.nanoTime();
+        pendingProposals++;
+        // The counters are written only on the node's thread; volatile for readers elsewhere.
         Consumer<RsmOutcome> done = outcome -> {
+            pendingProposals--;
             if (outcome instanceof RsmOutcome.Ok) {
-                // Written only here, on the node's thread; volatile for readers elsewhere.
                 commitNanos += System.nanoTime() - start;
                 commits++;
+            } else {
+                failedProposals++;
             }
             reply.accept(outcome);
         };

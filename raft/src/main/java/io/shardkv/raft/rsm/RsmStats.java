@@ -7,6 +7,10 @@ package io.shardkv.raft.rsm;
  * @param commitNanos       their time from proposal to outcome, in all, in nanoseconds
  * @param snapshots         snapshots this replica took
  * @param lastSnapshotBytes the size of the latest one
+ * @param pendingProposals  proposals of this replica awaiting their outcome now
+ * @param failedProposals   proposals of this replica that ended without being applied (leadership lost, the node
+ *                          stopped, refused)
  */
-public record RsmStats(long commits, long commitNanos, long snapshots, long lastSnapshotBytes) {
+public record RsmStats(long commits, long commitNanos, long snapshots, long lastSnapshotBytes, int pendingProposals,
+                       long failedProposals) {
 }

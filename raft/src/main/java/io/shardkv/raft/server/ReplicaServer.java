@@ -15,9 +15,12 @@ import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.raft.storage.RaftStorage;
 import io.shardkv.raft.transport.NettyRaftTransport;
+import io.shardkv.raft.transport.PeerTraffic;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
-import io.shardkv.rpc.RpcErrors;
+import io.shardkv.rpc.LabeledLatency;
+import io.shardkv.rpc.MetricLabel;
+import io.shardkv.rpc.RpcCounters;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -110,6 +113,8 @@ public final class ReplicaServer implements AutoCloseable {
     /** Beyond the request timeout, how long a stopping server waits for answers to be written out. */
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
     private static final Duration ANSWER_WRITE_GRACE = Duration.ofSeconds(1);
+    /** How often each peer's round trip is measured (a status request, answered without the node thread). */
+    private static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
 
     private final ReplicaConfig config;
     private final NettyRaftTransport transport;
@@ -121,6 +126,8 @@ public final class ReplicaServer implements AutoCloseable {
     private volatile boolean removed;
     /** Whether any configuration this replica acted under included it (node thread only). */
     private boolean wasMember;
+    private final LabeledLatency requestLatency = new LabeledLatency("operation", "status");
+    private final LabeledLatency peerRoundTrip = new LabeledLatency("peer");
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
                           HandlerFactory handlers, LinkFilter links) throws IOException {
@@ -225,7 +232,24 @@ public final class ReplicaServer implements AutoCloseable {
         if (config.join()) {
             server.discoverMembers();
         }
+        server.probePeers();
         return server;
+    }
+
+    /**
+     * Measures the round trip to every peer, as etcd's prober does: a status request answered on
+     * the peer's I/O thread, so the figure is the network and the peer's event loop, not its disk.
+     */
+    private void probePeers() {
+        if (stopping) {
+            return;
+        }
+        for (int peer : transport.peerIds()) {
+            long start = System.nanoTime();
+            transport.request(peer, new StatusRequest(), PROBE_PERIOD)
+                    .thenRun(() -> peerRoundTrip.observeSince(start, Integer.toString(peer)));
+        }
+        CompletableFuture.delayedExecutor(PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS).execute(this::probePeers);
     }
 
     /** Where {@code nodeId} is reached: as the group's configuration records it, else as configured at start. */
@@ -254,12 +278,18 @@ public final class ReplicaServer implements AutoCloseable {
         }
         // The transport registered this request before calling here: close() either waits for its
         // answer or, having set stopping first, it is refused now.
+        long start = System.nanoTime();
+        String operation = MetricLabel.of(request, "OTHER");
         if (stopping || removed) {
-            return CompletableFuture.completedFuture(handler.shuttingDown(request));
+            Object refused = handler.shuttingDown(request);
+            requestLatency.observeSince(start, operation, MetricLabel.of(refused, "OTHER"));
+            return CompletableFuture.completedFuture(refused);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
         node.execute(() -> handler.handle(request, f::complete));
-        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((answer, error) -> requestLatency.observeSince(start, operation,
+                        error != null ? "ERROR" : MetricLabel.of(answer, "OTHER")));
     }
 
     private CompletableFuture<Object> membershipReport() {
@@ -336,9 +366,29 @@ public final class ReplicaServer implements AutoCloseable {
         return node.status();
     }
 
-    /** What went wrong on this replica's port; any thread. */
-    public RpcErrors rpcErrors() {
-        return transport.errors();
+    /** What this replica's port received and what went wrong on it; any thread. */
+    public RpcCounters rpcCounters() {
+        return transport.counters();
+    }
+
+    /** Client and service requests from arrival to answer, by operation and the answer's status; any thread. */
+    public LabeledLatency requestLatency() {
+        return requestLatency;
+    }
+
+    /** Round trips to each peer (by node id), measured every second; any thread. */
+    public LabeledLatency peerRoundTrip() {
+        return peerRoundTrip;
+    }
+
+    /** The traffic to each peer, by node id; any thread. */
+    public Map<Integer, PeerTraffic> peerTraffic() {
+        return transport.peerTraffic();
+    }
+
+    /** Whether a committed configuration removed this replica: it serves nothing then. */
+    public boolean isRemoved() {
+        return removed;
     }
 
     /** The replicated state machine host's counters; any thread. */

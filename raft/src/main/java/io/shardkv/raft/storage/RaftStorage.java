@@ -8,6 +8,7 @@ import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.SnapshotSpool;
+import io.shardkv.rpc.LatencyHistogram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ public final class RaftStorage implements AutoCloseable {
     private long latestCommit;
     private long hardStateWrites;
     private long snapshotsSaved;
+    private final LatencyHistogram snapshotSaveLatency = new LatencyHistogram();
 
     private RaftStorage(Path dir, StorageOptions options, WriteAheadLog wal, DurableState recovered) {
         this.dir = dir;
@@ -124,7 +126,10 @@ public final class RaftStorage implements AutoCloseable {
      * everything else here: this is the slow part of a snapshot, kept off the node's thread.
      */
     public Path writeSnapshot(SnapshotMeta meta, SnapshotImage image) throws IOException {
-        return SnapshotFiles.writeTemporary(dir, meta, image, fsync());
+        long start = System.nanoTime();
+        Path written = SnapshotFiles.writeTemporary(dir, meta, image, fsync());
+        snapshotSaveLatency.observeSince(start);
+        return written;
     }
 
     /**
@@ -173,6 +178,36 @@ public final class RaftStorage implements AutoCloseable {
 
     public StorageStats stats() {
         return new StorageStats(wal.syncs(), wal.syncNanos(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
+    }
+
+    /** Durations of the write-ahead log's fsyncs (one per persisted batch); any thread. */
+    public LatencyHistogram fsyncLatency() {
+        return wal.syncLatency();
+    }
+
+    /** Durations of {@link #writeSnapshot}: serializing a local snapshot to disk, fsync included; any thread. */
+    public LatencyHistogram snapshotSaveLatency() {
+        return snapshotSaveLatency;
+    }
+
+    /**
+     * Bytes of the files in the storage directory now (log segments, snapshots, the hard state,
+     * a snapshot being written or received); any thread. Files deleted while it counts are skipped.
+     */
+    public long diskBytes() {
+        long total = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                try {
+                    total += Files.size(p);
+                } catch (IOException gone) {
+                    // Compacted or renamed between the listing and the size: not there any more.
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("{}: cannot list the storage directory to size it: {}", dir, e.toString());
+        }
+        return total;
     }
 
     /** Number of log segment files, for tests and diagnostics. */

@@ -1,6 +1,7 @@
 package io.shardkv.raft.storage;
 
 import io.shardkv.raft.core.Entry;
+import io.shardkv.rpc.LatencyHistogram;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,6 +38,7 @@ final class WriteAheadLog implements AutoCloseable {
 
     private long syncs;
     private long syncNanos;
+    private final LatencyHistogram syncLatency = new LatencyHistogram();
     private long entriesWritten;
     private long bytesWritten;
 
@@ -187,8 +189,10 @@ final class WriteAheadLog implements AutoCloseable {
             AtomicFiles.syncDirectory(dir);
         }
         if (dirty) {
+            long took = System.nanoTime() - start;
             syncs++;
-            syncNanos += System.nanoTime() - start;
+            syncNanos += took;
+            syncLatency.observeNanos(took);
         }
         dirty = false;
         directoryDirty = false;
@@ -300,6 +304,11 @@ final class WriteAheadLog implements AutoCloseable {
     /** Time spent making batches durable (fsync of segments and directory), in nanoseconds. */
     long syncNanos() {
         return syncNanos;
+    }
+
+    /** Durations of {@link #sync()} calls that made appends durable; any thread. */
+    LatencyHistogram syncLatency() {
+        return syncLatency;
     }
 
     long syncs() {

@@ -4,7 +4,7 @@ import io.shardkv.raft.core.Message;
 import io.shardkv.raft.node.RaftTransport;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.RpcHandler;
-import io.shardkv.rpc.RpcErrors;
+import io.shardkv.rpc.RpcCounters;
 import io.shardkv.rpc.RpcServer;
 import io.shardkv.rpc.Transport;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,9 +92,9 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
         return server.localAddress();
     }
 
-    /** What went wrong on this node's port (client requests and peers alike); any thread. */
-    public RpcErrors errors() {
-        return server.errors();
+    /** What this node's port received and what went wrong on it (client requests and peers alike); any thread. */
+    public RpcCounters counters() {
+        return server.counters();
     }
 
     /** Messages refused because they were misaddressed or came from the wrong peer. */
@@ -104,6 +105,14 @@ public final class NettyRaftTransport implements RaftTransport, AutoCloseable {
     /** Messages dropped on the way out (peer unreachable and its queue full). */
     public long droppedMessages() {
         return peers.values().stream().mapToLong(PeerConnection::droppedMessages).sum();
+    }
+
+    /** The traffic to each peer this transport connects to now, by node id; any thread. */
+    public Map<Integer, PeerTraffic> peerTraffic() {
+        Map<Integer, PeerTraffic> out = new TreeMap<>();
+        peers.forEach((id, c) -> out.put(id, new PeerTraffic(c.sentMessages(), c.sentBytes(), c.sendFailures(),
+                c.droppedMessages(), c.isConnected())));
+        return out;
     }
 
     /** Sends {@code request} to peer {@code peer}'s port; fails at once if this transport has no such peer. */

@@ -1,5 +1,10 @@
 package io.shardkv.raft.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.shardkv.raft.storage.FsyncPolicy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -7,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +54,37 @@ class RaftNodeTest {
             cluster.startAll();
             List<Proposal> first = cluster.proposeAll(commands(0, 2_000), 200);
             cluster.killLeaderContinueAndRestart(first, commands(2_000, 1_000));
+        }
+    }
+
+    @Test
+    void reportsWhatMetricsAndProbesRead() throws Exception {
+        try (NodeCluster cluster = new NodeCluster(3, tmp, local(), FsyncPolicy.ALWAYS)) {
+            cluster.startAll();
+            int leader = cluster.awaitLeader();
+            RaftNode node = cluster.node(leader);
+            long applied = node.status().appliedIndex();
+            CompletableFuture<Void> later = node.whenApplied(applied + 100);
+            assertTrue(node.whenApplied(applied).isDone(), "an index already applied completes at once");
+            List<Proposal> done = cluster.proposeAll(commands(0, 100), 50);
+            later.get(30, TimeUnit.SECONDS);
+            assertEquals(100, done.size());
+            assertTrue(node.latencies().commit().snapshot().count() >= 100, "the leader timed each commit");
+            assertTrue(node.latencies().apply().snapshot().count() >= 100);
+            assertTrue(node.fsyncLatency().snapshot().count() > 0);
+            assertTrue(node.leaderChanges() >= 1, "the leader saw itself become one");
+            assertTrue(node.nanosSinceLoop() < TimeUnit.SECONDS.toNanos(5));
+            assertTrue(node.diskBytes() > 100 * 16, "the log holds the commands");
+            assertEquals(node.status().term(), node.callOnNodeThread(() -> node.status().term()).get(5, TimeUnit.SECONDS));
+            ExecutionException thrown = assertThrows(ExecutionException.class,
+                    () -> node.callOnNodeThread(() -> { throw new IllegalStateException("reader broke"); })
+                            .get(5, TimeUnit.SECONDS));
+            assertEquals("reader broke", thrown.getCause().getMessage());
+            assertTrue(node.status().running(), "a reader that throws does not stop the node");
+            CompletableFuture<Void> never = node.whenApplied(Long.MAX_VALUE);
+            cluster.kill(leader);
+            ExecutionException stopped = assertThrows(ExecutionException.class, () -> never.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(NodeStoppedException.class, stopped.getCause());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.rpc.ctrler;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  * @param num    QUERY: the configuration number, -1 for the latest
  */
 public record CtrlerRequest(long clientId, long seq, long lowestUnacked, CtrlerOp op,
-                            SortedMap<Integer, List<String>> joins, List<Integer> gids, int shard, long num) {
+                            SortedMap<Integer, List<String>> joins, List<Integer> gids, int shard, long num) implements MetricLabel {
 
     public CtrlerRequest {
         Objects.requireNonNull(op, "op");
@@ -43,5 +44,10 @@ public record CtrlerRequest(long clientId, long seq, long lowestUnacked, CtrlerO
 
     public static CtrlerRequest query(long clientId, long num) {
         return new CtrlerRequest(clientId, 0, 0, CtrlerOp.QUERY, new TreeMap<>(), List.of(), 0, num);
+    }
+
+    @Override
+    public String metricLabel() {
+        return op.name();
     }
 }

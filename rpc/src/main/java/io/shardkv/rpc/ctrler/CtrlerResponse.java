@@ -1,5 +1,6 @@
 package io.shardkv.rpc.ctrler;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * @param leaderHint with WRONG_LEADER, the leader's address ({@code host:port}) if known
  * @param message    with BAD_REQUEST and other refusals, why
  */
-public record CtrlerResponse(CtrlerStatus status, Config config, String leaderHint, String message) {
+public record CtrlerResponse(CtrlerStatus status, Config config, String leaderHint, String message) implements MetricLabel {
 
     public CtrlerResponse {
         Objects.requireNonNull(status, "status");
@@ -25,5 +26,10 @@ public record CtrlerResponse(CtrlerStatus status, Config config, String leaderHi
 
     public static CtrlerResponse wrongLeader(String hint) {
         return new CtrlerResponse(CtrlerStatus.WRONG_LEADER, null, hint, null);
+    }
+
+    @Override
+    public String metricLabel() {
+        return status.name();
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.rpc.kv;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param expected for CAS, the value expected; null to expect the key to be absent
  */
 public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, byte[] key, byte[] value,
-                        byte[] expected) {
+                        byte[] expected) implements MetricLabel {
 
     private static final byte[] NONE = new byte[0];
 
@@ -27,5 +28,10 @@ public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, by
 
     public static KvRequest get(long clientId, long seq, long lowestUnacked, byte[] key) {
         return new KvRequest(clientId, seq, lowestUnacked, KvOp.GET, key, NONE, null);
+    }
+
+    @Override
+    public String metricLabel() {
+        return op.name();
     }
 }

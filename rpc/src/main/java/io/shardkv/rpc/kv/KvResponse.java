@@ -1,5 +1,6 @@
 package io.shardkv.rpc.kv;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Objects;
  * @param leaderHint with WRONG_LEADER, the leader's address ({@code host:port}) if known
  * @param message    with BAD_REQUEST and other refusals, why
  */
-public record KvResponse(KvStatus status, byte[] value, String leaderHint, String message) {
+public record KvResponse(KvStatus status, byte[] value, String leaderHint, String message) implements MetricLabel {
 
     public KvResponse {
         Objects.requireNonNull(status, "status");
@@ -29,5 +30,10 @@ public record KvResponse(KvStatus status, byte[] value, String leaderHint, Strin
 
     public static KvResponse refused(KvStatus status, String message) {
         return new KvResponse(status, null, null, message);
+    }
+
+    @Override
+    public String metricLabel() {
+        return status.name();
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.rpc.migration;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * @param leaderHint with WRONG_LEADER, the leader's address ({@code host:port}) if known
  * @param message    with BAD_REQUEST and other refusals, why
  */
-public record DeleteShardResponse(MigrationStatus status, String leaderHint, String message) {
+public record DeleteShardResponse(MigrationStatus status, String leaderHint, String message) implements MetricLabel {
 
     public DeleteShardResponse {
         Objects.requireNonNull(status, "status");
@@ -23,5 +24,10 @@ public record DeleteShardResponse(MigrationStatus status, String leaderHint, Str
 
     public static DeleteShardResponse wrongLeader(String leaderHint) {
         return new DeleteShardResponse(MigrationStatus.WRONG_LEADER, leaderHint, null);
+    }
+
+    @Override
+    public String metricLabel() {
+        return status.name();
     }
 }

@@ -1,11 +1,13 @@
 package io.shardkv.rpc.migration;
 
+import io.shardkv.rpc.MetricLabel;
+
 /**
  * Asks a group for the next chunk of a shard it froze at configuration {@code handoff}: the
  * entries with keys after {@code after} (null: from the first key), about {@code maxBytes} of them.
  * Any replica of the asked group can answer: a frozen shard never changes.
  */
-public record PullShardRequest(int shard, long handoff, byte[] after, int maxBytes) {
+public record PullShardRequest(int shard, long handoff, byte[] after, int maxBytes) implements MetricLabel {
 
     public PullShardRequest {
         if (shard < 0) {
@@ -17,5 +19,10 @@ public record PullShardRequest(int shard, long handoff, byte[] after, int maxByt
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
         }
+    }
+
+    @Override
+    public String metricLabel() {
+        return "PULL_SHARD";
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.rpc.migration;
 
+import io.shardkv.rpc.MetricLabel;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param message   with BAD_REQUEST, why
  */
 public record PullShardResponse(MigrationStatus status, long configNum, List<byte[]> keys, List<byte[]> values,
-                                boolean last, byte[] sessions, String message) {
+                                boolean last, byte[] sessions, String message) implements MetricLabel {
 
     private static final byte[] NONE = new byte[0];
 
@@ -38,5 +39,10 @@ public record PullShardResponse(MigrationStatus status, long configNum, List<byt
 
     public static PullShardResponse refused(MigrationStatus status, long configNum, String message) {
         return new PullShardResponse(status, configNum, List.of(), List.of(), false, NONE, message);
+    }
+
+    @Override
+    public String metricLabel() {
+        return status.name();
     }
 }

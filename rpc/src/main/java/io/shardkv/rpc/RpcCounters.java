@@ -2,11 +2,12 @@ package io.shardkv.rpc;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What went wrong on a server's port since it opened, for metrics; any thread. */
-public final class RpcErrors {
+/** What a server's port received and what went wrong on it since it opened, for metrics; any thread. */
+public final class RpcCounters {
 
     private final LongAdder failedRequests = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
+    private final LongAdder receivedBytes = new LongAdder();
 
     /** Requests whose handler failed (answered with an ERROR frame). */
     public long failedRequests() {
@@ -18,11 +19,20 @@ public final class RpcErrors {
         return protocolErrors.sum();
     }
 
+    /** Bytes of the frames received after the handshake (messages from peers and requests alike), length prefixes included. */
+    public long receivedBytes() {
+        return receivedBytes.sum();
+    }
+
     void requestFailed() {
         failedRequests.increment();
     }
 
     void protocolError() {
         protocolErrors.increment();
+    }
+
+    void received(int bytes) {
+        receivedBytes.add(bytes);
     }
 }
