@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds a minimal Java 17 runtime image without any registry: FROM scratch, a jlink-ed JRE with
 # the modules shardkv needs, and the host's glibc libraries it links against (Netty's native
-# epoll library also needs libdl, librt and libpthread, which ldd on the JRE cannot see).
-# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17)
+# epoll library also needs libdl, librt and libpthread, which ldd on the JRE cannot see); a static
+# busybox (Debian's busybox-static, installed if missing) only for the image's HEALTHCHECK
+# (`busybox wget` of /readyz: no JVM started per check); a user shardkv (10001) owning /data.
+# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17-2; bump the suffix when this changes)
 set -euo pipefail
-tag="${1:-shardkv-base:17}"
+tag="${1:-shardkv-base:17-2}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 root="$work/rootfs"
@@ -16,12 +18,17 @@ for lib in $libs /lib64/ld-linux-x86-64.so.2 $(ls /lib/x86_64-linux-gnu/{libdl,l
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
 done
-mkdir -p "$root/tmp" "$root/etc" "$root/data"
+if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then   # missing, or not the static build
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null
+fi
+mkdir -p "$root/tmp" "$root/etc" "$root/data" "$root/bin"
+cp /bin/busybox "$root/bin/busybox"
 chmod 1777 "$root/tmp"
-echo 'root:x:0:0:root:/root:/sbin/nologin' > "$root/etc/passwd"
-echo 'root:x:0:' > "$root/etc/group"
+chown 10001:10001 "$root/data"
+printf 'root:x:0:0:root:/root:/sbin/nologin\nshardkv:x:10001:10001:shardkv:/data:/sbin/nologin\n' > "$root/etc/passwd"
+printf 'root:x:0:\nshardkv:x:10001:\n' > "$root/etc/group"
 echo 'hosts: files dns' > "$root/etc/nsswitch.conf"
-tar -C "$root" -c . | docker import \
+tar -C "$root" --numeric-owner -c . | docker import \
     --change 'ENV JAVA_HOME=/opt/java/openjdk' \
     --change 'ENV PATH=/opt/java/openjdk/bin:/usr/bin:/bin' \
     - "$tag" >/dev/null

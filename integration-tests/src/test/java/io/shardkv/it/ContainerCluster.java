@@ -68,6 +68,8 @@ final class ContainerCluster implements AutoCloseable {
     private static final String JVM_OPTIONS = "-Xmx256m -XX:TieredStopAtLevel=1";
     /** Small, so snapshots, log compaction and snapshot installs all happen during a test. */
     private static final String SNAPSHOT_BYTES = Integer.toString(256 * 1024);
+    /** The operations port (metrics and probes) the image's HEALTHCHECK reads. */
+    private static final String OPS_PORT = "8000";
 
     private final DockerClient docker = DockerClientFactory.instance().client();
     private final String name;
@@ -96,7 +98,7 @@ final class ContainerCluster implements AutoCloseable {
         for (int i = 1; i <= 3; i++) {
             controllers.add(new ClusterNode("ctrl-" + i, 0, i, prefix + (10 + i), List.of("ctrler", "--id",
                     Integer.toString(i), "--peers", ctrlPeers, "--data-dir", "/data", "--shards",
-                    Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES)));
+                    Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT)));
         }
         String ctrlAddresses = controllers.stream().map(ClusterNode::address).collect(Collectors.joining(","));
         this.ctrlOptions = ctrlAddresses;
@@ -108,7 +110,7 @@ final class ContainerCluster implements AutoCloseable {
                 replicas.add(new ClusterNode("g" + gid + "-r" + i, gid, i, prefix + (10 + 10 * gid + i), List.of(
                         "server", "--gid", Integer.toString(gid), "--id", Integer.toString(i), "--peers", peers,
                         "--controllers", ctrlAddresses, "--data-dir", "/data", "--shards", Integer.toString(SHARDS),
-                        "--snapshot-bytes", SNAPSHOT_BYTES)));
+                        "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT)));
             }
             groups.put(gid, replicas);
         }
@@ -172,6 +174,7 @@ final class ContainerCluster implements AutoCloseable {
             cluster.groups.forEach((gid, replicas) -> joining.put(gid, addresses(replicas)));
             cluster.admin.join(joining).get(READY.toSeconds(), TimeUnit.SECONDS);
             cluster.awaitEveryShardServed();
+            cluster.awaitHealthy();
             return cluster;
         } catch (Exception | AssertionError e) {
             cluster.close();
@@ -331,6 +334,32 @@ final class ContainerCluster implements AutoCloseable {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Every container reports healthy: the image's HEALTHCHECK (busybox wget of {@code /readyz} on
+     * the operations port) passes, so each replica, running as the image's own user, is a member
+     * that knows its leader and has applied what is committed.
+     */
+    void awaitHealthy() throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        for (ClusterNode n : nodes()) {
+            String health = health(n);
+            while (!health.equals("healthy")) {
+                assertStillRunning(n);
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(n + " is not healthy within " + READY.toSeconds() + " s (" + health
+                            + "); its log:\n" + tail(logs(n), 4000));
+                }
+                Thread.sleep(500);
+                health = health(n);
+            }
+        }
+    }
+
+    private String health(ClusterNode n) {
+        var state = docker.inspectContainerCmd(n.containerId()).exec().getState();
+        return state.getHealth() == null ? "no health check" : state.getHealth().getStatus();
     }
 
     /** Every shard answers a read through the client (its key absent or not). */
@@ -561,7 +590,7 @@ final class ContainerCluster implements AutoCloseable {
                 : List.of("server", "--gid", Integer.toString(gid), "--id", Integer.toString(id),
                 "--controllers", ctrlOptions));
         command.addAll(List.of("--join", "--peers", peers, "--data-dir", "/data", "--shards",
-                Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES));
+                Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT));
         ClusterNode fresh = new ClusterNode((gid == 0 ? "ctrl-" : "g" + gid + "-r") + id, gid, id, ip, command);
         create(ServerImage.name(), fresh);
         docker.startContainerCmd(fresh.containerId()).exec();

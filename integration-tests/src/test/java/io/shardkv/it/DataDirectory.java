@@ -26,6 +26,8 @@ final class DataDirectory {
     static String tearNewestWal(DockerClient docker, String containerId, String dir, int bytes) throws IOException {
         String newest = null;
         byte[] content = null;
+        long uid = 0;
+        long gid = 0;
         try (InputStream archive = docker.copyArchiveFromContainerCmd(containerId, dir).exec();
              TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -34,6 +36,8 @@ final class DataDirectory {
                         && (newest == null || file.compareTo(newest) > 0)) {
                     newest = file;
                     content = tar.readAllBytes();
+                    uid = e.getLongUserId();
+                    gid = e.getLongGroupId();
                 }
             }
         }
@@ -47,6 +51,9 @@ final class DataDirectory {
             TarArchiveEntry entry = new TarArchiveEntry(newest);
             entry.setSize(torn.length);
             entry.setMode(0644);
+            // The server runs as its own user: the torn file must stay its to append to.
+            entry.setUserId(uid);
+            entry.setGroupId(gid);
             tar.putArchiveEntry(entry);
             tar.write(torn);
             tar.closeArchiveEntry();
