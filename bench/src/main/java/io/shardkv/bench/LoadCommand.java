@@ -1,17 +1,17 @@
 package io.shardkv.bench;
 
-import io.shardkv.bench.report.Json;
 import io.shardkv.bench.report.Result;
 import io.shardkv.bench.store.Target;
 import io.shardkv.bench.store.TargetOptions;
 import io.shardkv.bench.workload.WorkloadOptions;
 import io.shardkv.cli.Durations;
+import io.shardkv.cli.Json;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench load}: writes every key of a key space once, so reads find values. */
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,

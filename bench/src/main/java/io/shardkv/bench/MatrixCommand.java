@@ -1,12 +1,12 @@
 package io.shardkv.bench;
 
-import io.shardkv.bench.report.Json;
 import io.shardkv.bench.report.Latency;
 import io.shardkv.bench.report.Result;
 import io.shardkv.bench.store.Target;
 import io.shardkv.bench.store.TargetOptions;
 import io.shardkv.bench.workload.WorkloadOptions;
 import io.shardkv.cli.ClusterTarget;
+import io.shardkv.cli.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench matrix}: every (workload, clients) point against shardkv (A) and etcd — or a

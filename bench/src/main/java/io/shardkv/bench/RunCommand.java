@@ -1,18 +1,18 @@
 package io.shardkv.bench;
 
-import io.shardkv.bench.report.Json;
 import io.shardkv.bench.report.Result;
 import io.shardkv.bench.store.Target;
 import io.shardkv.bench.store.TargetOptions;
 import io.shardkv.bench.workload.WorkloadOptions;
+import io.shardkv.cli.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code bench run}: one measured run against one system. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,

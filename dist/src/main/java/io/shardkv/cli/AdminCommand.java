@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Change or show the shard configuration and the members of the Raft groups.",
         subcommands = {AdminCommand.Join.class, AdminCommand.Leave.class, AdminCommand.Move.class,
-            AdminCommand.Query.class, MemberCommand.class, ReplaceCommand.class, MoveLeaderCommand.class})
+            AdminCommand.Query.class, StatusCommand.class, MemberCommand.class, ReplaceCommand.class,
+            MoveLeaderCommand.class})
 final class AdminCommand {
 
     @Mixin

@@ -16,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -154,18 +152,7 @@ public final class ShardGroupServer implements AutoCloseable {
 
     /** This replica's shard state, read on the node's thread. */
     public CompletableFuture<ShardGroupView> view() {
-        return replica.node().callOnNodeThread(() -> {
-            SortedMap<Integer, ShardState> states = new TreeMap<>();
-            SortedMap<Integer, Integer> keys = new TreeMap<>();
-            for (int s = 0; s < machine.config().numShards(); s++) {
-                ShardState state = machine.state(s);
-                if (state != null) {
-                    states.put(s, state);
-                    keys.put(s, machine.keys(s));
-                }
-            }
-            return new ShardGroupView(machine.config().num(), machine.settled(), states, keys);
-        });
+        return replica.node().callOnNodeThread(machine::view);
     }
 
     /** The replica under the shard group: its node, port and counters. */

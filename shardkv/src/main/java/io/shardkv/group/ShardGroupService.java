@@ -14,10 +14,14 @@ import io.shardkv.rpc.migration.DeleteShardRequest;
 import io.shardkv.rpc.migration.DeleteShardResponse;
 import io.shardkv.rpc.migration.MigrationStatus;
 import io.shardkv.rpc.migration.PullShardRequest;
+import io.shardkv.rpc.migration.ShardStatusReport;
+import io.shardkv.rpc.migration.ShardStatusRequest;
 import io.shardkv.rpc.migration.PullShardResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -62,13 +66,22 @@ final class ShardGroupService {
             reply.accept(pull(p));
         } else if (request instanceof DeleteShardRequest d) {
             delete(d, reply::accept);
+        } else if (request instanceof ShardStatusRequest) {
+            reply.accept(shardStatus());
         } else {
             reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, "a shard group serves key/value and migration"
                     + " requests, not " + request.getClass().getSimpleName()));
         }
     }
 
-    /** The answer to a request that had no outcome within the server's deadline. */
+    private ShardStatusReport shardStatus() {
+        ShardGroupView v = machine.view();
+        SortedMap<Integer, String> states = new TreeMap<>();
+        v.shards().forEach((shard, state) -> states.put(shard, state.name()));
+        return new ShardStatusReport(v.configNum(), v.settled(), states, v.keys());
+    }
+
+        /** The answer to a request that had no outcome within the server's deadline. */
     static Object timeout(Object request) {
         return unanswered(request, MigrationStatus.TIMEOUT, KvStatus.TIMEOUT, "no outcome within the request timeout");
     }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The rules by which a shard group's replicated state ({@link GroupState}) changes (DESIGN §8):
@@ -93,6 +95,20 @@ final class ShardGroupStateMachine implements StateMachine {
     /** The state of {@code shard} here, or null if this group holds nothing of it. */
     ShardState state(int shard) {
         return state.shards[shard] == null ? null : state.shards[shard].state;
+    }
+
+    /** The shards held, their states and sizes; on the node's thread. */
+    ShardGroupView view() {
+        SortedMap<Integer, ShardState> states = new TreeMap<>();
+        SortedMap<Integer, Integer> keys = new TreeMap<>();
+        for (int s = 0; s < state.numShards; s++) {
+            ShardState st = state(s);
+            if (st != null) {
+                states.put(s, st);
+                keys.put(s, keys(s));
+            }
+        }
+        return new ShardGroupView(config().num(), settled(), states, keys);
     }
 
     /** Keys held for {@code shard}, for tests and metrics. */

@@ -4,6 +4,7 @@ import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.ReplicationProgress;
 import io.shardkv.raft.core.Role;
+import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.confchange.ConfChange;
 import io.shardkv.raft.storage.RaftStorage;
@@ -64,6 +65,9 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     private volatile long lastLoopNanos = System.nanoTime();
     /** Written only in publishStatus, on the node thread (and once before it starts). */
     private volatile long leaderChanges;
+    /** The node's latest snapshot (index 0: none), as of the last published status. */
+    private volatile long snapshotIndex;
+    private volatile long snapshotBytes;
     private int lastLeaderSeen;
 
     private record AppliedWaiter(long index, CompletableFuture<Void> future) {
@@ -128,6 +132,16 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     /** Durations of writing this node's own snapshots to disk. */
     public LatencyHistogram snapshotSaveLatency() {
         return storage.snapshotSaveLatency();
+    }
+
+    /** Index of the node's latest snapshot, 0 if it has none; any thread. */
+    public long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    /** Size of the node's latest snapshot, 0 if it has none; any thread. */
+    public long snapshotBytes() {
+        return snapshotBytes;
     }
 
     /** Bytes of this node's storage directory on disk; any thread. */
@@ -368,6 +382,9 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
             lastLeaderSeen = core.leader();
             leaderChanges++;
         }
+        Snapshot snap = core.snapshot();
+        snapshotIndex = snap == null ? 0 : snap.index();
+        snapshotBytes = snap == null ? 0 : snap.data().size();
         releaseAppliedWaiters();
         Membership now = driver.membership();
         Membership before = membership;

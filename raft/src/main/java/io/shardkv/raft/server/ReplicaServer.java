@@ -270,6 +270,11 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof MembershipRequest) {
             return membershipReport();
         }
+        if (request instanceof ReplicaStatusRequest) {
+            RaftNode n = node;
+            return CompletableFuture.completedFuture(new ReplicaStatusReport(n.status(), n.membership().config(), removed,
+                    n.snapshotIndex(), n.snapshotBytes(), n.diskBytes(), TimeUnit.NANOSECONDS.toMillis(n.nanosSinceLoop())));
+        }
         if (request instanceof MembershipChangeRequest change) {
             return changeMembership(change);
         }

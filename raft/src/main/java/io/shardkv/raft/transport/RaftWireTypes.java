@@ -27,6 +27,8 @@ import io.shardkv.raft.server.LeaderTransferRequest;
 import io.shardkv.raft.server.MembershipChangeRequest;
 import io.shardkv.raft.server.MembershipReport;
 import io.shardkv.raft.server.MembershipRequest;
+import io.shardkv.raft.server.ReplicaStatusReport;
+import io.shardkv.raft.server.ReplicaStatusRequest;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecModule;
@@ -70,7 +72,11 @@ public final class RaftWireTypes implements CodecModule {
                 .register(115, LeaderTransferRequest.class,
                         serializer((kryo, out, m) -> out.writeVarInt(m.target(), true),
                                 r -> new LeaderTransferRequest(r.id())))
-                .register(116, AdminReply.class, serializer(RaftWireTypes::writeAdminReply, RaftWireTypes::readAdminReply));
+                .register(116, AdminReply.class, serializer(RaftWireTypes::writeAdminReply, RaftWireTypes::readAdminReply))
+                .register(117, ReplicaStatusRequest.class, serializer((kryo, out, m) -> { },
+                        r -> new ReplicaStatusRequest()))
+                .register(118, ReplicaStatusReport.class,
+                        serializer(RaftWireTypes::writeReplicaStatus, RaftWireTypes::readReplicaStatus));
     }
 
     /** A serializer from a pair of functions; constructor validation failures become decode errors. */
@@ -334,6 +340,23 @@ public final class RaftWireTypes implements CodecModule {
                     r.number("bytes behind")));
         }
         return new MembershipReport(replica, leader, leaderAddress, config, index, committed, lastIndex, progress);
+    }
+
+    private static void writeReplicaStatus(Kryo kryo, Output out, ReplicaStatusReport m) {
+        writeStatus(kryo, out, m.status());
+        Wire.writeBytes(out, MembershipCodec.encode(m.config()));
+        out.writeBoolean(m.removed());
+        out.writeVarLong(m.snapshotIndex(), true);
+        out.writeVarLong(m.snapshotBytes(), true);
+        out.writeVarLong(m.diskBytes(), true);
+        out.writeVarLong(m.stallMillis(), true);
+    }
+
+    private static ReplicaStatusReport readReplicaStatus(Reader r) {
+        NodeStatus status = readStatus(r);
+        MembershipConfig config = MembershipCodec.decode(Wire.readBytes(r.in()));
+        return new ReplicaStatusReport(status, config, r.flag(), r.number("snapshot index"), r.number("snapshot bytes"),
+                r.number("disk bytes"), r.number("stall"));
     }
 
     private static void writeChangeRequest(Kryo kryo, Output out, MembershipChangeRequest m) {

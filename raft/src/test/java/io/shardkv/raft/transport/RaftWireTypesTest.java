@@ -9,12 +9,21 @@ import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.Message;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.core.SnapshotMeta;
+import io.shardkv.raft.core.quorum.JointConfig;
+import io.shardkv.raft.core.quorum.MajorityConfig;
+import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.ReplicaStatusReport;
+import io.shardkv.raft.server.ReplicaStatusRequest;
 import io.shardkv.raft.server.StatusRequest;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Every Raft message survives the codec exactly; damaged ones are decode errors. */
@@ -68,6 +77,20 @@ class RaftWireTypesTest {
         NodeStatus noLeader = new NodeStatus(1, 0, Role.PRE_CANDIDATE, 0, 0, 0, 0, false);
         assertEquals(noLeader, codec.decode(codec.encode(noLeader)));
         assertEquals(new StatusRequest(), codec.decode(codec.encode(new StatusRequest())));
+    }
+
+    @Test
+    void aReplicasFullStatusRoundTrips() {
+        MembershipConfig config = new MembershipConfig(JointConfig.of(MajorityConfig.of(List.of(1, 2, 3))),
+                new TreeSet<>(Set.of(4)), new TreeMap<>(Map.of(4, "10.0.0.4:7000")));
+        ReplicaStatusReport report = new ReplicaStatusReport(new NodeStatus(2, 9, Role.FOLLOWER, 1, 500, 499, 501, true),
+                config, false, 400, 1 << 20, 3 << 20, 12);
+        ReplicaStatusReport back = (ReplicaStatusReport) codec.decode(codec.encode(report));
+        assertEquals(report, back);
+        ReplicaStatusReport joining = new ReplicaStatusReport(new NodeStatus(5, 0, Role.FOLLOWER, 0, 0, 0, 0, true),
+                MembershipConfig.EMPTY, false, 0, 0, 0, 0);
+        assertEquals(joining, codec.decode(codec.encode(joining)));
+        assertEquals(new ReplicaStatusRequest(), codec.decode(codec.encode(new ReplicaStatusRequest())));
     }
 
     @Test

@@ -10,9 +10,11 @@ import io.shardkv.rpc.codec.CodecModule;
 import io.shardkv.rpc.codec.Wire;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** Shard migration between groups on the wire (shared wire types, ids 37–40). */
+/** Shard migration between groups, and the shard status operators ask for, on the wire (shared wire types, ids 37–42). */
 public final class MigrationWireTypes implements CodecModule {
 
     @Override
@@ -20,7 +22,9 @@ public final class MigrationWireTypes implements CodecModule {
         codec.register(37, PullShardRequest.class, new PullRequestSerializer())
                 .register(38, PullShardResponse.class, new PullResponseSerializer())
                 .register(39, DeleteShardRequest.class, new DeleteRequestSerializer())
-                .register(40, DeleteShardResponse.class, new DeleteResponseSerializer());
+                .register(40, DeleteShardResponse.class, new DeleteResponseSerializer())
+                .register(41, ShardStatusRequest.class, new StatusRequestSerializer())
+                .register(42, ShardStatusReport.class, new StatusReportSerializer());
     }
 
     private static <T> T checked(String type, Supplier<T> make) {
@@ -113,6 +117,46 @@ public final class MigrationWireTypes implements CodecModule {
             String hint = Wire.readNullableString(in);
             String message = Wire.readNullableString(in);
             return checked("DeleteShardResponse", () -> new DeleteShardResponse(status, hint, message));
+        }
+    }
+
+    private static final class StatusRequestSerializer extends Serializer<ShardStatusRequest> {
+        @Override
+        public void write(Kryo kryo, Output out, ShardStatusRequest r) {
+        }
+
+        @Override
+        public ShardStatusRequest read(Kryo kryo, Input in, Class<? extends ShardStatusRequest> type) {
+            return new ShardStatusRequest();
+        }
+    }
+
+    private static final class StatusReportSerializer extends Serializer<ShardStatusReport> {
+        @Override
+        public void write(Kryo kryo, Output out, ShardStatusReport r) {
+            out.writeVarLong(r.configNum(), true);
+            out.writeBoolean(r.settled());
+            Wire.writeCount(out, r.states().size());
+            r.states().forEach((shard, state) -> {
+                out.writeVarInt(shard, true);
+                Wire.writeString(out, state);
+                out.writeVarInt(r.keys().get(shard), true);
+            });
+        }
+
+        @Override
+        public ShardStatusReport read(Kryo kryo, Input in, Class<? extends ShardStatusReport> type) {
+            long configNum = in.readVarLong(true);
+            boolean settled = in.readBoolean();
+            int count = Wire.readCount(in);
+            SortedMap<Integer, String> states = new TreeMap<>();
+            SortedMap<Integer, Integer> keys = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                int shard = in.readVarInt(true);
+                states.put(shard, Wire.readString(in));
+                keys.put(shard, in.readVarInt(true));
+            }
+            return checked("ShardStatusReport", () -> new ShardStatusReport(configNum, settled, states, keys));
         }
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class MigrationWireTypesTest {
@@ -61,6 +63,18 @@ class MigrationWireTypesTest {
         DeleteShardResponse r = (DeleteShardResponse) codec.decode(codec.encode(DeleteShardResponse.wrongLeader("h:1")));
         assertEquals(MigrationStatus.WRONG_LEADER, r.status());
         assertEquals("h:1", r.leaderHint());
+    }
+
+    @Test
+    void shardStatusRoundTrips() {
+        ShardStatusReport report = new ShardStatusReport(7, false, new TreeMap<>(Map.of(1, "SERVING", 4, "PULLING")),
+                new TreeMap<>(Map.of(1, 120, 4, 0)));
+        assertEquals(report, codec.decode(codec.encode(report)));
+        assertEquals(new ShardStatusRequest(), codec.decode(codec.encode(new ShardStatusRequest())));
+        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(1, true,
+                new TreeMap<>(Map.of(1, "SERVING")), new TreeMap<>(Map.of(2, 1))), "keys for other shards");
+        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(1, true,
+                new TreeMap<>(Map.of(-1, "SERVING")), new TreeMap<>(Map.of(-1, 1))), "a negative shard");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.shardkv.bench.report;
+package io.shardkv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

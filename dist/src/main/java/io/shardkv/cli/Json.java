@@ -1,4 +1,4 @@
-package io.shardkv.bench.report;
+package io.shardkv.cli;
 
 import java.util.Iterator;
 import java.util.List;

@@ -1,0 +1,9 @@
+package io.shardkv.raft.server;
+
+/**
+ * Asks any replica for a {@link ReplicaStatusReport}: what an operator's status view shows of it.
+ * Answered by the {@link ReplicaServer} itself from what it publishes, never waiting on the node
+ * thread, so a stuck replica still answers (and says it is stuck).
+ */
+public record ReplicaStatusRequest() {
+}

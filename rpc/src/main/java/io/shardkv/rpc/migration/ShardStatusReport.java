@@ -1,0 +1,34 @@
+package io.shardkv.rpc.migration;
+
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A shard-group replica's answer to {@link ShardStatusRequest}.
+ *
+ * @param configNum the configuration it has applied
+ * @param settled   nothing to pull and nothing waiting to be pulled from it
+ * @param states    the state of every shard it holds ({@code SERVING}, {@code PULLING}, {@code OUTGOING}), by shard
+ * @param keys      keys of every shard it holds, by shard
+ */
+public record ShardStatusReport(long configNum, boolean settled, SortedMap<Integer, String> states,
+                                SortedMap<Integer, Integer> keys) {
+
+    public ShardStatusReport {
+        if (configNum < 0) {
+            throw new IllegalArgumentException("configuration " + configNum + " is negative");
+        }
+        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(keys, "keys");
+        if (!states.keySet().equals(keys.keySet())) {
+            throw new IllegalArgumentException("states for shards " + states.keySet() + " but keys for " + keys.keySet());
+        }
+        if (!states.isEmpty() && states.firstKey() < 0 || keys.values().stream().anyMatch(n -> n == null || n < 0)) {
+            throw new IllegalArgumentException("negative shard or key count in " + keys);
+        }
+        states = Collections.unmodifiableSortedMap(new TreeMap<>(states));
+        keys = Collections.unmodifiableSortedMap(new TreeMap<>(keys));
+    }
+}
