@@ -4,6 +4,7 @@ import io.shardkv.client.ClientConfig;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +34,26 @@ final class AdminCommand {
     @Spec
     CommandSpec spec;
 
+    /** Whether and how long a configuration change waits for the shards it moved. */
+    static final class WaitOptions {
+        @Option(names = "--wait", description = {"Then wait until every shard the change moved is served by its new owner,",
+            "printing progress (shards remaining, bytes pulled, time)."})
+        boolean wait;
+
+        @Option(names = "--wait-timeout", defaultValue = "10m", paramLabel = "DURATION",
+                description = "How long --wait waits before it fails naming the shards still moving. Default: ${DEFAULT-VALUE}.")
+        String timeout;
+    }
+
     /** Runs one controller call and prints the configuration it returns. */
     int run(Function<ControllerSession, CompletableFuture<Config>> call) throws Exception {
+        return run(call, null);
+    }
+
+    /** The same, then, if {@code wait} asks for it, waits until the shards the change moved are served. */
+    int run(Function<ControllerSession, CompletableFuture<Config>> call, WaitOptions wait) throws Exception {
         ClientConfig c = target.clientConfig();
+        Duration waitLimit = wait != null && wait.wait ? Durations.parse(wait.timeout, "--wait-timeout") : null;
         try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
             Config config;
             try {
@@ -47,7 +65,14 @@ final class AdminCommand {
                 throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
                         + " ms: " + Main.oneLine(e.getCause()));
             }
-            print(spec.commandLine().getOut(), config);
+            PrintWriter out = spec.commandLine().getOut();
+            print(out, config);
+            if (waitLimit != null) {
+                Config before = config.num() == 0 ? null : session.clerk().query(config.num() - 1).get();
+                try (MigrationWait waiting = new MigrationWait(c.clusterId(), c.callTimeout())) {
+                    waiting.await(config, MigrationWait.moved(before, config), waitLimit, out);
+                }
+            }
             return 0;
         }
     }
@@ -69,6 +94,9 @@ final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
+        @Mixin
+        WaitOptions wait;
+
         @Option(names = "--group", required = true, paramLabel = "GID=HOST:PORT,...",
                 description = "A group to add and its replicas' addresses; repeat for several.")
         List<String> groups;
@@ -83,7 +111,7 @@ final class AdminCommand {
                 }
                 joining.put(parseGid(g.substring(0, eq)), Peers.list(g.substring(eq + 1)));
             }
-            return admin.run(session -> session.joinMissing(joining));
+            return admin.run(session -> session.joinMissing(joining), wait);
         }
     }
 
@@ -92,12 +120,15 @@ final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
+        @Mixin
+        WaitOptions wait;
+
         @Option(names = "--gid", required = true, split = ",", description = "The groups to remove.")
         List<Integer> gids;
 
         @Override
         public Integer call() throws Exception {
-            return admin.run(session -> session.clerk().leave(new ArrayList<>(gids)));
+            return admin.run(session -> session.clerk().leave(new ArrayList<>(gids)), wait);
         }
     }
 
@@ -105,6 +136,9 @@ final class AdminCommand {
     static final class Move implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
+
+        @Mixin
+        WaitOptions wait;
 
         @Option(names = "--shard", required = true, description = "The shard (0 to shards - 1).")
         int shard;
@@ -114,7 +148,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return admin.run(session -> session.clerk().move(shard, gid));
+            return admin.run(session -> session.clerk().move(shard, gid), wait);
         }
     }
 

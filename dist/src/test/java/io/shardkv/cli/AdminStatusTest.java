@@ -3,13 +3,18 @@ package io.shardkv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.client.ClientConfig;
+import io.shardkv.client.ShardKvClient;
 import io.shardkv.group.MigrationDriver;
+import io.shardkv.group.ShardGroupView;
+import io.shardkv.group.ShardState;
 import io.shardkv.group.ShardServerCluster;
 import io.shardkv.rpc.HostPort;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,42 @@ class AdminStatusTest {
     }
 
     @Test
+    void leaveAndMoveWaitUntilTheMovedShardsAreServed(@TempDir Path tmp) throws Exception {
+        try (ShardServerCluster cluster = new ShardServerCluster(tmp, SHARDS, 0, MigrationDriver.Options.DEFAULTS, 5)) {
+            String ctrl = cluster.controllerAddresses().stream().map(HostPort::format).collect(Collectors.joining(","));
+            String[] join = admin(ctrl, "join", "--wait", "--group", ShardServerCluster.GIDS[0] + "="
+                    + String.join(",", cluster.addresses(0)), "--group", ShardServerCluster.GIDS[1] + "="
+                    + String.join(",", cluster.addresses(1)));
+            assertEquals("0", join[0], join[1]);
+            assertTrue(join[1].contains("every moved shard (10) is served by its new owner at configuration "), join[1]);
+            try (ShardKvClient kv = ShardKvClient.connect(ClientConfig.of(List.of(ctrl.split(",")))
+                    .withClusterId(ShardServerCluster.CLUSTER))) {
+                for (int i = 0; i < 200; i++) {
+                    kv.put("key-" + i, "v".repeat(100));
+                }
+            }
+            String[] leave = admin(ctrl, "leave", "--gid", Integer.toString(ShardServerCluster.GIDS[1]), "--wait");
+            assertEquals("0", leave[0], leave[1]);
+            assertTrue(leave[1].contains("every moved shard (5) is served by its new owner"), leave[1]);
+            assertTrue(!leave[1].contains(" 0 B pulled in"), "the new owner pulled the keys:\n" + leave[1]);
+            long leaveNum = cluster.query().num();
+            boolean served = false;
+            for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
+                ShardGroupView v = cluster.server(0, id).view().get();
+                served |= v.configNum() >= leaveNum && v.shards().size() == SHARDS
+                        && v.shards().values().stream().allMatch(st -> st == ShardState.SERVING);
+            }
+            assertTrue(served, "when --wait returns, a replica of the remaining group serves every shard");
+            String[] move = admin(ctrl, "move", "--shard", "3", "--gid", Integer.toString(ShardServerCluster.GIDS[0]),
+                    "--wait");
+            assertEquals("0", move[0], move[1]);
+            assertTrue(move[1].contains("every moved shard (0)"), "a move to the owner moves nothing:\n" + move[1]);
+            String[] bad = admin(ctrl, "leave", "--gid", "7", "--wait", "--wait-timeout", "soon");
+            assertEquals(Integer.toString(Main.USAGE), bad[0], bad[1]);
+        }
+    }
+
+    @Test
     void writesShardListsAsRanges() {
         assertEquals("0-21", StatusCommand.ranges(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
                 18, 19, 20, 21)));
@@ -62,14 +103,20 @@ class AdminStatusTest {
         assertEquals("none", StatusCommand.ranges(List.of()));
     }
 
-    /** The exit status and what was printed, out then err. */
     private static String[] status(String ctrl, String format) {
+        return admin(ctrl, "status", "-o", format);
+    }
+
+    /** The exit status of {@code admin --ctrl CTRL ... args} and what it printed, out then err. */
+    private static String[] admin(String ctrl, String... args) {
         StringWriter out = new StringWriter();
         CommandLine cmd = Main.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(out));
-        int exit = cmd.execute("admin", "--ctrl", ctrl, "--cluster-id", ShardServerCluster.CLUSTER, "--timeout", "3s",
-                "status", "-o", format);
+        List<String> all = new ArrayList<>(List.of("admin", "--ctrl", ctrl, "--cluster-id",
+                ShardServerCluster.CLUSTER, "--timeout", "3s"));
+        all.addAll(List.of(args));
+        int exit = cmd.execute(all.toArray(String[]::new));
         return new String[] {Integer.toString(exit), out.toString()};
     }
 }

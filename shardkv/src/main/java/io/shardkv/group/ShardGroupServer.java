@@ -73,7 +73,8 @@ public final class ShardGroupServer implements AutoCloseable {
         this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
         try {
             this.replica = ReplicaServer.start(config, loops, codec(), machine, (host, addressOf) -> {
-                ShardGroupService service = new ShardGroupService(machine, host, addressOf);
+                // The driver is made next, before any request can arrive.
+                ShardGroupService service = new ShardGroupService(machine, host, addressOf, () -> driver.installedBytes());
                 driver = new MigrationDriver(machine, host, peers, settings.driver(), ShardGroupServer::monotonicMillis);
                 return new ReplicaServer.RequestHandler() {
                     @Override

@@ -24,6 +24,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +48,19 @@ final class ShardGroupService {
     private final ShardGroupStateMachine machine;
     private final RsmHost host;
     private final IntFunction<String> addressOfNode;
+    private final LongSupplier migratedBytes;
 
     /**
      * @param addressOfNode the client-facing address of a node of this group (for WRONG_LEADER
      *                      hints), or null if unknown
+     * @param migratedBytes shard data this replica has pulled in while leading, for status reports
      */
-    ShardGroupService(ShardGroupStateMachine machine, RsmHost host, IntFunction<String> addressOfNode) {
+    ShardGroupService(ShardGroupStateMachine machine, RsmHost host, IntFunction<String> addressOfNode,
+                      LongSupplier migratedBytes) {
         this.machine = machine;
         this.host = host;
         this.addressOfNode = addressOfNode;
+        this.migratedBytes = migratedBytes;
     }
 
     /** Dispatches any request this group serves; anything else is answered with a refusal. */
@@ -78,7 +83,7 @@ final class ShardGroupService {
         ShardGroupView v = machine.view();
         SortedMap<Integer, String> states = new TreeMap<>();
         v.shards().forEach((shard, state) -> states.put(shard, state.name()));
-        return new ShardStatusReport(v.configNum(), v.settled(), states, v.keys());
+        return new ShardStatusReport(v.configNum(), v.settled(), states, v.keys(), migratedBytes.getAsLong());
     }
 
         /** The answer to a request that had no outcome within the server's deadline. */

@@ -31,9 +31,9 @@ final class SimShardGroupService implements SimService {
         this.machine = new ShardGroupStateMachine(s.gid(), s.numShards(), s.rsm().sessionTimeout().toMillis(),
                 s.rsm().maxUnackedPerClient());
         this.host = new RsmHost(new ObservedStateMachine(machine, s.ledger()), node, s.rsm(), s.clockMillis());
-        this.service = new ShardGroupService(machine, host, node::addressOf);
         this.driver = new MigrationDriver(machine, host, new SimMigrationPeers(node, s.controllers()), s.driver(),
                 s.clockMillis());
+        this.service = new ShardGroupService(machine, host, node::addressOf, driver::installedBytes);
     }
 
     static SimService.Factory factory(Settings settings) {

@@ -142,6 +142,7 @@ public final class MigrationWireTypes implements CodecModule {
                 Wire.writeString(out, state);
                 out.writeVarInt(r.keys().get(shard), true);
             });
+            out.writeVarLong(r.migratedBytes(), true);
         }
 
         @Override
@@ -156,7 +157,8 @@ public final class MigrationWireTypes implements CodecModule {
                 states.put(shard, Wire.readString(in));
                 keys.put(shard, in.readVarInt(true));
             }
-            return checked("ShardStatusReport", () -> new ShardStatusReport(configNum, settled, states, keys));
+            long migrated = in.readVarLong(true);
+            return checked("ShardStatusReport", () -> new ShardStatusReport(configNum, settled, states, keys, migrated));
         }
     }
 }

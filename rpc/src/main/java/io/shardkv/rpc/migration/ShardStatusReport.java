@@ -12,13 +12,15 @@ import java.util.TreeMap;
  * @param settled   nothing to pull and nothing waiting to be pulled from it
  * @param states    the state of every shard it holds ({@code SERVING}, {@code PULLING}, {@code OUTGOING}), by shard
  * @param keys      keys of every shard it holds, by shard
+ * @param migratedBytes shard data this replica pulled in while it led, since it started
  */
 public record ShardStatusReport(long configNum, boolean settled, SortedMap<Integer, String> states,
-                                SortedMap<Integer, Integer> keys) {
+                                SortedMap<Integer, Integer> keys, long migratedBytes) {
 
     public ShardStatusReport {
-        if (configNum < 0) {
-            throw new IllegalArgumentException("configuration " + configNum + " is negative");
+        if (configNum < 0 || migratedBytes < 0) {
+            throw new IllegalArgumentException("configuration " + configNum + " or migrated bytes " + migratedBytes
+                    + " is negative");
         }
         Objects.requireNonNull(states, "states");
         Objects.requireNonNull(keys, "keys");
