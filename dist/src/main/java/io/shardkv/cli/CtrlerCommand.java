@@ -10,8 +10,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code shardkv ctrler}: runs one replica of the shard controller until SIGTERM. */
 @Command(name = "ctrler", mixinStandardHelpOptions = true,
-        description = {"Run one replica of the shard controller group until stopped (SIGTERM: new requests are sent",
-            "elsewhere, those in flight finish, then storage closes). Flags may come from a file: ctrler @FILE."})
+        description = {"Run one replica of the shard controller group until stopped.",
+            "SIGTERM: new requests are sent elsewhere, those in flight finish, then storage closes.",
+            "Flags may come from a file: ctrler @FILE."})
 final class CtrlerCommand implements Callable<Integer> {
 
     @Mixin

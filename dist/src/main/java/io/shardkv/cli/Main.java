@@ -1,5 +1,7 @@
 package io.shardkv.cli;
 
+import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,8 +12,11 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "shardkv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A sharded, linearizable, fault-tolerant key/value store on Raft groups.",
+        footer = {"", "Every option may also come from the environment: --ctrl from SHARDKV_CTRL,",
+            "--cluster-id from SHARDKV_CLUSTER_ID, and so on; a flag given wins.",
+            "Shell completion: source <(shardkv generate-completion)"},
         subcommands = {LocalCommand.class, CliCommand.class, AdminCommand.class, CtrlerCommand.class,
-                ServerCommand.class, CommandLine.HelpCommand.class})
+                ServerCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     /** Exit code of a failed operation (unreachable cluster, refused request). */
@@ -28,11 +33,20 @@ public final class Main {
             // Tools print their results; the transport's connection chatter is for servers' logs.
             System.setProperty("shardkv.log.level", "WARN");
         }
+        // Before anything logs: logback reads the property when it starts.
+        if (System.getProperty(LogFormat.PROPERTY) == null) {
+            System.setProperty(LogFormat.PROPERTY, LogFormat.requested(args, System.getenv()).configuration());
+        }
         System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
-        return commandLine(new Main());
+        return commandLine(System.getenv());
+    }
+
+    /** The launcher's command line with options defaulting from {@code env}. */
+    static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(new Main(), env);
     }
 
     /**
@@ -41,7 +55,15 @@ public final class Main {
      * (the bench) use it too.
      */
     public static CommandLine commandLine(Object root) {
+        return commandLine(root, System.getenv());
+    }
+
+    /** The same, with options defaulting from {@code env} (see {@link EnvironmentDefaults}). */
+    static CommandLine commandLine(Object root, Map<String, String> env) {
         CommandLine cl = new CommandLine(root);
+        cl.registerConverter(ByteSize.class, ByteSize::parse);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+        versionEverywhere(cl);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("shardkv: " + oneLine(e));
             return e instanceof IllegalArgumentException ? USAGE : FAILED;
@@ -64,11 +86,20 @@ public final class Main {
         return m.lines().findFirst().orElse(m);
     }
 
+    /** Every subcommand's {@code --version} prints the build's, as the top level's does. */
+    private static void versionEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            versionEverywhere(sub);
+        }
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"shardkv " + (v == null ? "(development build)" : v)};
+            return new String[] {"shardkv " + BuildInfo.version() + " (Java " + Runtime.version() + ")"};
         }
     }
 }

@@ -36,9 +36,13 @@ final class ReplicaOptions {
             description = "Number of shards of the cluster: the same on every process, fixed for its life. Default: ${DEFAULT-VALUE}.")
     int shards;
 
-    @Option(names = "--snapshot-bytes", defaultValue = "67108864",
-            description = "Take a snapshot after this many bytes of log were applied; 0 never. Default: ${DEFAULT-VALUE} (64 MiB).")
-    long snapshotBytes;
+    @Option(names = "--snapshot-bytes", defaultValue = "64m", paramLabel = "SIZE",
+            description = "Take a snapshot after this much log was applied (bytes, or 64k, 64m, 1g); 0 never. Default: ${DEFAULT-VALUE}.")
+    ByteSize snapshotBytes;
+
+    @Option(names = "--log-format", defaultValue = "text",
+            description = "text: a line per event; json: a JSON object per line. Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
 
     @Option(names = "--fsync", defaultValue = "ALWAYS",
             description = "ALWAYS: every acknowledged write is on disk; NEVER: faster, UNSAFE on machine crashes (tests only). Default: ${DEFAULT-VALUE}.")
@@ -93,16 +97,13 @@ final class ReplicaOptions {
         if (shards < 1) {
             throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
         }
-        if (snapshotBytes < 0) {
-            throw new IllegalArgumentException("--snapshot-bytes must be 0 or more, got " + snapshotBytes);
-        }
         int replica = replicaId();
         Map<Integer, InetSocketAddress> members = Peers.byId(peers);
         if (!members.containsKey(replica)) {
             throw new IllegalArgumentException("--peers does not list this replica's id " + replica);
         }
         ReplicaConfig config = ReplicaConfig.of(replica, members, dataDir, clusterId)
-                .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes))
+                .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes.bytes()))
                 .withStorage(StorageOptions.DEFAULTS.withFsync(fsync));
         return join ? config.joining() : config;
     }

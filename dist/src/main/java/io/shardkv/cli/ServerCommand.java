@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code shardkv server}: runs one replica of a shard group until SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Run one replica of a shard group until stopped (SIGTERM: new requests are sent elsewhere,",
-            "those in flight finish, then storage closes). Flags may come from a file: server @FILE."})
+        description = {"Run one replica of a shard group until stopped.",
+            "SIGTERM: new requests are sent elsewhere, those in flight finish, then storage closes.",
+            "Flags may come from a file: server @FILE."})
 final class ServerCommand implements Callable<Integer> {
 
     @Mixin

@@ -20,9 +20,9 @@ import picocli.CommandLine.ParentCommand;
  * term, log positions and lag, snapshot, disk, shards and migrations — and whether it is healthy.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show every controller and shard-group replica: role, term, commit and applied index, lag behind",
-            "the leader, last snapshot, data size, shards and migrations in flight. Exits 1 if anything is unhealthy,",
-            "saying why."})
+        description = {"Show every replica of the cluster and whether it is healthy.",
+            "Per replica: role, term, commit and applied index, lag behind the leader, last snapshot, data size,",
+            "shards and migrations in flight. Exits 1 if anything is unhealthy, saying why."})
 final class StatusCommand implements Callable<Integer> {
 
     enum Format { text, json }

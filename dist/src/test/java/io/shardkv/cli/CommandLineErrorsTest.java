@@ -73,9 +73,9 @@ class CommandLineErrorsTest {
         Result r = run("server", "--help");
         assertEquals(0, r.code());
         for (String flag : new String[] {"--gid", "--id", "--peers", "--controllers", "--data-dir", "--cluster-id",
-            "--shards", "--snapshot-bytes", "--fsync", "--metrics-port"}) {
+            "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format"}) {
             assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
         }
-        assertTrue(r.out().contains("Default: 67108864 (64 MiB)"), r.out());
+        assertTrue(r.out().contains("0 never. Default: 64m."), r.out());
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.bench.workload;
 
+import io.shardkv.cli.ByteSize;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Option;
 
@@ -19,9 +20,9 @@ public final class WorkloadOptions {
             description = "How keys are drawn: uniform or zipfian (YCSB's scrambled zipfian). Default: ${DEFAULT-VALUE}.")
     String distribution;
 
-    @Option(names = "--value-size", defaultValue = "256", paramLabel = "BYTES",
-            description = "Bytes per written value. Default: ${DEFAULT-VALUE}.")
-    int valueSize;
+    @Option(names = "--value-size", defaultValue = "256", paramLabel = "SIZE",
+            description = "Size of each written value (bytes, or 4k, 1m). Default: ${DEFAULT-VALUE}.")
+    ByteSize valueSize;
 
     /** Options as if given on the command line (for runs a command composes itself). */
     public static WorkloadOptions of(String workload, long keys, String distribution, int valueSize) {
@@ -29,7 +30,7 @@ public final class WorkloadOptions {
         w.workload = workload;
         w.keys = keys;
         w.distribution = distribution;
-        w.valueSize = valueSize;
+        w.valueSize = new ByteSize(valueSize);
         w.mix();
         w.keyChooser();
         return w;
@@ -52,17 +53,14 @@ public final class WorkloadOptions {
 
     /** A value of {@code --value-size} random bytes. */
     public byte[] value(SplittableRandom random) {
-        if (valueSize < 1 || valueSize > 64 << 20) {
-            throw new IllegalArgumentException("--value-size must be between 1 and 67108864 bytes, got " + valueSize);
-        }
-        byte[] v = new byte[valueSize];
+        byte[] v = new byte[valueSize()];
         random.nextBytes(v);
         return v;
     }
 
     /** A short description for reports. */
     public String describe() {
-        return workload + ", " + keys + " keys " + distribution + ", " + valueSize + " B values";
+        return workload + ", " + keys + " keys " + distribution + ", " + valueSize.bytes() + " B values";
     }
 
     public String workload() {
@@ -78,6 +76,10 @@ public final class WorkloadOptions {
     }
 
     public int valueSize() {
-        return valueSize;
+        if (valueSize.bytes() < 1 || valueSize.bytes() > 64 << 20) {
+            throw new IllegalArgumentException("--value-size must be between 1 byte and 64m, got " + valueSize.bytes()
+                    + " bytes");
+        }
+        return (int) valueSize.bytes();
     }
 }
