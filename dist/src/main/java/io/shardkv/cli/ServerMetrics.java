@@ -105,6 +105,8 @@ final class ServerMetrics {
                 () -> rsm.get().commits());
         counter(registry, labels, "shardkv_raft_proposals_failed", "This replica's proposals that ended unapplied"
                 + " (leadership lost, the node stopped, refused).", () -> rsm.get().failedProposals());
+        gauge(registry, labels, "shardkv_snapshot_last_bytes", "Size of the latest snapshot this replica took.",
+                () -> rsm.get().lastSnapshotBytes());
         histogram(registry, labels, "shardkv_raft_commit_duration_seconds",
                 "On the leader: a proposal appended to its log until it is known committed.", () -> node.latencies().commit());
         histogram(registry, labels, "shardkv_raft_apply_duration_seconds", "One log entry applied to the state machine.",
@@ -138,9 +140,6 @@ final class ServerMetrics {
                 () -> replica.rpcCounters().failedRequests());
         counter(registry, labels, "shardkv_rpc_protocol_errors", "Connections closed for breaking the protocol.",
                 () -> replica.rpcCounters().protocolErrors());
-        Supplier<RsmStats> rsm = replica::rsmStats;
-        gauge(registry, labels, "shardkv_snapshot_last_bytes", "Size of the latest snapshot this replica took.",
-                () -> rsm.get().lastSnapshotBytes());
     }
 
     private static void peers(PrometheusRegistry registry, Labels labels, ReplicaServer replica) {

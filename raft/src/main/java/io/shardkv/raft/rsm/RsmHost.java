@@ -65,8 +65,6 @@ public final class RsmHost implements Applier {
     private long bytesSinceSnapshot;
     private boolean snapshotInFlight;
     private volatile long commits;
-    private volatile long commitNanos;
-    private volatile long snapshots;
     private volatile long lastSnapshotBytes;
     private volatile int pendingProposals;
     private volatile long failedProposals;
@@ -95,7 +93,7 @@ public final class RsmHost implements Applier {
 
     /** Counters for metrics; any thread. */
     public RsmStats stats() {
-        return new RsmStats(commits, commitNanos, snapshots, lastSnapshotBytes, pendingProposals, failedProposals);
+        return new RsmStats(commits, lastSnapshotBytes, pendingProposals, failedProposals);
     }
 
     /** Sessions currently remembered, for tests and metrics. */
@@ -123,13 +121,11 @@ public final class RsmHost implements Applier {
     }
 
     private void propose(byte[] entry, Consumer<RsmOutcome> reply) {
-        long start = System.nanoTime();
         pendingProposals++;
         // The counters are written only on the node's thread; volatile for readers elsewhere.
         Consumer<RsmOutcome> done = outcome -> {
             pendingProposals--;
             if (outcome instanceof RsmOutcome.Ok) {
-                commitNanos += System.nanoTime() - start;
                 commits++;
             } else {
                 failedProposals++;
@@ -232,7 +228,6 @@ public final class RsmHost implements Applier {
             if (error != null) {
                 LOG.warn("node {}: snapshot at {} not taken: {}", log.id(), index, error.toString());
             } else {
-                snapshots++;
                 // Entries applied while this one was being taken may already be due: without this,
                 // they would stay in the log until some later entry is applied.
                 maybeSnapshot();

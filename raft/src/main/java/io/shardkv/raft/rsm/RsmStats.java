@@ -4,13 +4,10 @@ package io.shardkv.raft.rsm;
  * Counters of an {@link RsmHost} since it started, safe to read from any thread (for metrics).
  *
  * @param commits           proposals of this replica that were applied with an outcome
- * @param commitNanos       their time from proposal to outcome, in all, in nanoseconds
- * @param snapshots         snapshots this replica took
- * @param lastSnapshotBytes the size of the latest one
+ * @param lastSnapshotBytes the size of the latest snapshot this replica took
  * @param pendingProposals  proposals of this replica awaiting their outcome now
  * @param failedProposals   proposals of this replica that ended without being applied (leadership lost, the node
  *                          stopped, refused)
  */
-public record RsmStats(long commits, long commitNanos, long snapshots, long lastSnapshotBytes, int pendingProposals,
-                       long failedProposals) {
+public record RsmStats(long commits, long lastSnapshotBytes, int pendingProposals, long failedProposals) {
 }

@@ -177,7 +177,7 @@ public final class RaftStorage implements AutoCloseable {
     }
 
     public StorageStats stats() {
-        return new StorageStats(wal.syncs(), wal.syncNanos(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
+        return new StorageStats(wal.syncs(), wal.entriesWritten(), wal.bytesWritten(), hardStateWrites, snapshotsSaved);
     }
 
     /** Durations of the write-ahead log's fsyncs (one per persisted batch); any thread. */

@@ -37,7 +37,6 @@ final class WriteAheadLog implements AutoCloseable {
     private boolean directoryDirty;
 
     private long syncs;
-    private long syncNanos;
     private final LatencyHistogram syncLatency = new LatencyHistogram();
     private long entriesWritten;
     private long bytesWritten;
@@ -189,10 +188,8 @@ final class WriteAheadLog implements AutoCloseable {
             AtomicFiles.syncDirectory(dir);
         }
         if (dirty) {
-            long took = System.nanoTime() - start;
             syncs++;
-            syncNanos += took;
-            syncLatency.observeNanos(took);
+            syncLatency.observeSince(start);
         }
         dirty = false;
         directoryDirty = false;
@@ -299,11 +296,6 @@ final class WriteAheadLog implements AutoCloseable {
             bigger.put(batch);
             batch = bigger;
         }
-    }
-
-    /** Time spent making batches durable (fsync of segments and directory), in nanoseconds. */
-    long syncNanos() {
-        return syncNanos;
     }
 
     /** Durations of {@link #sync()} calls that made appends durable; any thread. */
