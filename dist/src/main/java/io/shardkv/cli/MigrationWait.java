@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,50 +62,90 @@ final class MigrationWait implements AutoCloseable {
      * naming the shards still moving if that takes longer than {@code limit}.
      */
     void await(Config target, List<Integer> moved, Duration limit, PrintWriter out) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + limit.toNanos();
-        TreeSet<Integer> remaining = new TreeSet<>(moved);
-        long lastPrinted = 0;
-        int lastCount = -1;
-        long bytes = 0;
-        while (true) {
-            bytes = 0;
+        Progress progress = new Progress(target, moved, limit, out);
+        progress.round();
+        try {
+            progress.done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One wait: rounds of questions, each started a poll interval after the answers to the last. */
+    private final class Progress {
+        private final Config target;
+        private final int movedCount;
+        private final Duration limit;
+        private final PrintWriter out;
+        private final TreeSet<Integer> remaining;
+        private final long start = System.nanoTime();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private long lastPrinted;
+        private int lastCount = -1;
+
+        Progress(Config target, List<Integer> moved, Duration limit, PrintWriter out) {
+            this.target = target;
+            this.movedCount = moved.size();
+            this.limit = limit;
+            this.out = out;
+            this.remaining = new TreeSet<>(moved);
+        }
+
+        void round() {
+            List<CompletableFuture<Long>> groups = new ArrayList<>();
             for (Map.Entry<Integer, List<String>> g : target.groups().entrySet()) {
-                List<Integer> ours = remaining.stream().filter(s -> target.groupOf(s) == g.getKey()).toList();
-                for (Map.Entry<String, ShardStatusReport> r : ask(g.getValue()).entrySet()) {
-                    ShardStatusReport report = r.getValue();
-                    migratedAtStart.putIfAbsent(r.getKey(), report.migratedBytes());
-                    bytes += Math.max(0, report.migratedBytes() - migratedAtStart.get(r.getKey()));
-                    if (report.configNum() >= target.num()) {
-                        ours.stream().filter(s -> "SERVING".equals(report.states().get(s))).forEach(remaining::remove);
-                    }
+                groups.add(ask(g.getValue()).thenApply(reports -> settle(g.getKey(), reports)));
+            }
+            CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new))
+                    .thenRun(() -> judge(groups.stream().mapToLong(CompletableFuture::join).sum()))
+                    .exceptionally(e -> {
+                        done.completeExceptionally(e);
+                        return null;
+                    });
+        }
+
+        /** Drops the shards a group's replicas report served; returns the bytes they pulled since the wait began. */
+        private synchronized long settle(int gid, Map<String, ShardStatusReport> reports) {
+            long bytes = 0;
+            for (Map.Entry<String, ShardStatusReport> r : reports.entrySet()) {
+                ShardStatusReport report = r.getValue();
+                migratedAtStart.putIfAbsent(r.getKey(), report.migratedBytes());
+                bytes += Math.max(0, report.migratedBytes() - migratedAtStart.get(r.getKey()));
+                if (report.configNum() >= target.num()) {
+                    remaining.removeIf(s -> target.groupOf(s) == gid && "SERVING".equals(report.states().get(s)));
                 }
             }
+            return bytes;
+        }
+
+        private synchronized void judge(long bytes) {
             long elapsed = System.nanoTime() - start;
             if (remaining.isEmpty()) {
-                out.println("every moved shard (" + moved.size() + ") is served by its new owner at configuration "
+                out.println("every moved shard (" + movedCount + ") is served by its new owner at configuration "
                         + target.num() + "; " + MemberCommand.bytes(bytes) + " pulled in " + seconds(elapsed));
                 out.flush();
+                done.complete(null);
                 return;
             }
             if (remaining.size() != lastCount || elapsed - lastPrinted >= TimeUnit.MILLISECONDS.toNanos(PROGRESS_MILLIS)) {
-                out.println("waiting: " + remaining.size() + " of " + moved.size() + " moved shards not yet served by"
+                out.println("waiting: " + remaining.size() + " of " + movedCount + " moved shards not yet served by"
                         + " their new owners, " + MemberCommand.bytes(bytes) + " pulled, " + seconds(elapsed));
                 out.flush();
                 lastCount = remaining.size();
                 lastPrinted = elapsed;
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("shards " + StatusCommand.ranges(List.copyOf(remaining))
+            if (elapsed > limit.toNanos()) {
+                done.completeExceptionally(new IllegalStateException("shards " + StatusCommand.ranges(List.copyOf(remaining))
                         + " were not served by their new owners within " + limit.toSeconds() + " s (admin status shows"
-                        + " where they stand); the configuration change itself is done");
+                        + " where they stand); the configuration change itself is done"));
+                return;
             }
-            Thread.sleep(POLL_MILLIS);
+            CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS).execute(this::round);
         }
     }
 
-    /** Every replica's shard report that came within the ask timeout, by address. */
-    private Map<String, ShardStatusReport> ask(List<String> servers) {
+    /** Every replica's shard report that comes within the ask timeout, by address. */
+    private synchronized CompletableFuture<Map<String, ShardStatusReport>> ask(List<String> servers) {
         Map<String, CompletableFuture<Object>> asked = new HashMap<>();
         for (String server : servers) {
             PeerConnection c = connections.get(server);
@@ -120,13 +161,15 @@ final class MigrationWait implements AutoCloseable {
             }
             asked.put(server, c.request(new ShardStatusRequest(), askTimeout).exceptionally(e -> null));
         }
-        Map<String, ShardStatusReport> out = new HashMap<>();
-        asked.forEach((server, f) -> {
-            if (f.join() instanceof ShardStatusReport r) {
-                out.put(server, r);
-            }
+        return CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, ShardStatusReport> out = new HashMap<>();
+            asked.forEach((server, f) -> {
+                if (f.join() instanceof ShardStatusReport r) {
+                    out.put(server, r);
+                }
+            });
+            return out;
         });
-        return out;
     }
 
     private static String seconds(long nanos) {
