@@ -6,7 +6,6 @@ import io.shardkv.rpc.ctrler.ControllerException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Change or show the shard configuration and the members of the Raft groups.",
         subcommands = {AdminCommand.Join.class, AdminCommand.Leave.class, AdminCommand.Move.class,
             AdminCommand.Query.class, StatusCommand.class, MemberCommand.class, ReplaceCommand.class,
-            MoveLeaderCommand.class})
+            MoveLeaderCommand.class, BackupCommand.class})
 final class AdminCommand {
 
     @Mixin
@@ -103,14 +102,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            Map<Integer, List<String>> joining = new LinkedHashMap<>();
-            for (String g : groups) {
-                int eq = g.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("--group wants GID=HOST:PORT,... but got \"" + g + "\"");
-                }
-                joining.put(parseGid(g.substring(0, eq)), Peers.list(g.substring(eq + 1)));
-            }
+            Map<Integer, List<String>> joining = Peers.groups(groups);
             return admin.run(session -> session.joinMissing(joining), wait);
         }
     }
@@ -163,18 +155,6 @@ final class AdminCommand {
         @Override
         public Integer call() throws Exception {
             return admin.run(session -> session.clerk().query(num));
-        }
-    }
-
-    private static int parseGid(String text) {
-        try {
-            int gid = Integer.parseInt(text.trim());
-            if (gid <= 0) {
-                throw new NumberFormatException();
-            }
-            return gid;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a group id is a positive number, got \"" + text + "\"");
         }
     }
 }

@@ -44,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Start, inspect or stop a local cluster (controllers and shard groups as background processes).",
         subcommands = {LocalCommand.Start.class, LocalCommand.Status.class, LocalCommand.Stop.class,
-            LocalCommand.Replace.class})
+            LocalCommand.Replace.class, LocalCommand.Restore.class})
 final class LocalCommand {
 
     private static final Duration READY_LIMIT = Duration.ofSeconds(90);
@@ -270,6 +270,61 @@ final class LocalCommand {
             return Files.isRegularFile(self) ? self.toString() : System.getProperty("java.class.path");
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the shardkv jar: " + e.getMessage());
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = {"Create a new local cluster from a backup of a local cluster (groups 100, 101, ...):"
+                + " write every replica's data directory, then start it with local start."})
+    static final class Restore extends Subcommand {
+        @Option(names = "--from", required = true, paramLabel = "DIR", description = "The backup directory (admin backup).")
+        Path from;
+
+        @Option(names = "--replicas", defaultValue = "3", description = "Replicas per group, controller included (1-9). Default: ${DEFAULT-VALUE}.")
+        int replicas;
+
+        @Option(names = "--base-port", defaultValue = "7100",
+                description = "Controllers listen on base+1.., group k on base+10(k+1)+replica. Default: ${DEFAULT-VALUE}.")
+        int basePort;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = local.dir();
+            if (LocalLayout.exists(dir)) {
+                throw new IllegalArgumentException("a local cluster already lives in " + dir + "; restore into a new --dir");
+            }
+            BackupManifest m = BackupManifest.read(from);
+            List<Integer> expected = new ArrayList<>();
+            for (int g = 0; g < m.groups().size(); g++) {
+                expected.add(LocalLayout.FIRST_GID + g);
+            }
+            if (m.groups().isEmpty() || !expected.equals(new ArrayList<>(m.groups().keySet()))) {
+                throw new IllegalArgumentException("a local cluster has groups " + LocalLayout.FIRST_GID + ", "
+                        + (LocalLayout.FIRST_GID + 1) + ", ...; the backup has " + m.groups().keySet()
+                        + ": restore it with `shardkv restore ctrler|server` instead");
+            }
+            LocalLayout layout = new LocalLayout(dir, m.clusterId(), m.shards(), m.groups().size(), replicas, basePort);
+            Map<Integer, List<String>> servers = new LinkedHashMap<>();
+            for (int g = 0; g < layout.groups(); g++) {
+                servers.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
+            }
+            long start = System.nanoTime();
+            for (LocalLayout.Process p : layout.controllers()) {
+                RestoreCommand.seedController(from, m, Peers.byId(LocalLayout.peers(layout.controllers())), servers,
+                        layout.dataDir(p));
+            }
+            for (int g = 0; g < layout.groups(); g++) {
+                for (LocalLayout.Process p : layout.group(g)) {
+                    RestoreCommand.seedGroup(from, m, layout.gid(g), Peers.byId(LocalLayout.peers(layout.group(g))),
+                            layout.dataDir(p));
+                }
+            }
+            layout.save();
+            out().printf("restored configuration %d of cluster %s (%d groups, %d shards) into %s in %s; start it with:"
+                    + " shardkv local start --dir %s%n", m.configuration(), m.clusterId(), layout.groups(), m.shards(),
+                    dir, MigrationWait.seconds(System.nanoTime() - start), dir);
+            out().flush();
+            return 0;
         }
     }
 

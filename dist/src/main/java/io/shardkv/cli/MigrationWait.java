@@ -172,7 +172,7 @@ final class MigrationWait implements AutoCloseable {
         });
     }
 
-    private static String seconds(long nanos) {
+    static String seconds(long nanos) {
         return String.format("%.1f s", nanos / 1e9);
     }
 

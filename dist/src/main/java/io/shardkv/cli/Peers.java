@@ -3,6 +3,7 @@ package io.shardkv.cli;
 import io.shardkv.rpc.HostPort;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +36,35 @@ final class Peers {
             }
         }
         return peers;
+    }
+
+    /** {@code GID=host:port,...} options (one per group): the groups' servers by gid, in the order given. */
+    static Map<Integer, List<String>> groups(List<String> options) {
+        Map<Integer, List<String>> groups = new LinkedHashMap<>();
+        for (String g : options) {
+            int eq = g.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--group wants GID=HOST:PORT,... but got \"" + g + "\"");
+            }
+            int gid = gid(g.substring(0, eq));
+            if (groups.put(gid, list(g.substring(eq + 1))) != null) {
+                throw new IllegalArgumentException("--group: group " + gid + " is given twice");
+            }
+        }
+        return groups;
+    }
+
+    /** A group id: a positive number. */
+    static int gid(String text) {
+        try {
+            int gid = Integer.parseInt(text.trim());
+            if (gid <= 0) {
+                throw new NumberFormatException();
+            }
+            return gid;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("a group id is a positive number, got \"" + text + "\"");
+        }
     }
 
     /** {@code host:port,host:port,...}. */

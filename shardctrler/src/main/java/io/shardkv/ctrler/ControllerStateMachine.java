@@ -145,6 +145,19 @@ final class ControllerStateMachine implements StateMachine {
         return ControllerCodec.ok(config(ControllerCodec.decodeQuery(query)));
     }
 
+    /** The latest configuration's number. */
+    @Override
+    public long backupPoint() {
+        return latest().num();
+    }
+
+    /** A backup of configuration {@code point} holds the configurations up to it and none after. */
+    @Override
+    public String backupRefusal(long point) {
+        return latest().num() == point ? null : "the controller's latest configuration is " + latest().num()
+                + ", the backup is of " + point + ": the configuration changed during the backup";
+    }
+
     @Override
     public SnapshotImage snapshot() {
         return SnapshotImage.of(DataFormat.write(out -> {

@@ -347,7 +347,31 @@ final class ShardGroupStateMachine implements StateMachine {
         return state.config.groupOf(shard) == state.gid && s != null && s.serving();
     }
 
-    // ------------------------------------------------------------------ snapshots
+    // ------------------------------------------------------------------ snapshots and backups
+
+    /** The configuration this group has reached. */
+    @Override
+    public long backupPoint() {
+        return state.config.num();
+    }
+
+    /**
+     * A group's state is a backup of configuration {@code point} once it has reached it and has
+     * nothing of a hand-off left — nothing to pull, nothing waiting to be pulled, no deletion owed:
+     * then the shards it holds are exactly its own (plus any nobody owns), and a restored copy
+     * needs no other group.
+     */
+    @Override
+    public String backupRefusal(long point) {
+        if (state.config.num() != point) {
+            return "group " + state.gid + " is at configuration " + state.config.num() + ", the backup is of " + point;
+        }
+        if (!settled() || !state.deletions.isEmpty()) {
+            return "group " + state.gid + " is still moving shards for configuration " + point + " (" + pullTasks().size()
+                    + " to pull, " + state.deletions.size() + " deletions owed)";
+        }
+        return null;
+    }
 
     @Override
     public SnapshotImage snapshot() {

@@ -55,9 +55,21 @@ public final class ShardServerCluster implements AutoCloseable {
     private final ControllerClerk admin;
     private final Random random;
 
+    /** Writes replicas' data directories before they first start, as a restore does. */
+    @FunctionalInterface
+    public interface Seeder {
+        void seed(ShardServerCluster cluster) throws Exception;
+    }
+
     /** @param snapshotThresholdBytes 0: never snapshot */
     public ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed)
             throws IOException {
+        this(base, numShards, snapshotThresholdBytes, driver, seed, cluster -> { });
+    }
+
+    /** A cluster whose data directories {@code seeder} writes once the ports are chosen, before any replica starts. */
+    public ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed,
+                              Seeder seeder) throws IOException {
         this.base = base;
         this.numShards = numShards;
         this.rsm = RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotThresholdBytes);
@@ -74,8 +86,13 @@ public final class ShardServerCluster implements AutoCloseable {
             }
             groupPeers.add(peers);
         }
+        try {
+            seeder.seed(this);
+        } catch (Exception e) {
+            throw new IOException("seeding the data directories failed: " + e, e);
+        }
         for (int id = 1; id <= REPLICAS; id++) {
-            controllers.add(ControllerServer.start(ReplicaConfig.of(id, controllerPeers, base.resolve("ctrler-" + id),
+            controllers.add(ControllerServer.start(ReplicaConfig.of(id, controllerPeers, controllerDataDir(id),
                     CLUSTER), numShards, loops));
         }
         for (int gi = 0; gi < GIDS.length; gi++) {
@@ -93,7 +110,27 @@ public final class ShardServerCluster implements AutoCloseable {
         return new ArrayList<>(controllerPeers.values());
     }
 
-    Path dataDir(int gi, int id) {
+    public Path controllerDataDir(int id) {
+        return base.resolve("ctrler-" + id);
+    }
+
+    /** {@code 1=host:port,...}: the controller replicas as {@code --peers} takes them. */
+    public String controllerPeers() {
+        return peersFlag(controllerPeers);
+    }
+
+    /** {@code 1=host:port,...}: group {@code gi}'s replicas as {@code --peers} takes them. */
+    public String groupPeers(int gi) {
+        return peersFlag(groupPeers.get(gi));
+    }
+
+    private static String peersFlag(Map<Integer, InetSocketAddress> peers) {
+        StringBuilder b = new StringBuilder();
+        peers.forEach((id, a) -> b.append(b.length() == 0 ? "" : ",").append(id).append('=').append(HostPort.format(a)));
+        return b.toString();
+    }
+
+    public Path dataDir(int gi, int id) {
         return base.resolve("group-" + GIDS[gi] + "-" + id);
     }
 

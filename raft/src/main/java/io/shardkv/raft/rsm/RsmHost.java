@@ -9,7 +9,6 @@ import io.shardkv.raft.node.Applier;
 import io.shardkv.raft.node.NodeStoppedException;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.ReplicatedLog;
-import io.shardkv.rpc.codec.DataFormat;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -47,8 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class RsmHost implements Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(RsmHost.class);
-    private static final int SNAPSHOT_MAGIC = 0x534B524D; // "SKRM"
-    private static final int SNAPSHOT_VERSION = 2;
 
     private record PendingWrite(long term, Consumer<RsmOutcome> done) {
     }
@@ -216,7 +213,12 @@ public final class RsmHost implements Applier {
         }
         long index = appliedIndex;
         long start = System.nanoTime();
-        SnapshotImage image = captureImage();
+        SnapshotImage captured = captureImage();
+        SnapshotImage image = out -> {
+            CountingOutputStream counted = new CountingOutputStream(out);
+            captured.writeTo(counted);
+            lastSnapshotBytes = counted.count();
+        };
         long captureMicros = (System.nanoTime() - start) / 1000;
         bytesSinceSnapshot = 0;
         snapshotInFlight = true;
@@ -235,29 +237,60 @@ public final class RsmHost implements Applier {
         }));
     }
 
-    /** The host's own part is copied now (it is small); the service's is its own copy-on-write capture. */
+    /**
+     * The whole state as of now ({@link RsmImageHeader} then the service's image). The host's own
+     * part is copied now (it is small); the service's is its own copy-on-write capture.
+     */
     private SnapshotImage captureImage() {
         ByteArrayWriter table = new ByteArrayWriter();
         sessions.writeTo(table);
-        byte[] header = new ByteArrayWriter().putInt(SNAPSHOT_MAGIC).putInt(SNAPSHOT_VERSION).putLong(timeMillis)
-                .putBytes(table.toByteArray()).toByteArray();
+        byte[] header = new RsmImageHeader(timeMillis, table.toByteArray()).toBytes();
         SnapshotImage service = this.service.snapshot();
         return out -> {
-            CountingOutputStream counted = new CountingOutputStream(out);
-            counted.write(header);
-            service.writeTo(counted);
-            lastSnapshotBytes = counted.count();
+            out.write(header);
+            service.writeTo(out);
         };
+    }
+
+    /** What {@link #captureForBackup} ended with. */
+    public sealed interface BackupCapture {
+        /** The whole state (the same bytes a snapshot holds) at applied {@code index}, at the service's {@code point}. */
+        record Taken(long index, long point, SnapshotImage image) implements BackupCapture {
+        }
+
+        /** The state is not a backup of the point asked for now, and why (the service may get there). */
+        record NotReady(String reason) implements BackupCapture {
+        }
+
+        /** No capture: this node does not lead, or stopped ({@link RsmOutcome#WrongLeader} or {@link RsmOutcome#Stopped}). */
+        record Failed(RsmOutcome outcome) implements BackupCapture {
+        }
+    }
+
+    /**
+     * Captures the whole state for a backup at a linearizable point: after a ReadIndex round, so it
+     * holds every write acknowledged before this call — if the service says the state then is a
+     * backup of {@code point} ({@link StateMachine#backupRefusal}). Cheap on the node's thread, like
+     * a snapshot: the image is written out elsewhere.
+     */
+    public void captureForBackup(long point, Consumer<BackupCapture> done) {
+        log.readIndex().whenComplete((index, error) -> {
+            if (error != null) {
+                done.accept(new BackupCapture.Failed(failure(error)));
+                return;
+            }
+            String refusal = service.backupRefusal(point);
+            done.accept(refusal != null ? new BackupCapture.NotReady(refusal)
+                    : new BackupCapture.Taken(appliedIndex, service.backupPoint(), captureImage()));
+        });
     }
 
     @Override
     public void restore(Snapshot snapshot) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(snapshot.data().open(), 1 << 16))) {
-            if (in.readInt() != SNAPSHOT_MAGIC || in.readInt() != SNAPSHOT_VERSION) {
-                throw new IllegalStateException("snapshot at " + snapshot.index() + " is not an RSM host snapshot");
-            }
-            timeMillis = in.readLong();
-            sessions.readFrom(ByteBuffer.wrap(DataFormat.readBytes(in)));
+            RsmImageHeader header = RsmImageHeader.read(in, "the snapshot at " + snapshot.index());
+            timeMillis = header.timeMillis();
+            sessions.readFrom(ByteBuffer.wrap(header.sessions()));
             service.restore(in);
         } catch (IOException e) {
             throw new UncheckedIOException("restoring the snapshot at " + snapshot.index(), e);

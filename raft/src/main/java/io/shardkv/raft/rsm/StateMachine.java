@@ -34,4 +34,20 @@ public interface StateMachine {
      * {@link IOException} or {@link IllegalStateException}.
      */
     void restore(InputStream image) throws IOException;
+
+    /**
+     * Where the state now is in the service's own history — a configuration number, say — which a
+     * backup records; 0 for a service without such a notion.
+     */
+    default long backupPoint() {
+        return 0;
+    }
+
+    /**
+     * Why the state now is not a consistent backup of {@code point} (another point, or work in
+     * flight that a copy must not catch halfway), or null if it is. By default any state is.
+     */
+    default String backupRefusal(long point) {
+        return null;
+    }
 }

@@ -128,11 +128,13 @@ public final class ReplicaServer implements AutoCloseable {
     private boolean wasMember;
     private final LabeledLatency requestLatency = new LabeledLatency("operation", "status");
     private final LabeledLatency peerRoundTrip = new LabeledLatency("peer");
+    private final BackupSpool backups;
 
     private ReplicaServer(ReplicaConfig config, EventLoops loops, Codec codec, StateMachine stateMachine,
                           HandlerFactory handlers, LinkFilter links) throws IOException {
         this.config = config;
         RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
+        this.backups = new BackupSpool(config.dataDir(), config.id());
         Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id()).build(), codec,
                 loops);
         this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
@@ -281,6 +283,16 @@ public final class ReplicaServer implements AutoCloseable {
         if (request instanceof LeaderTransferRequest transfer) {
             return transferLeadership(transfer.target());
         }
+        if (request instanceof BackupRequest backup) {
+            return backup(backup.point());
+        }
+        if (request instanceof BackupChunkRequest chunk) {
+            return backups.read(chunk).thenApply(c -> c);
+        }
+        if (request instanceof BackupReleaseRequest release) {
+            return backups.release(release.id()).thenApply(held -> new AdminReply(AdminReply.Status.DONE, 0, 0, null,
+                    held ? "backup image " + release.id() + " deleted" : "backup image " + release.id() + " was not held"));
+        }
         // The transport registered this request before calling here: close() either waits for its
         // answer or, having set stopping first, it is refused now.
         long start = System.nanoTime();
@@ -295,6 +307,36 @@ public final class ReplicaServer implements AutoCloseable {
         return f.completeOnTimeout(handler.timeout(request), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((answer, error) -> requestLatency.observeSince(start, operation,
                         error != null ? "ERROR" : MetricLabel.of(answer, "OTHER")));
+    }
+
+    /**
+     * Captures the state for a backup at the service's {@code point} (leader only, after a ReadIndex
+     * round) and writes it to the backup spool; answers once it is there to be read, or why not.
+     */
+    private CompletableFuture<Object> backup(long point) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        if (stopping || removed) {
+            answer.complete(BackupReport.refused(AdminReply.Status.NOT_LEADER, "replica " + config.id() + " is "
+                    + (removed ? "removed from its group" : "stopping"), 0, null));
+            return answer;
+        }
+        node.execute(() -> host.captureForBackup(point, capture -> {
+            if (capture instanceof RsmHost.BackupCapture.Taken taken) {
+                backups.write(taken.image()).whenComplete((spooled, error) -> answer.complete(error != null
+                        ? BackupReport.refused(AdminReply.Status.RETRY, "the image could not be written: "
+                                + rootCause(error), 0, null)
+                        : new BackupReport(AdminReply.Status.DONE, "captured at index " + taken.index(), config.id(),
+                                addressOf(config.id()), spooled.id(), taken.point(), taken.index(), spooled.bytes(),
+                                spooled.sha256())));
+            } else if (capture instanceof RsmHost.BackupCapture.NotReady notReady) {
+                answer.complete(BackupReport.refused(AdminReply.Status.RETRY, notReady.reason(), 0, null));
+            } else {
+                AdminReply refused = notLeader();
+                answer.complete(BackupReport.refused(AdminReply.Status.NOT_LEADER, refused.message(), refused.leader(),
+                        refused.leaderAddress()));
+            }
+        }));
+        return answer;
     }
 
     private CompletableFuture<Object> membershipReport() {
@@ -466,5 +508,6 @@ public final class ReplicaServer implements AutoCloseable {
             transport.close();
         }
         node.close();
+        backups.close();
     }
 }

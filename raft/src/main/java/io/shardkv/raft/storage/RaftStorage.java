@@ -84,6 +84,28 @@ public final class RaftStorage implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code dir} — which must not exist or be empty — the starting point of a new group: one
+     * snapshot ({@code meta}, whose configuration names the new members, and {@code image}) and a
+     * hard state of the snapshot's term and index, with no log. Every member of the new group is
+     * seeded alike; their first leader continues the log after the snapshot. This is how a backup
+     * is restored.
+     */
+    public static void seed(Path dir, SnapshotMeta meta, SnapshotImage image, StorageOptions options)
+            throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException(dir + " is not empty: a restore writes only new data directories");
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        boolean fsync = options.fsync() == FsyncPolicy.ALWAYS;
+        SnapshotFiles.install(dir, SnapshotFiles.writeTemporary(dir, meta, image, fsync), meta, fsync);
+        HardStateFile.write(dir, new HardState(meta.term(), 0, meta.index()), fsync);
+    }
+
     /** What was on disk when the storage was opened: the input to the node's {@code RaftCore}. */
     public DurableState recoveredState() {
         return recovered;

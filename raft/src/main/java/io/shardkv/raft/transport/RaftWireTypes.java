@@ -23,6 +23,11 @@ import io.shardkv.raft.core.confchange.MembershipCodec;
 import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.server.AdminReply;
+import io.shardkv.raft.server.BackupChunk;
+import io.shardkv.raft.server.BackupChunkRequest;
+import io.shardkv.raft.server.BackupReleaseRequest;
+import io.shardkv.raft.server.BackupReport;
+import io.shardkv.raft.server.BackupRequest;
 import io.shardkv.raft.server.LeaderTransferRequest;
 import io.shardkv.raft.server.MembershipChangeRequest;
 import io.shardkv.raft.server.MembershipReport;
@@ -76,7 +81,23 @@ public final class RaftWireTypes implements CodecModule {
                 .register(117, ReplicaStatusRequest.class, serializer((kryo, out, m) -> { },
                         r -> new ReplicaStatusRequest()))
                 .register(118, ReplicaStatusReport.class,
-                        serializer(RaftWireTypes::writeReplicaStatus, RaftWireTypes::readReplicaStatus));
+                        serializer(RaftWireTypes::writeReplicaStatus, RaftWireTypes::readReplicaStatus))
+                .register(119, BackupRequest.class, serializer((kryo, out, m) -> out.writeVarLong(m.point(), true),
+                        r -> new BackupRequest(r.number("backup point"))))
+                .register(120, BackupReport.class,
+                        serializer(RaftWireTypes::writeBackupReport, RaftWireTypes::readBackupReport))
+                .register(121, BackupChunkRequest.class, serializer((kryo, out, m) -> {
+                    out.writeVarLong(m.id(), true);
+                    out.writeVarLong(m.offset(), true);
+                    out.writeVarInt(m.maxBytes(), true);
+                }, r -> new BackupChunkRequest(r.number("backup id"), r.number("offset"), r.in().readVarInt(true))))
+                .register(122, BackupChunk.class, serializer((kryo, out, m) -> {
+                    Wire.writeNullableString(out, m.error());
+                    Wire.writeBytes(out, m.data());
+                }, r -> new BackupChunk(Wire.readNullableString(r.in()), Wire.readBytes(r.in()))))
+                .register(123, BackupReleaseRequest.class,
+                        serializer((kryo, out, m) -> out.writeVarLong(m.id(), true),
+                                r -> new BackupReleaseRequest(r.number("backup id"))));
     }
 
     /** A serializer from a pair of functions; constructor validation failures become decode errors. */
@@ -357,6 +378,24 @@ public final class RaftWireTypes implements CodecModule {
         MembershipConfig config = MembershipCodec.decode(Wire.readBytes(r.in()));
         return new ReplicaStatusReport(status, config, r.flag(), r.number("snapshot index"), r.number("snapshot bytes"),
                 r.number("disk bytes"), r.number("stall"));
+    }
+
+    private static void writeBackupReport(Kryo kryo, Output out, BackupReport m) {
+        Wire.writeEnum(out, m.status());
+        Wire.writeString(out, m.message());
+        out.writeVarInt(m.leader(), true);
+        Wire.writeNullableString(out, m.leaderAddress());
+        out.writeVarLong(m.id(), true);
+        out.writeVarLong(m.point(), true);
+        out.writeVarLong(m.index(), true);
+        out.writeVarLong(m.bytes(), true);
+        Wire.writeString(out, m.sha256());
+    }
+
+    private static BackupReport readBackupReport(Reader r) {
+        return new BackupReport(Wire.readEnum(r.in(), AdminReply.Status.values()), Wire.readString(r.in()),
+                r.nodeOrNone(), Wire.readNullableString(r.in()), r.number("backup id"), r.number("backup point"),
+                r.number("index"), r.number("bytes"), Wire.readString(r.in()));
     }
 
     private static void writeChangeRequest(Kryo kryo, Output out, MembershipChangeRequest m) {

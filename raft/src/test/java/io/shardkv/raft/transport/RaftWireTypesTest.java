@@ -13,6 +13,12 @@ import io.shardkv.raft.core.quorum.JointConfig;
 import io.shardkv.raft.core.quorum.MajorityConfig;
 import io.shardkv.raft.core.tracker.MembershipConfig;
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.server.AdminReply;
+import io.shardkv.raft.server.BackupChunk;
+import io.shardkv.raft.server.BackupChunkRequest;
+import io.shardkv.raft.server.BackupReleaseRequest;
+import io.shardkv.raft.server.BackupReport;
+import io.shardkv.raft.server.BackupRequest;
 import io.shardkv.raft.server.ReplicaStatusReport;
 import io.shardkv.raft.server.ReplicaStatusRequest;
 import io.shardkv.raft.server.StatusRequest;
@@ -91,6 +97,22 @@ class RaftWireTypesTest {
                 MembershipConfig.EMPTY, false, 0, 0, 0, 0);
         assertEquals(joining, codec.decode(codec.encode(joining)));
         assertEquals(new ReplicaStatusRequest(), codec.decode(codec.encode(new ReplicaStatusRequest())));
+    }
+
+    @Test
+    void backupMessagesRoundTrip() {
+        BackupReport done = new BackupReport(AdminReply.Status.DONE, "captured at index 812", 2, "10.0.0.2:7000", 77, 5,
+                812, 3 << 20, "ab".repeat(32));
+        assertEquals(done, codec.decode(codec.encode(done)));
+        BackupReport retry = new BackupReport(AdminReply.Status.RETRY, "still moving shards", 0, null, 0, 0, 0, 0, "");
+        assertEquals(retry, codec.decode(codec.encode(retry)));
+        assertEquals(new BackupRequest(5), codec.decode(codec.encode(new BackupRequest(5))));
+        assertEquals(new BackupChunkRequest(77, 4 << 20, 1 << 20),
+                codec.decode(codec.encode(new BackupChunkRequest(77, 4 << 20, 1 << 20))));
+        assertEquals(new BackupReleaseRequest(77), codec.decode(codec.encode(new BackupReleaseRequest(77))));
+        BackupChunk chunk = (BackupChunk) codec.decode(codec.encode(new BackupChunk(null, new byte[] {1, 2, 3})));
+        assertArrayEquals(new byte[] {1, 2, 3}, chunk.data());
+        assertEquals("gone", ((BackupChunk) codec.decode(codec.encode(new BackupChunk("gone", new byte[0])))).error());
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.shardkv.cli;
+
+import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.ctrler.Config;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shardkv admin backup}: a consistent backup of the whole cluster at the latest
+ * configuration N, taken while clients write. Each group's leader captures its state at a
+ * linearizable point once it has reached N with no shard moving; then the controller's state,
+ * which must still end at N (else a configuration changed during the backup, and it fails). Each
+ * shard is in exactly one image, holding every write acknowledged before the backup began.
+ */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Back up the whole cluster at its latest configuration while clients write.",
+            "Every group's state and session tables and the controller's configurations, checksummed; restore with"
+                + " `shardkv restore`."})
+final class BackupCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AdminCommand admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Where the backup goes: a new or empty directory.")
+    Path out;
+
+    @Option(names = "--backup-timeout", defaultValue = "10m", paramLabel = "DURATION",
+            description = "How long the whole backup may take, waiting for shards in motion included. Default: ${DEFAULT-VALUE}.")
+    String backupTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        ClientConfig c = admin.target.clientConfig();
+        Duration limit = Durations.parse(backupTimeout, "--backup-timeout");
+        requireEmpty(out);
+        Files.createDirectories(out);
+        PrintWriter pw = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        Config config;
+        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
+            config = session.clerk().query(-1).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
+                    + " ms: " + Main.oneLine(e.getCause()));
+        }
+        pw.printf("backing up configuration %d: %d groups, %d shards%n", config.num(), config.groups().size(),
+                config.numShards());
+        pw.flush();
+        SortedMap<Integer, BackupManifest.Part> groups = new TreeMap<>();
+        BackupManifest.Part controller;
+        try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), start + limit.toNanos(), pw)) {
+            for (var g : config.groups().entrySet()) {
+                groups.put(g.getKey(), taker.take("group " + g.getKey(), g.getValue(), config.num(),
+                        out.resolve("group-" + g.getKey() + ".img")));
+            }
+            List<String> controllers = c.controllers().stream().map(HostPort::format).toList();
+            controller = taker.take("controller", controllers, config.num(), out.resolve("controller.img"));
+        }
+        new BackupManifest(c.clusterId(), config.numShards(), config.num(), Instant.now().toString(), controller, groups)
+                .write(out);
+        long bytes = controller.bytes() + groups.values().stream().mapToLong(BackupManifest.Part::bytes).sum();
+        pw.printf("backup of configuration %d written to %s: %d images, %s, in %s%n", config.num(), out,
+                groups.size() + 1, MemberCommand.bytes(bytes), MigrationWait.seconds(System.nanoTime() - start));
+        pw.flush();
+        return 0;
+    }
+
+    private static void requireEmpty(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--out " + dir + " is not empty: a backup goes into a new"
+                            + " or empty directory");
+                }
+            }
+        }
+    }
+}

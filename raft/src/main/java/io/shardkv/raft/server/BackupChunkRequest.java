@@ -1,0 +1,12 @@
+package io.shardkv.raft.server;
+
+/** Reads at most {@code maxBytes} of backup image {@code id} from {@code offset}; answered by a {@link BackupChunk}. */
+public record BackupChunkRequest(long id, long offset, int maxBytes) {
+
+    public BackupChunkRequest {
+        if (offset < 0 || maxBytes < 1) {
+            throw new IllegalArgumentException("a backup chunk needs offset >= 0 and maxBytes >= 1, got " + offset
+                    + " and " + maxBytes);
+        }
+    }
+}
