@@ -62,6 +62,12 @@ final class BackupCommand implements Callable<Integer> {
             throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
                     + " ms: " + Main.oneLine(e.getCause()));
         }
+        List<Integer> unassigned = config.shardsOf(Config.NO_GROUP);
+        if (!unassigned.isEmpty()) {
+            throw new IllegalStateException("configuration " + config.num() + " assigns shards " + unassigned + " to no"
+                    + " group: their data, if any, is frozen where it was and no backup of this configuration holds it;"
+                    + " join a group first");
+        }
         pw.printf("backing up configuration %d: %d groups, %d shards%n", config.num(), config.groups().size(),
                 config.numShards());
         pw.flush();

@@ -2,11 +2,14 @@ package io.shardkv.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -57,8 +60,19 @@ record BackupManifest(String clusterId, int shards, long configuration, String c
         facts.forEach((k, v) -> lines.add(k + "=" + v));
         lines.add("checksum=" + sha256(String.join("\n", lines)));
         Path temp = dir.resolve(FILE + ".tmp");
-        Files.write(temp, lines, StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
         Files.move(temp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+        // The images' and the manifest's names are durable only once the directory is.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     private static void put(Map<String, String> facts, String prefix, Part p) {
@@ -107,10 +121,17 @@ record BackupManifest(String clusterId, int shards, long configuration, String c
         for (String key : facts.keySet()) {
             if (key.startsWith("group.") && key.endsWith(".file")) {
                 String gid = key.substring("group.".length(), key.length() - ".file".length());
-                groups.put(Peers.gid(gid), f.part("group." + gid));
+                if (!gid.matches("[1-9][0-9]{0,8}")) {
+                    throw new IllegalStateException(file + ": \"" + key + "\" does not name a group id");
+                }
+                groups.put(Integer.parseInt(gid), f.part("group." + gid));
             }
         }
-        return new BackupManifest(f.text("cluster-id"), (int) f.number("shards"), f.number("configuration"),
+        long shards = f.number("shards");
+        if (shards < 1 || shards > Integer.MAX_VALUE) {
+            throw new IllegalStateException(file + ": shards " + shards + " is out of range");
+        }
+        return new BackupManifest(f.text("cluster-id"), (int) shards, f.number("configuration"),
                 f.text("created"), f.part("controller"), groups);
     }
 

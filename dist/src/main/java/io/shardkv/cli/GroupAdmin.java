@@ -8,21 +8,12 @@ import io.shardkv.raft.server.MembershipChangeRequest;
 import io.shardkv.raft.server.MembershipReport;
 import io.shardkv.raft.server.MembershipRequest;
 import io.shardkv.raft.transport.RaftWireTypes;
-import io.shardkv.rpc.HostPort;
-import io.shardkv.rpc.PeerConnection;
-import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A tool's conversation with one Raft group's replicas (a shard group's or the controller's): who
@@ -34,7 +25,7 @@ final class GroupAdmin implements AutoCloseable {
     /** Pause between attempts while the group elects a leader or finishes another change. */
     private static final long RETRY_PAUSE_MILLIS = 200;
 
-    private final Transport transport;
+    private final ReplicaAsker asker;
     private final Set<String> addresses = new LinkedHashSet<>();
     private final Duration timeout;
     private String leader;
@@ -43,8 +34,7 @@ final class GroupAdmin implements AutoCloseable {
         if (replicas.isEmpty()) {
             throw new IllegalArgumentException("no replica addresses to ask");
         }
-        this.transport = Transport.create(TransportConfig.builder(clusterId).build(),
-                Codec.builder().install(new RaftWireTypes()).build());
+        this.asker = new ReplicaAsker(clusterId, Codec.builder().install(new RaftWireTypes()).build());
         this.addresses.addAll(replicas);
         this.timeout = timeout;
     }
@@ -157,51 +147,20 @@ final class GroupAdmin implements AutoCloseable {
         return last;
     }
 
-    /** The leader first, if known, then every other replica. */
     private List<String> candidates() {
-        List<String> out = new ArrayList<>();
-        if (leader != null) {
-            out.add(leader);
-        }
-        for (String a : addresses) {
-            if (!a.equals(leader)) {
-                out.add(a);
-            }
-        }
-        return out;
+        return ReplicaAsker.candidates(leader, addresses);
     }
 
     private Optional<Object> ask(String address, Object request) {
-        InetSocketAddress a;
-        try {
-            a = HostPort.parse(address);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        PeerConnection c = transport.connect(a);
-        try {
-            return Optional.of(c.request(request, timeout).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        } finally {
-            c.close();
-        }
+        return asker.ask(address, request, timeout);
     }
 
     private static void pause() {
-        try {
-            Thread.sleep(RETRY_PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
+        ReplicaAsker.pause(RETRY_PAUSE_MILLIS);
     }
 
     @Override
     public void close() {
-        transport.close();
+        asker.close();
     }
 }

@@ -303,6 +303,10 @@ final class LocalCommand {
                         + (LocalLayout.FIRST_GID + 1) + ", ...; the backup has " + m.groups().keySet()
                         + ": restore it with `shardkv restore ctrler|server` instead");
             }
+            BackupManifest.verify(from, m.controller());
+            for (BackupManifest.Part part : m.groups().values()) {
+                BackupManifest.verify(from, part);
+            }
             LocalLayout layout = new LocalLayout(dir, m.clusterId(), m.shards(), m.groups().size(), replicas, basePort);
             Map<Integer, List<String>> servers = new LinkedHashMap<>();
             for (int g = 0; g < layout.groups(); g++) {

@@ -100,12 +100,12 @@ final class RestoreCommand {
     }
 
     /**
-     * Seeds {@code dataDir} as a controller replica of {@code members} from backup {@code from}, its
-     * configurations recording {@code servers} for the groups; returns the image's configurations.
+     * Seeds {@code dataDir} as a controller replica of {@code members} from backup {@code from}
+     * (its image verified), its configurations recording {@code servers} for the groups; returns
+     * the image's configurations.
      */
     static ControllerImages.Rewritten seedController(Path from, BackupManifest m, Map<Integer, InetSocketAddress> members,
                                                     Map<Integer, List<String>> servers, Path dataDir) throws Exception {
-        BackupManifest.verify(from, m.controller());
         ControllerImages.Rewritten image;
         try (InputStream in = Files.newInputStream(from.resolve(m.controller().file()))) {
             image = ControllerImages.withServers(in, m.shards(), servers);
@@ -114,15 +114,20 @@ final class RestoreCommand {
         return image;
     }
 
-    /** Seeds {@code dataDir} as a replica of group {@code gid} of {@code members} from backup {@code from}. */
-    static BackupManifest.Part seedGroup(Path from, BackupManifest m, int gid, Map<Integer, InetSocketAddress> members,
-                                         Path dataDir) throws Exception {
+    /** Group {@code gid}'s part of backup {@code m} in {@code from}. */
+    static BackupManifest.Part groupPart(Path from, BackupManifest m, int gid) {
         BackupManifest.Part part = m.groups().get(gid);
         if (part == null) {
             throw new IllegalArgumentException("the backup in " + from + " has no group " + gid + "; it has "
                     + m.groups().keySet());
         }
-        BackupManifest.verify(from, part);
+        return part;
+    }
+
+    /** Seeds {@code dataDir} as a replica of group {@code gid} of {@code members} from backup {@code from} (its image verified). */
+    static BackupManifest.Part seedGroup(Path from, BackupManifest m, int gid, Map<Integer, InetSocketAddress> members,
+                                         Path dataDir) throws Exception {
+        BackupManifest.Part part = groupPart(from, m, gid);
         Path image = from.resolve(part.file());
         seed(part, out -> Files.copy(image, out), members, dataDir);
         return part;
@@ -149,6 +154,7 @@ final class RestoreCommand {
         @Override
         public Integer call() throws Exception {
             BackupManifest m = BackupManifest.read(from);
+            BackupManifest.verify(from, m.controller());
             ControllerImages.Rewritten image = seedController(from, m, members(), Peers.groups(groups), dataDir);
             out().printf("controller replica %d restored into %s: configurations up to %d from the backup, and %d"
                     + " recording the new addresses; start it with --shards %d --cluster-id %s%n", id, dataDir,
@@ -167,6 +173,7 @@ final class RestoreCommand {
         @Override
         public Integer call() throws Exception {
             BackupManifest m = BackupManifest.read(from);
+            BackupManifest.verify(from, groupPart(from, m, gid));
             BackupManifest.Part part = seedGroup(from, m, gid, members(), dataDir);
             out().printf("group %d replica %d restored into %s (configuration %d, %s); start it with --gid %d --shards"
                     + " %d --cluster-id %s%n", gid, id, dataDir, m.configuration(), MemberCommand.bytes(part.bytes()),

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,22 @@ class BackupManifestTest {
         Files.writeString(file, text.substring(0, text.indexOf("checksum=")));
         IllegalStateException truncated = assertThrows(IllegalStateException.class, () -> BackupManifest.read(dir));
         assertTrue(truncated.getMessage().startsWith(file + " is truncated"), truncated.getMessage());
+    }
+
+    @Test
+    void refusesAManifestOfAnotherVersion() throws Exception {
+        manifest.write(dir);
+        Path file = dir.resolve(BackupManifest.FILE);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        lines.remove(lines.size() - 1);
+        lines.replaceAll(l -> l.equals("version=1") ? "version=2" : l);
+        String body = String.join("\n", lines);
+        lines.add("checksum=" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8))));
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BackupManifest.read(dir));
+        assertTrue(e.getMessage().contains("is of backup format version 2; this shardkv reads version 1"),
+                e.getMessage());
     }
 
     @Test

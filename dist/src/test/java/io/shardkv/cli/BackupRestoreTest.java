@@ -51,7 +51,7 @@ class BackupRestoreTest {
     private static final int KEYS = 60;
     private static final int WRITERS = 4;
     private static final int MAX_APPENDS_PER_WRITER = 4_000;
-    private static final Duration LOAD_LIMIT = Duration.ofSeconds(60);
+    private static final Duration LOAD_LIMIT = Duration.ofSeconds(120);
 
     /** One acknowledged append: its token and when the call began and returned. */
     private record Ack(String key, String token, long startNanos, long endNanos) {
@@ -111,6 +111,10 @@ class BackupRestoreTest {
             pool.shutdown();
             assertEquals("0", taken[0], taken[1]);
             assertTrue(taken[1].contains("written to " + backup), taken[1]);
+            long ackedBefore = acks.stream().filter(a -> a.endNanos() < backupStart).count();
+            long begunAfter = acks.stream().filter(a -> a.startNanos() > backupEnd).count();
+            assertTrue(ackedBefore >= 200 && begunAfter >= 100, "appends acknowledged before the backup (" + ackedBefore
+                    + ") and begun after it (" + begunAfter + "), so both checks below check something");
             try (ShardKvClient kv = client(ctrl)) {
                 for (int i = 0; i < KEYS; i++) {
                     sourceFinal.put(key(i), kv.get(key(i)));
@@ -210,6 +214,7 @@ class BackupRestoreTest {
 
         Files.delete(manifest);
         String[] m = restoreGroup(edited, tmp.resolve("m-data"));
+        assertEquals(Integer.toString(Main.FAILED), m[0], m[1]);
         assertTrue(m[1].contains(manifest + " does not exist"), m[1]);
     }
 

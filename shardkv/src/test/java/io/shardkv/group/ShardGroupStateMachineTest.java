@@ -171,6 +171,28 @@ class ShardGroupStateMachineTest {
     }
 
     @Test
+    void aBackupOfAConfigurationWaitsUntilNothingOfItsHandOffIsLeft() {
+        Config c1 = config(1, 1, 1, 1);
+        take(a, c1);
+        take(b, c1);
+        put(a, 7, 1, keyIn(2), "moving");
+        assertNull(a.backupRefusal(1));
+        Config c2 = config(1, 1, 2, 2);
+        assertTrue(b.backupRefusal(2).contains("is at configuration 1, the backup is of 2"), b.backupRefusal(2));
+        take(a, c2);
+        take(b, c2);
+        assertTrue(b.backupRefusal(2).contains("still moving shards for configuration 2 (2 to pull, 0 deletions owed)"),
+                b.backupRefusal(2));
+        assertTrue(a.backupRefusal(2).contains("still moving shards"), "the old owner's copies wait to be pulled");
+        pullAll(b, a, 1 << 20);
+        assertTrue(b.backupRefusal(2).contains("(0 to pull, 2 deletions owed)"), b.backupRefusal(2));
+        collectGarbage(b, a);
+        assertNull(b.backupRefusal(2));
+        assertNull(a.backupRefusal(2));
+        assertEquals(2, b.backupPoint());
+    }
+
+    @Test
     void duplicatesAndStaleCommandsAreNoOps() {
         Config c1 = config(1, 1, 1, 1);
         take(a, c1);

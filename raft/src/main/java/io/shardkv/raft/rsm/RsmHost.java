@@ -262,6 +262,10 @@ public final class RsmHost implements Applier {
         record NotReady(String reason) implements BackupCapture {
         }
 
+        /** The service is past the point asked for: it will never be a backup of it again. */
+        record Passed(long point) implements BackupCapture {
+        }
+
         /** No capture: this node does not lead, or stopped ({@link RsmOutcome#WrongLeader} or {@link RsmOutcome#Stopped}). */
         record Failed(RsmOutcome outcome) implements BackupCapture {
         }
@@ -270,13 +274,18 @@ public final class RsmHost implements Applier {
     /**
      * Captures the whole state for a backup at a linearizable point: after a ReadIndex round, so it
      * holds every write acknowledged before this call — if the service says the state then is a
-     * backup of {@code point} ({@link StateMachine#backupRefusal}). Cheap on the node's thread, like
+     * backup of {@code point} ({@link StateMachine#backupRefusal}); points only grow, so a service
+     * past it has {@link BackupCapture.Passed passed} it for good. Cheap on the node's thread, like
      * a snapshot: the image is written out elsewhere.
      */
     public void captureForBackup(long point, Consumer<BackupCapture> done) {
         log.readIndex().whenComplete((index, error) -> {
             if (error != null) {
                 done.accept(new BackupCapture.Failed(failure(error)));
+                return;
+            }
+            if (service.backupPoint() > point) {
+                done.accept(new BackupCapture.Passed(service.backupPoint()));
                 return;
             }
             String refusal = service.backupRefusal(point);

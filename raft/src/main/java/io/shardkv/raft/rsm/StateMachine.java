@@ -37,7 +37,7 @@ public interface StateMachine {
 
     /**
      * Where the state now is in the service's own history — a configuration number, say — which a
-     * backup records; 0 for a service without such a notion.
+     * backup records; never decreasing; 0 for a service without such a notion.
      */
     default long backupPoint() {
         return 0;

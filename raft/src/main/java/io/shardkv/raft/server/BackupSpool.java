@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
 final class BackupSpool implements AutoCloseable {
 
     /** The largest chunk answered: well inside the transport's frame limit. */
-    static final int MAX_CHUNK_BYTES = 4 << 20;
+    static final int MAX_CHUNK_BYTES = BackupChunkRequest.MAX_BYTES;
+    private static final long CLOSE_WAIT_SECONDS = 5;
 
     /** An image written out and ready to read. */
     record Spooled(long id, Path file, long bytes, String sha256) {
@@ -136,7 +138,11 @@ final class BackupSpool implements AutoCloseable {
     public void close() {
         io.shutdownNow();
         try {
+            // A write in flight would otherwise leave its file behind until the next start.
+            io.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             deleteAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | UncheckedIOException e) {
             // Deleted at the next start instead.
         }

@@ -287,7 +287,7 @@ public final class ReplicaServer implements AutoCloseable {
             return backup(backup.point());
         }
         if (request instanceof BackupChunkRequest chunk) {
-            return backups.read(chunk).thenApply(c -> c);
+            return backups.read(chunk).thenApply(Object.class::cast);
         }
         if (request instanceof BackupReleaseRequest release) {
             return backups.release(release.id()).thenApply(held -> new AdminReply(AdminReply.Status.DONE, 0, 0, null,
@@ -312,31 +312,42 @@ public final class ReplicaServer implements AutoCloseable {
     /**
      * Captures the state for a backup at the service's {@code point} (leader only, after a ReadIndex
      * round) and writes it to the backup spool; answers once it is there to be read, or why not.
+     * The capture is bounded by the request timeout like any request; writing the image out, which
+     * grows with the state, is not.
      */
     private CompletableFuture<Object> backup(long point) {
-        CompletableFuture<Object> answer = new CompletableFuture<>();
         if (stopping || removed) {
-            answer.complete(BackupReport.refused(AdminReply.Status.NOT_LEADER, "replica " + config.id() + " is "
-                    + (removed ? "removed from its group" : "stopping"), 0, null));
-            return answer;
+            return CompletableFuture.completedFuture(BackupReport.refused(AdminReply.Status.NOT_LEADER, "replica "
+                    + config.id() + " is " + (removed ? "removed from its group" : "stopping"), 0, null));
         }
-        node.execute(() -> host.captureForBackup(point, capture -> {
-            if (capture instanceof RsmHost.BackupCapture.Taken taken) {
-                backups.write(taken.image()).whenComplete((spooled, error) -> answer.complete(error != null
-                        ? BackupReport.refused(AdminReply.Status.RETRY, "the image could not be written: "
-                                + rootCause(error), 0, null)
-                        : new BackupReport(AdminReply.Status.DONE, "captured at index " + taken.index(), config.id(),
-                                addressOf(config.id()), spooled.id(), taken.point(), taken.index(), spooled.bytes(),
-                                spooled.sha256())));
-            } else if (capture instanceof RsmHost.BackupCapture.NotReady notReady) {
-                answer.complete(BackupReport.refused(AdminReply.Status.RETRY, notReady.reason(), 0, null));
-            } else {
-                AdminReply refused = notLeader();
-                answer.complete(BackupReport.refused(AdminReply.Status.NOT_LEADER, refused.message(), refused.leader(),
-                        refused.leaderAddress()));
-            }
-        }));
-        return answer;
+        CompletableFuture<RsmHost.BackupCapture> captured = new CompletableFuture<>();
+        node.execute(() -> host.captureForBackup(point, captured::complete));
+        return captured.completeOnTimeout(new RsmHost.BackupCapture.NotReady("no capture within "
+                        + config.requestTimeout().toMillis() + " ms"), config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(capture -> {
+                    if (capture instanceof RsmHost.BackupCapture.Taken taken) {
+                        return backups.write(taken.image()).handle((spooled, error) -> error != null
+                                ? BackupReport.refused(AdminReply.Status.RETRY, "the image could not be written: "
+                                        + rootCause(error), 0, null)
+                                : new BackupReport(AdminReply.Status.DONE, "captured at index " + taken.index(),
+                                        config.id(), addressOf(config.id()), spooled.id(), taken.point(), taken.index(),
+                                        spooled.bytes(), spooled.sha256()));
+                    }
+                    return CompletableFuture.completedFuture(refusal(capture, point));
+                });
+    }
+
+    private Object refusal(RsmHost.BackupCapture capture, long point) {
+        if (capture instanceof RsmHost.BackupCapture.NotReady notReady) {
+            return BackupReport.refused(AdminReply.Status.RETRY, notReady.reason(), 0, null);
+        }
+        if (capture instanceof RsmHost.BackupCapture.Passed passed) {
+            return BackupReport.refused(AdminReply.Status.INVALID, "the state is at configuration " + passed.point()
+                    + ", past the backup's " + point + ": the configuration changed during the backup", 0, null);
+        }
+        AdminReply refused = notLeader();
+        return BackupReport.refused(AdminReply.Status.NOT_LEADER, refused.message(), refused.leader(),
+                refused.leaderAddress());
     }
 
     private CompletableFuture<Object> membershipReport() {

@@ -3,6 +3,7 @@ package io.shardkv.raft.storage;
 import io.shardkv.raft.core.DurableState;
 import io.shardkv.raft.core.Entry;
 import io.shardkv.raft.core.HardState;
+import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.core.Ready;
 import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -89,7 +91,8 @@ public final class RaftStorage implements AutoCloseable {
      * snapshot ({@code meta}, whose configuration names the new members, and {@code image}) and a
      * hard state of the snapshot's term and index, with no log. Every member of the new group is
      * seeded alike; their first leader continues the log after the snapshot. This is how a backup
-     * is restored.
+     * is restored. Written into a sibling directory first and renamed into place, so a failure
+     * leaves {@code dir} as it was and the seed can be run again.
      */
     public static void seed(Path dir, SnapshotMeta meta, SnapshotImage image, StorageOptions options)
             throws IOException {
@@ -100,10 +103,23 @@ public final class RaftStorage implements AutoCloseable {
                 }
             }
         }
-        Files.createDirectories(dir);
+        Path seeding = dir.resolveSibling(dir.getFileName() + ".seeding");
+        if (Files.isDirectory(seeding)) {
+            try (Stream<Path> s = Files.list(seeding)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(seeding);
         boolean fsync = options.fsync() == FsyncPolicy.ALWAYS;
-        SnapshotFiles.install(dir, SnapshotFiles.writeTemporary(dir, meta, image, fsync), meta, fsync);
-        HardStateFile.write(dir, new HardState(meta.term(), 0, meta.index()), fsync);
+        SnapshotFiles.install(seeding, SnapshotFiles.writeTemporary(seeding, meta, image, fsync), meta, fsync);
+        HardStateFile.write(seeding, new HardState(meta.term(), RaftCore.NONE, meta.index()), fsync);
+        Files.deleteIfExists(dir);
+        Files.move(seeding, dir, StandardCopyOption.ATOMIC_MOVE);
+        if (fsync) {
+            AtomicFiles.syncDirectory(dir.toAbsolutePath().getParent());
+        }
     }
 
     /** What was on disk when the storage was opened: the input to the node's {@code RaftCore}. */

@@ -2,6 +2,7 @@ package io.shardkv.raft.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,22 @@ class RaftStorageSeedTest {
             assertArrayEquals(image, SnapshotBytes.of(state.snapshot()));
             assertEquals(new HardState(1, 0, 812), state.hardState());
             assertTrue(state.entries().isEmpty());
+        }
+    }
+
+    @Test
+    void aSeedThatFailsLeavesNothingAndCanBeRunAgain() throws IOException {
+        Path dir = tmp.resolve("replica");
+        SnapshotMeta meta = new SnapshotMeta(5, 1, List.of(1));
+        IOException e = assertThrows(IOException.class, () -> RaftStorage.seed(dir, meta, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("the backup file went away");
+        }, StorageOptions.DEFAULTS));
+        assertEquals("the backup file went away", e.getMessage());
+        assertFalse(Files.exists(dir), "no half-seeded directory");
+        RaftStorage.seed(dir, meta, out -> out.write(7), StorageOptions.DEFAULTS);
+        try (RaftStorage storage = RaftStorage.open(dir, StorageOptions.DEFAULTS)) {
+            assertArrayEquals(new byte[] {7}, SnapshotBytes.of(storage.recoveredState().snapshot()));
         }
     }
 
