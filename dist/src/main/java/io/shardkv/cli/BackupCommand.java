@@ -9,10 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +52,15 @@ final class BackupCommand implements Callable<Integer> {
             description = "How long the whole backup may take, waiting for shards in motion included. Default: ${DEFAULT-VALUE}.")
     String backupTimeout;
 
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "N",
+            description = "Groups backed up at once (each from its own leader). Default: ${DEFAULT-VALUE}.")
+    int parallel;
+
     @Override
     public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
+        }
         ClientConfig c = admin.target.clientConfig();
         Duration limit = Durations.parse(backupTimeout, "--backup-timeout");
         requireEmpty(out);
@@ -71,13 +83,10 @@ final class BackupCommand implements Callable<Integer> {
         pw.printf("backing up configuration %d: %d groups, %d shards%n", config.num(), config.groups().size(),
                 config.numShards());
         pw.flush();
-        SortedMap<Integer, BackupManifest.Part> groups = new TreeMap<>();
+        long deadline = start + limit.toNanos();
+        SortedMap<Integer, BackupManifest.Part> groups = takeGroups(c, config, deadline, pw);
         BackupManifest.Part controller;
-        try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), start + limit.toNanos(), pw)) {
-            for (var g : config.groups().entrySet()) {
-                groups.put(g.getKey(), taker.take("group " + g.getKey(), g.getValue(), config.num(),
-                        out.resolve("group-" + g.getKey() + ".img")));
-            }
+        try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), deadline, pw)) {
             List<String> controllers = c.controllers().stream().map(HostPort::format).toList();
             controller = taker.take("controller", controllers, config.num(), out.resolve("controller.img"));
         }
@@ -88,6 +97,33 @@ final class BackupCommand implements Callable<Integer> {
                 groups.size() + 1, MemberCommand.bytes(bytes), MigrationWait.seconds(System.nanoTime() - start));
         pw.flush();
         return 0;
+    }
+
+    /** Every group's image, up to {@code --parallel} at once; the first failure fails the backup. */
+    private SortedMap<Integer, BackupManifest.Part> takeGroups(ClientConfig c, Config config, long deadline,
+                                                              PrintWriter pw) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, config.groups().size())));
+        try {
+            CompletionService<Map.Entry<Integer, BackupManifest.Part>> parts = new ExecutorCompletionService<>(pool);
+            config.groups().forEach((gid, servers) -> parts.submit(() -> {
+                try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), deadline, pw)) {
+                    return Map.entry(gid, taker.take("group " + gid, servers, config.num(),
+                            out.resolve("group-" + gid + ".img")));
+                }
+            }));
+            SortedMap<Integer, BackupManifest.Part> done = new TreeMap<>();
+            for (int i = 0; i < config.groups().size(); i++) {
+                try {
+                    Map.Entry<Integer, BackupManifest.Part> part = parts.take().get();
+                    done.put(part.getKey(), part.getValue());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return done;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static void requireEmpty(Path dir) throws java.io.IOException {
