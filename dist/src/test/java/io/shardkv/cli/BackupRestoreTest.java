@@ -252,7 +252,7 @@ class BackupRestoreTest {
     }
 
     /** What an operator runs for every replica of the new cluster before starting it. */
-    private static void restoreInto(ShardServerCluster cluster, Path backup) {
+    static void restoreInto(ShardServerCluster cluster, Path backup) {
         List<String> groups = new ArrayList<>();
         for (int gi = 0; gi < ShardServerCluster.GIDS.length; gi++) {
             groups.add("--group");
@@ -299,11 +299,11 @@ class BackupRestoreTest {
         return "key-" + i;
     }
 
-    private static String addresses(ShardServerCluster cluster) {
+    static String addresses(ShardServerCluster cluster) {
         return cluster.controllerAddresses().stream().map(HostPort::format).collect(Collectors.joining(","));
     }
 
-    private static ShardKvClient client(String ctrl) {
+    static ShardKvClient client(String ctrl) {
         return ShardKvClient.connect(ClientConfig.of(List.of(ctrl.split(","))).withClusterId(ShardServerCluster.CLUSTER)
                 .withCallTimeout(Duration.ofSeconds(30)));
     }
