@@ -70,6 +70,15 @@ public final class RaftStorage implements AutoCloseable {
         List<Entry> entries = new ArrayList<>();
         WriteAheadLog wal = WriteAheadLog.open(dir, options, snapIndex, snapTerm, entries);
         wal.releaseUpTo(snapIndex);
+        long lastIndex = entries.isEmpty() ? snapIndex : entries.get(entries.size() - 1).index();
+        if (hs.commit() > lastIndex) {
+            // Entries are durable before the hard state that counts them committed, so this means
+            // log this replica had synced is gone (a lost or truncated segment). It is tolerated, as
+            // a torn tail is: the leader sends the entries again.
+            LOG.warn("{}: the hard state records entries up to {} as committed but the log ends at {}: {} committed"
+                    + " entries are missing here and will be fetched from the leader", dir, hs.commit(), lastIndex,
+                    hs.commit() - lastIndex);
+        }
         DurableState state = new DurableState(hs, snap, entries);
         LOG.info("{}: recovered term {}, vote {}, commit {}, snapshot at {}, {} log entries{} in {} ms", dir,
                 hs.term(), hs.vote(), hs.commit(), snapIndex, entries.size(),
