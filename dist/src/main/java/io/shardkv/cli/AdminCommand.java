@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -88,7 +90,9 @@ final class AdminCommand {
     }
 
     @Command(name = "join", mixinStandardHelpOptions = true,
-            description = "Add groups (those already joined are left as they are); shards rebalance onto them.")
+            description = {"Add groups; shards rebalance onto them.",
+                "Every server given must answer as a replica of its group first (--force skips the check). A group"
+                    + " already joined with the same servers is left as it is; with other servers, refused."})
     static final class Join implements Callable<Integer> {
         @ParentCommand
         AdminCommand admin;
@@ -100,12 +104,48 @@ final class AdminCommand {
                 description = "A group to add and its replicas' addresses; repeat for several.")
         List<String> groups;
 
+        @Option(names = "--force", description = "Join even if the servers do not answer as replicas of the group (warned).")
+        boolean force;
+
         @Override
         public Integer call() throws Exception {
             Map<Integer, List<String>> joining = Peers.groups(groups);
+            ClientConfig c = admin.target.clientConfig();
+            Config latest;
+            try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
+                latest = session.clerk().query(-1).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
+                        + " ms: " + Main.oneLine(e.getCause()));
+            }
+            Map<Integer, List<String>> fresh = new LinkedHashMap<>();
+            for (Map.Entry<Integer, List<String>> g : joining.entrySet()) {
+                List<String> current = latest.groups().get(g.getKey());
+                if (current == null) {
+                    fresh.put(g.getKey(), g.getValue());
+                } else if (!new TreeSet<>(current).equals(new TreeSet<>(g.getValue()))) {
+                    throw new IllegalArgumentException("group " + g.getKey() + " has already joined with servers "
+                            + String.join(",", current) + "; change its members with admin member add/remove or"
+                            + " admin replace, not join");
+                }
+            }
+            if (!fresh.isEmpty()) {
+                List<String> problems;
+                try (JoinCheck check = new JoinCheck(c.clusterId(), CHECK_TIMEOUT)) {
+                    problems = check.problems(fresh);
+                }
+                if (!problems.isEmpty() && !force) {
+                    throw new IllegalStateException("not joined: " + String.join("; ", problems)
+                            + ". Check the addresses and start the group's servers, or give --force to join anyway");
+                }
+                problems.forEach(p -> admin.spec.commandLine().getErr().println("shardkv: warning (--force): " + p));
+            }
             return admin.run(session -> session.joinMissing(joining), wait);
         }
     }
+
+    /** How long a server given to join has to say which group it serves. */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
 
     @Command(name = "leave", mixinStandardHelpOptions = true, description = "Remove groups; their shards move to the others.")
     static final class Leave implements Callable<Integer> {

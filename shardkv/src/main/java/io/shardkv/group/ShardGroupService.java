@@ -83,7 +83,7 @@ final class ShardGroupService {
         ShardGroupView v = machine.view();
         SortedMap<Integer, String> states = new TreeMap<>();
         v.shards().forEach((shard, state) -> states.put(shard, state.name()));
-        return new ShardStatusReport(v.configNum(), v.settled(), states, v.keys(), migratedBytes.getAsLong());
+        return new ShardStatusReport(machine.gid(), v.configNum(), v.settled(), states, v.keys(), migratedBytes.getAsLong());
     }
 
         /** The answer to a request that had no outcome within the server's deadline. */

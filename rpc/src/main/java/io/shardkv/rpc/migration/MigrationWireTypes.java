@@ -134,6 +134,7 @@ public final class MigrationWireTypes implements CodecModule {
     private static final class StatusReportSerializer extends Serializer<ShardStatusReport> {
         @Override
         public void write(Kryo kryo, Output out, ShardStatusReport r) {
+            out.writeVarInt(r.gid(), true);
             out.writeVarLong(r.configNum(), true);
             out.writeBoolean(r.settled());
             Wire.writeCount(out, r.states().size());
@@ -147,6 +148,7 @@ public final class MigrationWireTypes implements CodecModule {
 
         @Override
         public ShardStatusReport read(Kryo kryo, Input in, Class<? extends ShardStatusReport> type) {
+            int gid = in.readVarInt(true);
             long configNum = in.readVarLong(true);
             boolean settled = in.readBoolean();
             int count = Wire.readCount(in);
@@ -158,7 +160,7 @@ public final class MigrationWireTypes implements CodecModule {
                 keys.put(shard, in.readVarInt(true));
             }
             long migrated = in.readVarLong(true);
-            return checked("ShardStatusReport", () -> new ShardStatusReport(configNum, settled, states, keys, migrated));
+            return checked("ShardStatusReport", () -> new ShardStatusReport(gid, configNum, settled, states, keys, migrated));
         }
     }
 }

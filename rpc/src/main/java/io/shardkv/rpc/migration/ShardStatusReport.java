@@ -8,16 +8,20 @@ import java.util.TreeMap;
 /**
  * A shard-group replica's answer to {@link ShardStatusRequest}.
  *
+ * @param gid       the group it is a replica of
  * @param configNum the configuration it has applied
  * @param settled   nothing to pull and nothing waiting to be pulled from it
  * @param states    the state of every shard it holds ({@code SERVING}, {@code PULLING}, {@code OUTGOING}), by shard
  * @param keys      keys of every shard it holds, by shard
  * @param migratedBytes shard data this replica pulled in while it led, since it started
  */
-public record ShardStatusReport(long configNum, boolean settled, SortedMap<Integer, String> states,
+public record ShardStatusReport(int gid, long configNum, boolean settled, SortedMap<Integer, String> states,
                                 SortedMap<Integer, Integer> keys, long migratedBytes) {
 
     public ShardStatusReport {
+        if (gid < 1) {
+            throw new IllegalArgumentException("group id " + gid + " must be >= 1");
+        }
         if (configNum < 0 || migratedBytes < 0) {
             throw new IllegalArgumentException("configuration " + configNum + " or migrated bytes " + migratedBytes
                     + " is negative");

@@ -67,13 +67,13 @@ class MigrationWireTypesTest {
 
     @Test
     void shardStatusRoundTrips() {
-        ShardStatusReport report = new ShardStatusReport(7, false, new TreeMap<>(Map.of(1, "SERVING", 4, "PULLING")),
+        ShardStatusReport report = new ShardStatusReport(100, 7, false, new TreeMap<>(Map.of(1, "SERVING", 4, "PULLING")),
                 new TreeMap<>(Map.of(1, 120, 4, 0)), 1 << 20);
         assertEquals(report, codec.decode(codec.encode(report)));
         assertEquals(new ShardStatusRequest(), codec.decode(codec.encode(new ShardStatusRequest())));
-        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(1, true,
+        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(100, 1, true,
                 new TreeMap<>(Map.of(1, "SERVING")), new TreeMap<>(Map.of(2, 1)), 0), "keys for other shards");
-        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(1, true,
+        assertThrows(IllegalArgumentException.class, () -> new ShardStatusReport(100, 1, true,
                 new TreeMap<>(Map.of(-1, "SERVING")), new TreeMap<>(Map.of(-1, 1)), 0), "a negative shard");
     }
 
