@@ -5,6 +5,7 @@ import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
@@ -181,6 +182,12 @@ public final class ShardKvClient implements AutoCloseable {
         if (core.closed) {
             return CompletableFuture.failedFuture(new ShardKvException(ShardKvException.Kind.CLOSED,
                     "the client is closed"));
+        }
+        // Refused here, in the server's words: an oversized request would otherwise be sent (or, past
+        // the frame limit, fail to be) and its answer waited for.
+        String tooLarge = KvLimits.problem(key, value);
+        if (tooLarge != null) {
+            return CompletableFuture.failedFuture(new ShardKvException(ShardKvException.Kind.BAD_REQUEST, tooLarge));
         }
         ClientSession session = core.session;
         long seq = op == KvOp.GET ? 0 : session.begin();

@@ -24,6 +24,7 @@ import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,6 +167,24 @@ class ShardKvClientTest {
         ShardKvException e = assertThrows(ShardKvException.class, () -> client.put(b("k"), new byte[(1 << 20) + 1]));
         assertEquals(ShardKvException.Kind.BAD_REQUEST, e.kind());
         assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
+    }
+
+    @Test
+    void oversizedKeysAndValuesAreRefusedBeforeSendingInTheServersWords() {
+        // No controller answers this client: a refusal can only come from the client itself.
+        try (ShardKvClient offline = ShardKvClient.connect(ClientConfig.of(List.of("127.0.0.1:1"))
+                .withCallTimeout(Duration.ofSeconds(30)))) {
+            ShardKvException key = assertThrows(ShardKvException.class, () -> offline.put(new byte[20 << 20], b("v")));
+            assertEquals(ShardKvException.Kind.BAD_REQUEST, key.kind());
+            assertEquals("BAD_REQUEST: key of 20971520 bytes exceeds the limit of " + KvLimits.MAX_KEY_BYTES,
+                    key.getMessage());
+            ShardKvException value = assertThrows(ShardKvException.class,
+                    () -> offline.append(b("k"), new byte[100 << 20]));
+            assertEquals(ShardKvException.Kind.BAD_REQUEST, value.kind());
+            assertEquals("BAD_REQUEST: " + KvLimits.problem(b("k"), new byte[100 << 20]), value.getMessage());
+            assertEquals(ShardKvException.Kind.BAD_REQUEST, assertThrows(ShardKvException.class,
+                    () -> offline.get(new byte[KvLimits.MAX_KEY_BYTES + 1])).kind());
+        }
     }
 
     @Test

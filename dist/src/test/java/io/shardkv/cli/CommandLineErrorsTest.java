@@ -69,6 +69,16 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void oversizedKeysAndValuesAreRefusedBeforeAnythingIsSent() {
+        // The controller address is closed: only the client can be answering.
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "30s", "put", "k".repeat(70_000), "v"),
+                Main.FAILED, "shardkv: ERR BAD_REQUEST key of 70000 bytes exceeds the limit of 65536");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "30s", "append", "k",
+                "v".repeat(2 << 20)), Main.FAILED, "shardkv: ERR BAD_REQUEST value of 2097152 bytes exceeds the limit of "
+                + "1048576");
+    }
+
+    @Test
     void helpDocumentsEveryReplicaSettingWithItsDefault() {
         Result r = run("server", "--help");
         assertEquals(0, r.code());

@@ -1,5 +1,6 @@
 package io.shardkv.kv;
 
+import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvStatus;
 import java.util.Arrays;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.shardkv.linearizability.CheckResult;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.LinearizabilityChecker;
 import io.shardkv.rpc.PeerConnection;
+import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;

@@ -3,6 +3,7 @@ package io.shardkv.kv;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.rsm.RsmOutcome;
+import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
