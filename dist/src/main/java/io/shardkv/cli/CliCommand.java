@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  (cas: EXPECTED '-' means the key must be absent).",
             "Pipe-mode replies: OK | VALUE <value> | NIL | TRUE | FALSE | ERR <KIND> <message>,",
             "  KIND one of TIMEOUT, UNAVAILABLE, BAD_REQUEST, SESSION_EXPIRED, CLOSED, INTERRUPTED (see the client's",
-            "  ShardKvException.Kind), or USAGE for a bad command line."})
+            "  ShardKvException.Kind), or USAGE for a bad command line.",
+            "Keys and values are UTF-8 text where \\xNN is the byte NN and \\\\ a backslash; values print the same way,",
+            "  so any bytes can be typed and none is replaced. --hex: keys and values in hex instead."})
 final class CliCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,6 +35,9 @@ final class CliCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "OPERATION", description = "The operation and its arguments.")
     List<String> words = List.of();
+
+    @Option(names = "--hex", description = "Keys and values are given and printed in hex (ff00 is the bytes 0xff, 0x00).")
+    boolean hex;
 
     @Spec
     CommandSpec spec;
@@ -41,9 +47,9 @@ final class CliCommand implements Callable<Integer> {
         try (ShardKvClient client = ShardKvClient.connect(target.clientConfig())) {
             PrintWriter out = spec.commandLine().getOut();
             if (words.isEmpty()) {
-                return pipe(client, out);
+                return pipe(client, out, hex);
             }
-            Reply r = execute(client, words);
+            Reply r = execute(client, words, hex);
             if (r.error()) {
                 spec.commandLine().getErr().println("shardkv: " + r.text());
                 return r.usage() ? Main.USAGE : Main.FAILED;
@@ -54,14 +60,14 @@ final class CliCommand implements Callable<Integer> {
         }
     }
 
-    private static int pipe(ShardKvClient client, PrintWriter out) throws Exception {
+    private static int pipe(ShardKvClient client, PrintWriter out, boolean hex) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
             if (line.isBlank()) {
                 continue;
             }
-            out.println(execute(client, split(line)).text());
+            out.println(execute(client, split(line), hex).text());
             out.flush();
         }
         return 0;
@@ -88,33 +94,34 @@ final class CliCommand implements Callable<Integer> {
         }
     }
 
-    static Reply execute(ShardKvClient client, List<String> w) {
+    static Reply execute(ShardKvClient client, List<String> w, boolean hex) {
         String op = w.get(0).toLowerCase();
         try {
             switch (op) {
                 case "get" -> {
                     expect(w, 2, "get KEY");
-                    String v = client.get(w.get(1));
-                    return Reply.ok(v == null ? "NIL" : "VALUE " + v);
+                    byte[] v = client.get(ByteText.parse(w.get(1), hex, "key"));
+                    return Reply.ok(v == null ? "NIL" : "VALUE " + ByteText.format(v, hex));
                 }
                 case "put" -> {
                     expect(w, 3, "put KEY VALUE");
-                    client.put(w.get(1), w.get(2));
+                    client.put(ByteText.parse(w.get(1), hex, "key"), ByteText.parse(w.get(2), hex, "value"));
                     return Reply.ok("OK");
                 }
                 case "append" -> {
                     expect(w, 3, "append KEY VALUE");
-                    client.append(w.get(1), w.get(2));
+                    client.append(ByteText.parse(w.get(1), hex, "key"), ByteText.parse(w.get(2), hex, "value"));
                     return Reply.ok("OK");
                 }
                 case "delete" -> {
                     expect(w, 2, "delete KEY");
-                    return Reply.ok(client.delete(w.get(1)) ? "TRUE" : "FALSE");
+                    return Reply.ok(client.delete(ByteText.parse(w.get(1), hex, "key")) ? "TRUE" : "FALSE");
                 }
                 case "cas" -> {
                     expect(w, 4, "cas KEY EXPECTED NEW");
-                    String expected = w.get(2).equals("-") ? null : w.get(2);
-                    return Reply.ok(client.compareAndSet(w.get(1), expected, w.get(3)) ? "TRUE" : "FALSE");
+                    byte[] expected = w.get(2).equals("-") ? null : ByteText.parse(w.get(2), hex, "expected value");
+                    return Reply.ok(client.compareAndSet(ByteText.parse(w.get(1), hex, "key"), expected,
+                            ByteText.parse(w.get(3), hex, "value")) ? "TRUE" : "FALSE");
                 }
                 default -> {
                     return Reply.usageError("unknown operation \"" + w.get(0) + "\" (get, put, append, delete, cas)");
