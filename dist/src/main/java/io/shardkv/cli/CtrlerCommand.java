@@ -23,7 +23,7 @@ final class CtrlerCommand implements Callable<Integer> {
         var config = replica.replicaConfig();
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ReplicaServer server = ControllerServer.start(config, replica.shards, loops);
-        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsPort,
+        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsAddress(), replica.metricsPort,
                 ServerMetrics.registry("ctrler", 0, server, null), new Probes(server));
         return Serving.untilStopped("controller replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {

@@ -198,7 +198,8 @@ final class LocalCommand {
                 "-Dshardkv.process=" + p.name(), "-cp", ownClassPath(), Main.class.getName(), p.role(),
                 "--id", Integer.toString(p.id()), "--data-dir", layout.dataDir(p).toString(),
                 "--cluster-id", layout.clusterId(), "--shards", Integer.toString(layout.shards()),
-                "--fsync", jvm.fsync().name(), "--metrics-port", Integer.toString(p.metricsPort())));
+                "--fsync", jvm.fsync().name(), "--metrics-port", Integer.toString(p.metricsPort()),
+                "--metrics-address", "127.0.0.1"));
         List<LocalLayout.Process> peers = new ArrayList<>(p.role().equals("ctrler") ? layout.controllers()
                 : layout.group(p.gid() - LocalLayout.FIRST_GID));
         if (!peers.contains(p)) {

@@ -5,6 +5,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -21,8 +22,8 @@ final class OpsServer implements AutoCloseable {
         this.http = http;
     }
 
-    static OpsServer start(int port, PrometheusRegistry registry, Probes probes) throws IOException {
-        HTTPServer http = HTTPServer.builder().port(port).registry(registry)
+    static OpsServer start(InetAddress address, int port, PrometheusRegistry registry, Probes probes) throws IOException {
+        HTTPServer http = HTTPServer.builder().inetAddress(address).port(port).registry(registry)
                 // Its own health answer is always OK, which is what the probes exist to replace.
                 .registerHealthHandler(false)
                 .defaultHandler(exchange -> {

@@ -58,6 +58,21 @@ final class ReplicaOptions {
                 "Default: ${DEFAULT-VALUE}."})
     int metricsPort;
 
+    @Option(names = "--metrics-address", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+            description = {"The address the operations port binds to: 0.0.0.0 for every interface, 127.0.0.1 for this host",
+                "only. Default: ${DEFAULT-VALUE}."})
+    String metricsAddress;
+
+    /** The operations port's address, if it is one of this host's. */
+    InetAddress metricsAddress() {
+        try {
+            return InetAddress.getByName(metricsAddress);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--metrics-address \"" + metricsAddress + "\" is not an address or a known"
+                    + " host name");
+        }
+    }
+
     int replicaId() {
         if (id.equals("auto")) {
             String host = hostName();
@@ -94,6 +109,8 @@ final class ReplicaOptions {
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("--metrics-port must be 0 to 65535, got " + metricsPort);
         }
+        // Checked before the replica starts, not when the operations port opens after it.
+        metricsAddress();
         if (shards < 1) {
             throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
         }

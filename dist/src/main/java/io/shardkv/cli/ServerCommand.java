@@ -34,7 +34,7 @@ final class ServerCommand implements Callable<Integer> {
                 Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
-        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsPort,
+        OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsAddress(), replica.metricsPort,
                 ServerMetrics.registry("server", gid, server.replica(), server), new Probes(server.replica()));
         return Serving.untilStopped("group " + gid + " replica " + config.id(), server.address(), server.failure(), () -> {
             if (metrics != null) {

@@ -46,6 +46,9 @@ class CommandLineErrorsTest {
                 Main.USAGE, "does not list this replica's id 2");
         assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=nonsense", "--data-dir", dir.toString()),
                 Main.USAGE, "not a host:port address");
+        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+                "--metrics-address", "no-such-host.invalid"), Main.USAGE,
+                "--metrics-address \"no-such-host.invalid\" is not an address or a known host name");
         assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
                 "--timeout wants a positive duration");
         assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "fly", "k"), Main.USAGE, "unknown operation");

@@ -11,6 +11,7 @@ import io.shardkv.group.ShardServerCluster;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.rpc.HostPort;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,13 +63,13 @@ class OpsServerTest {
             ShardGroupServer held = cluster.server(0, 1);
             try {
                 for (ReplicaServer c : ctrl) {
-                    ops.put("ctrler-" + c.node().id(), OpsServer.start(0, ServerMetrics.registry("ctrler", 0, c, null),
+                    ops.put("ctrler-" + c.node().id(), OpsServer.start(InetAddress.getLoopbackAddress(), 0, ServerMetrics.registry("ctrler", 0, c, null),
                             new Probes(c)));
                 }
                 for (int gi = 0; gi < ShardServerCluster.GIDS.length; gi++) {
                     for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
                         ShardGroupServer s = cluster.server(gi, id);
-                        ops.put("group-" + ShardServerCluster.GIDS[gi] + "-" + id, OpsServer.start(0,
+                        ops.put("group-" + ShardServerCluster.GIDS[gi] + "-" + id, OpsServer.start(InetAddress.getLoopbackAddress(), 0,
                                 ServerMetrics.registry("server", ShardServerCluster.GIDS[gi], s.replica(), s),
                                 s == held ? new Probes(s.replica(), Duration.ofMillis(500)) : new Probes(s.replica())));
                     }
