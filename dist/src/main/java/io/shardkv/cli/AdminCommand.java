@@ -111,13 +111,7 @@ final class AdminCommand {
         public Integer call() throws Exception {
             Map<Integer, List<String>> joining = Peers.groups(groups);
             ClientConfig c = admin.target.clientConfig();
-            Config latest;
-            try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
-                latest = session.clerk().query(-1).get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
-                        + " ms: " + Main.oneLine(e.getCause()));
-            }
+            Config latest = ControllerSession.latest(c);
             Map<Integer, List<String>> fresh = new LinkedHashMap<>();
             for (Map.Entry<Integer, List<String>> g : joining.entrySet()) {
                 List<String> current = latest.groups().get(g.getKey());

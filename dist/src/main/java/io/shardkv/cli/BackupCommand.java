@@ -67,13 +67,7 @@ final class BackupCommand implements Callable<Integer> {
         Files.createDirectories(out);
         PrintWriter pw = spec.commandLine().getOut();
         long start = System.nanoTime();
-        Config config;
-        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
-            config = session.clerk().query(-1).get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
-                    + " ms: " + Main.oneLine(e.getCause()));
-        }
+        Config config = ControllerSession.latest(c);
         List<Integer> unassigned = config.shardsOf(Config.NO_GROUP);
         if (!unassigned.isEmpty()) {
             throw new IllegalStateException("configuration " + config.num() + " assigns shards " + unassigned + " to no"

@@ -1,5 +1,6 @@
 package io.shardkv.cli;
 
+import io.shardkv.client.ClientConfig;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** A tool's conversation with the controller: a clerk on a transport of its own, closed together. */
 final class ControllerSession implements AutoCloseable {
@@ -27,6 +29,16 @@ final class ControllerSession implements AutoCloseable {
 
     ControllerClerk clerk() {
         return clerk;
+    }
+
+    /** The latest configuration of the cluster {@code c} names; a controller that does not answer in time is an error. */
+    static Config latest(ClientConfig c) throws InterruptedException {
+        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
+            return session.clerk().query(-1).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
+                    + " ms: " + Main.oneLine(e.getCause()));
+        }
     }
 
     /**

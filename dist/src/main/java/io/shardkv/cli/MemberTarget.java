@@ -79,20 +79,12 @@ final class MemberTarget {
         if (which.ctrler) {
             return c.controllers().stream().map(HostPort::format).toList();
         }
-        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
-            Config latest;
-            try {
-                latest = session.clerk().query(-1).get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
-                        + " ms: " + Main.oneLine(e.getCause()));
-            }
-            List<String> servers = latest.groups().get(which.gid);
-            if (servers == null) {
-                throw new IllegalArgumentException("group " + which.gid + " is not in configuration " + latest.num()
-                        + " (groups: " + latest.groups().keySet() + ")");
-            }
-            return servers;
+        Config latest = ControllerSession.latest(c);
+        List<String> servers = latest.groups().get(which.gid);
+        if (servers == null) {
+            throw new IllegalArgumentException("group " + which.gid + " is not in configuration " + latest.num()
+                    + " (groups: " + latest.groups().keySet() + ")");
         }
+        return servers;
     }
 }

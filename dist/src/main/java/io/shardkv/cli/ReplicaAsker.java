@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,13 +58,15 @@ final class ReplicaAsker implements AutoCloseable {
         return out;
     }
 
-    /** Waits between rounds of asking while a group elects a leader or finishes some work. */
+    /** Waits, on a timer, between rounds of asking while a group elects a leader or finishes some work. */
     static void pause(long millis) {
         try {
-            Thread.sleep(millis);
+            CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the pause timer failed", e.getCause());
         }
     }
 

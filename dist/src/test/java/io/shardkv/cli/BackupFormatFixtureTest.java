@@ -1,9 +1,9 @@
 package io.shardkv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.shardkv.client.ShardKvClient;
+import io.shardkv.group.FixtureDirectories;
 import io.shardkv.group.MigrationDriver;
 import io.shardkv.group.ShardServerCluster;
 import java.io.IOException;
@@ -21,13 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BackupFormatFixtureTest {
 
     static Stream<Path> fixtures() throws IOException, URISyntaxException {
-        Path root = Path.of(BackupFormatFixtureTest.class.getResource("/backups").toURI());
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(root)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
-        }
-        assertFalse(dirs.isEmpty(), "no fixtures under " + root);
-        return dirs.stream();
+        return FixtureDirectories.under(BackupFormatFixtureTest.class, "/backups");
     }
 
     @ParameterizedTest

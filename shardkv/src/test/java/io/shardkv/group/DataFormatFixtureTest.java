@@ -1,7 +1,6 @@
 package io.shardkv.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.shardkv.rpc.ctrler.ControllerClerk;
 import java.io.IOException;
@@ -29,13 +28,7 @@ class DataFormatFixtureTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     static Stream<Path> fixtures() throws IOException, URISyntaxException {
-        Path root = Path.of(DataFormatFixtureTest.class.getResource("/formats").toURI());
-        List<Path> dirs;
-        try (Stream<Path> s = Files.list(root)) {
-            dirs = s.filter(Files::isDirectory).sorted().toList();
-        }
-        assertFalse(dirs.isEmpty(), "no fixtures under " + root);
-        return dirs.stream();
+        return FixtureDirectories.under(DataFormatFixtureTest.class, "/formats");
     }
 
     @ParameterizedTest
