@@ -4,6 +4,7 @@ import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.storage.StorageOptions;
+import io.shardkv.rpc.ConnectionLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -63,6 +64,30 @@ final class ReplicaOptions {
                 "only. Default: ${DEFAULT-VALUE}."})
     String metricsAddress;
 
+    @Option(names = "--max-connections", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+            description = {"Connections the replica's port accepts at once (peers and clients); more are refused, saying so.",
+                "Default: ${DEFAULT-VALUE}."})
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            paramLabel = "N", description = "The same bound for the connections from one IP address. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--client-idle-timeout", defaultValue = "5m", paramLabel = "DURATION",
+            description = {"Close a client's connection after this long without a complete request or an answer",
+                "(clients reconnect when they next need it). Default: ${DEFAULT-VALUE}."})
+    String clientIdleTimeout;
+
+    @Option(names = "--max-incomplete-frame-bytes", defaultValue = "256m", paramLabel = "SIZE",
+            description = {"Bytes all connections together may buffer for requests not yet fully received; the connection",
+                "that would pass it is closed. Default: ${DEFAULT-VALUE}."})
+    ByteSize maxIncompleteFrameBytes;
+
+    @Option(names = "--max-requests-per-connection", defaultValue = "" + ConnectionLimits.DEFAULT_MAX_REQUESTS_PER_CONNECTION,
+            paramLabel = "N", description = {"Unanswered requests one connection may have; at the limit the replica stops",
+                "reading it until answers go out. Default: ${DEFAULT-VALUE}."})
+    int maxRequestsPerConnection;
+
     /** The operations port's address, if it is one of this host's. */
     InetAddress metricsAddress() {
         try {
@@ -71,6 +96,13 @@ final class ReplicaOptions {
             throw new IllegalArgumentException("--metrics-address \"" + metricsAddress + "\" is not an address or a known"
                     + " host name");
         }
+    }
+
+    /** The connection limits the flags ask for; an IllegalArgumentException naming the flag if one is out of range. */
+    ConnectionLimits connectionLimits() {
+        return new ConnectionLimits(maxConnections, maxConnectionsPerAddress,
+                Durations.parse(clientIdleTimeout, "--client-idle-timeout"), maxIncompleteFrameBytes.bytes(),
+                maxRequestsPerConnection);
     }
 
     int replicaId() {
@@ -121,7 +153,8 @@ final class ReplicaOptions {
         }
         ReplicaConfig config = ReplicaConfig.of(replica, members, dataDir, clusterId)
                 .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes.bytes()))
-                .withStorage(StorageOptions.DEFAULTS.withFsync(fsync));
+                .withStorage(StorageOptions.DEFAULTS.withFsync(fsync))
+                .withLimits(connectionLimits());
         return join ? config.joining() : config;
     }
 }

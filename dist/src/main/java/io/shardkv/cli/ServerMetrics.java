@@ -20,6 +20,7 @@ import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.storage.StorageStats;
 import io.shardkv.raft.transport.PeerTraffic;
+import io.shardkv.rpc.ConnectionLimits.Limit;
 import io.shardkv.rpc.LatencyHistogram;
 import java.time.Duration;
 import java.util.Map;
@@ -140,6 +141,21 @@ final class ServerMetrics {
                 () -> replica.rpcCounters().failedRequests());
         counter(registry, labels, "shardkv_rpc_protocol_errors", "Connections closed for breaking the protocol.",
                 () -> replica.rpcCounters().protocolErrors());
+        gauge(registry, labels, "shardkv_rpc_connections", "Connections open on the replica's port (peers and clients).",
+                () -> replica.rpcCounters().openConnections());
+        gauge(registry, labels, "shardkv_rpc_incomplete_frame_bytes", "Bytes buffered for frames not yet fully received,"
+                + " over every connection (bounded by --max-incomplete-frame-bytes).",
+                () -> replica.rpcCounters().incompleteFrameBytes());
+        registry.register((MultiCollector) () -> {
+            CounterSnapshot.Builder hits = CounterSnapshot.builder().name("shardkv_rpc_limit_hits")
+                    .help("Times a connection limit was hit, by the limit's flag: connections refused or closed, or for"
+                            + " max-requests-per-connection, reads paused.");
+            for (Limit limit : Limit.values()) {
+                hits.dataPoint(CounterDataPointSnapshot.builder().labels(labels.add("limit", limit.setting()))
+                        .value(replica.rpcCounters().limitHits(limit)).build());
+            }
+            return MetricSnapshots.of(hits.build());
+        });
     }
 
     private static void peers(PrometheusRegistry registry, Labels labels, ReplicaServer replica) {

@@ -49,6 +49,12 @@ class CommandLineErrorsTest {
         assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--metrics-address", "no-such-host.invalid"), Main.USAGE,
                 "--metrics-address \"no-such-host.invalid\" is not an address or a known host name");
+        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+                "--max-connections", "0"), Main.USAGE, "max-connections must be >= 1, was 0");
+        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+                "--client-idle-timeout", "forever"), Main.USAGE, "--client-idle-timeout wants a positive duration");
+        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+                "--max-incomplete-frame-bytes", "1k"), Main.USAGE, "max-incomplete-frame-bytes must be >= 4096, was 1024");
         assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
                 "--timeout wants a positive duration");
         assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "fly", "k"), Main.USAGE, "unknown operation");
@@ -86,7 +92,9 @@ class CommandLineErrorsTest {
         Result r = run("server", "--help");
         assertEquals(0, r.code());
         for (String flag : new String[] {"--gid", "--id", "--peers", "--controllers", "--data-dir", "--cluster-id",
-            "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format"}) {
+            "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format", "--max-connections",
+            "--max-connections-per-address", "--max-incomplete-frame-bytes", "--max-requests-per-connection",
+            "--client-idle-timeout"}) {
             assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("0 never. Default: 64m."), r.out());

@@ -215,7 +215,7 @@ class LocalClusterEndToEndTest {
         }
     }
 
-    private static String httpGet(String url) throws IOException, InterruptedException {
+    static String httpGet(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), url);

@@ -3,6 +3,7 @@ package io.shardkv.rpc;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,9 @@ import java.util.function.Supplier;
 final class ConnectorHandshake extends Handshake {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorHandshake.class);
+
+    /** Why the handshake failed, on a channel whose handshake failed: what the connection's owner reports. */
+    static final AttributeKey<String> FAILURE = AttributeKey.valueOf(ConnectorHandshake.class, "failure");
 
     /** Told, on the channel's event loop, when a connection is ready for requests and messages. */
     interface Listener {
@@ -40,6 +44,7 @@ final class ConnectorHandshake extends Handshake {
     @Override
     void onHello(ChannelHandlerContext ctx, Hello theirs) {
         if (theirs.refused()) {
+            ctx.channel().attr(FAILURE).set("refused by the server: " + Text.printable(theirs.refusal()));
             if (ConnectionGuard.firstToClose(ctx.channel())) {
                 LOG.warn("connection to {} refused by the peer: {}", ctx.channel().remoteAddress(),
                         Text.printable(theirs.refusal()));
@@ -50,6 +55,7 @@ final class ConnectorHandshake extends Handshake {
         }
         String mismatch = ours.mismatch(theirs);
         if (mismatch != null) {
+            ctx.channel().attr(FAILURE).set("the server does not speak our protocol: " + mismatch);
             if (ConnectionGuard.firstToClose(ctx.channel())) {
                 LOG.warn("refusing connection to {}: {}", ctx.channel().remoteAddress(), mismatch);
             }

@@ -3,6 +3,7 @@ package io.shardkv.rpc;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.shardkv.rpc.ConnectionLimits.Limit;
 
 import java.util.List;
 
@@ -12,14 +13,71 @@ import java.util.List;
  * a peer announcing a huge frame costs nothing until it actually sends it (and it may announce at
  * most {@code maxFrameBytes}). A bad length or kind is a {@link ProtocolException}; after one, the
  * rest of the stream is discarded while the connection closes.
+ *
+ * <p>On a server's connections the bytes held for an incomplete frame are also taken from the
+ * server's budget ({@link ConnectionLimits#maxIncompleteFrameBytes()}); the connection whose bytes
+ * the budget cannot hold is closed, so no number of connections can buffer more than the budget.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
-    private final int maxFrameBytes;
+    private final ServerEdge edge;
+    private int maxFrameBytes;
     private boolean failed;
+    /** Bytes of the budget this connection holds: what it had buffered after the last read. */
+    private long reserved;
 
+    /** A decoder whose buffered bytes are not budgeted (outbound connections). */
     FrameDecoder(int maxFrameBytes) {
+        this(maxFrameBytes, null);
+    }
+
+    /** @param edge the server whose incomplete-frame budget this connection draws on */
+    FrameDecoder(int maxFrameBytes, ServerEdge edge) {
         this.maxFrameBytes = maxFrameBytes;
+        this.edge = edge;
+    }
+
+    /** From now on frames of up to {@code bytes} are accepted (a server raises it after the handshake). */
+    void allowFrameBytes(int bytes) {
+        maxFrameBytes = bytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        if (edge != null) {
+            budget(ctx);
+        }
+    }
+
+    private void budget(ChannelHandlerContext ctx) {
+        long held = failed ? 0 : internalBuffer().readableBytes();
+        long more = held - reserved;
+        if (more == 0) {
+            return;
+        }
+        if (edge.reserveIncompleteFrameBytes(more)) {
+            reserved = held;
+            return;
+        }
+        failed = true;
+        internalBuffer().skipBytes(internalBuffer().readableBytes());
+        edge.reserveIncompleteFrameBytes(-reserved);
+        reserved = 0;
+        if (ConnectionGuard.firstToClose(ctx.channel())) {
+            edge.hit(Limit.INCOMPLETE_FRAME_BYTES, ctx.channel(), "closing a connection holding " + held
+                    + " bytes of an incomplete frame: the server's connections together may buffer at most "
+                    + edge.limits().maxIncompleteFrameBytes() + " (" + ServerEdge.flag(Limit.INCOMPLETE_FRAME_BYTES) + ")");
+        }
+        ctx.close();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (edge != null && reserved != 0) {
+            edge.reserveIncompleteFrameBytes(-reserved);
+            reserved = 0;
+        }
     }
 
     @Override

@@ -357,7 +357,8 @@ public final class PeerConnection implements AutoCloseable {
         ready = null;
         current = null;
         if (!wasReady) {
-            attemptFailed("connection closed before the handshake completed");
+            String failure = channel.attr(ConnectorHandshake.FAILURE).get();
+            attemptFailed(failure != null ? failure : "connection closed before the handshake completed");
             return;
         }
         if (!closed.get()) {

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.shardkv.rpc.ConnectionLimits.Limit;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecException;
 import org.slf4j.Logger;
@@ -17,6 +19,10 @@ import java.util.concurrent.CompletionException;
  * Hands the frames of an accepted connection to the {@link RpcHandler} once the handshake is
  * done, and writes each request's result back as RESPONSE, or ERROR if it failed. The peer is a
  * client of this connection: a RESPONSE, ERROR or second HELLO from it is a protocol error.
+ *
+ * <p>It also applies the per-connection limits: at {@link ConnectionLimits#maxRequestsPerConnection()}
+ * unanswered requests it stops reading the connection until an answer has gone out, and a client
+ * connection (node id 0) with nothing in progress is closed when the pipeline's idle timer fires.
  */
 final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
 
@@ -32,9 +38,13 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     private final Codec codec;
     private final int maxFrameBytes;
     private final UnansweredRequests unanswered;
+    private final ServerEdge edge;
+    /** Requests received here whose answer is not yet written (event loop only). */
+    private int inFlight;
 
     ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, RpcCounters counters,
-                     UnansweredRequests unanswered) {
+                     UnansweredRequests unanswered, ServerEdge edge) {
+        this.edge = edge;
         this.counters = counters;
         this.unanswered = unanswered;
         this.peerNodeId = peerNodeId;
@@ -62,8 +72,21 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
         return body;
     }
 
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && peerNodeId == 0 && inFlight == 0
+                && ConnectionGuard.firstToClose(ctx.channel())) {
+            edge.hit(Limit.CLIENT_IDLE_TIMEOUT, ctx.channel(), "closing a client connection idle for "
+                    + edge.limits().clientIdleTimeout().toMillis() + " ms (" + ServerEdge.flag(Limit.CLIENT_IDLE_TIMEOUT) + ")");
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     private void dispatch(Channel channel, long correlationId, Object request) {
         CompletableFuture<Void> answered = unanswered.received();
+        started(channel);
         CompletableFuture<?> result;
         try {
             result = handler.onRequest(peerNodeId, request);
@@ -76,7 +99,26 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
         // Completes on whatever thread finishes the work; writeAndFlush hands the frame to the loop.
         result.whenComplete((value, error) ->
                 channel.writeAndFlush(answer(channel, correlationId, request, value, error))
-                        .addListener(written -> answered.complete(null)));
+                        .addListener(written -> {
+                            answered.complete(null);
+                            finished(channel);
+                        }));
+    }
+
+    private void started(Channel channel) {
+        if (++inFlight == edge.limits().maxRequestsPerConnection()) {
+            channel.config().setAutoRead(false);
+            edge.hit(Limit.REQUESTS_PER_CONNECTION, channel, "pausing reads of a connection with "
+                    + inFlight + " requests unanswered, the most " + ServerEdge.flag(Limit.REQUESTS_PER_CONNECTION)
+                    + " allows, until answers go out");
+        }
+    }
+
+    /** On the event loop: write listeners run there. */
+    private void finished(Channel channel) {
+        if (inFlight-- == edge.limits().maxRequestsPerConnection()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     private ByteBuf answer(Channel channel, long correlationId, Object request, Object value, Throwable error) {

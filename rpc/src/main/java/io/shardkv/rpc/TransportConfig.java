@@ -37,6 +37,8 @@ import java.util.Objects;
  * @param shutdownQuietPeriod   on shutdown, event loops wait until no task arrived for this long
  *                              (default 100 ms; zero allowed)
  * @param shutdownTimeout       upper bound on a graceful shutdown (default 5 s)
+ * @param limits                bounds on the connections a server accepts (default
+ *                              {@link ConnectionLimits#DEFAULTS})
  */
 public record TransportConfig(
         String clusterId,
@@ -52,7 +54,8 @@ public record TransportConfig(
         long maxQueuedBytes,
         int maxPendingRequests,
         Duration shutdownQuietPeriod,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        ConnectionLimits limits) {
 
     /** Cluster ids travel in the handshake behind a one-byte length. */
     public static final int MAX_CLUSTER_ID_BYTES = 255;
@@ -110,6 +113,7 @@ public record TransportConfig(
             throw new IllegalArgumentException("shutdownQuietPeriod (" + shutdownQuietPeriod
                     + ") must not exceed shutdownTimeout (" + shutdownTimeout + ")");
         }
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** A builder with the documented defaults for a process of cluster {@code clusterId}. */
@@ -156,6 +160,7 @@ public record TransportConfig(
         private int maxPendingRequests = DEFAULT_MAX_PENDING_REQUESTS;
         private Duration shutdownQuietPeriod = DEFAULT_SHUTDOWN_QUIET_PERIOD;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
 
         private Builder(String clusterId) {
             this.clusterId = clusterId;
@@ -218,10 +223,15 @@ public record TransportConfig(
             return this;
         }
 
+        public Builder limits(ConnectionLimits connectionLimits) {
+            this.limits = connectionLimits;
+            return this;
+        }
+
         public TransportConfig build() {
             return new TransportConfig(clusterId, nodeId, ioThreads, preferNativeTransport, maxFrameBytes,
                     connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax,
-                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout);
+                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits);
         }
     }
 }

@@ -28,6 +28,7 @@ class TransportConfigTest {
         assertEquals(4096, config.maxPendingRequests());
         assertEquals(Duration.ofMillis(100), config.shutdownQuietPeriod());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
+        assertEquals(new ConnectionLimits(4096, 1024, Duration.ofMinutes(5), 256L << 20, 1024), config.limits());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.shardkv.raft.core.RaftConfig;
 import io.shardkv.raft.node.NodeOptions;
 import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.storage.StorageOptions;
+import io.shardkv.rpc.ConnectionLimits;
 import io.shardkv.rpc.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,10 +32,11 @@ import java.util.TreeMap;
  * @param join           this replica joins a running group: it starts with no configuration and
  *                       learns it from the leader once a membership change adds it ({@code peers}
  *                       then names the members it may first hear from, not the group's voters)
+ * @param limits         bounds on the connections the replica's port accepts
  */
 public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
-                             int electionTicks, Duration requestTimeout, boolean join) {
+                             int electionTicks, Duration requestTimeout, boolean join, ConnectionLimits limits) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -47,6 +49,7 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(rsm, "rsm");
+        Objects.requireNonNull(limits, "limits");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
         }
@@ -56,23 +59,28 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
-                DEFAULT_REQUEST_TIMEOUT, false);
+                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS);
     }
 
     /** This configuration for a replica that joins a running group (see {@code join}). */
     public ReplicaConfig joining() {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, true);
+                requestTimeout, true, limits);
     }
 
     public ReplicaConfig withRsm(RsmOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join);
+                requestTimeout, join, limits);
     }
 
     public ReplicaConfig withStorage(StorageOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join);
+                requestTimeout, join, limits);
+    }
+
+    public ReplicaConfig withLimits(ConnectionLimits connectionLimits) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout, join, connectionLimits);
     }
 
     public NodeOptions nodeOptions() {

@@ -135,8 +135,8 @@ public final class ReplicaServer implements AutoCloseable {
         this.config = config;
         RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
         this.backups = new BackupSpool(config.dataDir(), config.id());
-        Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id()).build(), codec,
-                loops);
+        Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id())
+                .limits(config.limits()).build(), codec, loops);
         this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
         RaftTransport outbound = m -> {
             if (links.allows(m.from(), m.to())) {
