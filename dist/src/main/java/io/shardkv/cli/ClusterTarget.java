@@ -32,8 +32,17 @@ public final class ClusterTarget {
         return t;
     }
 
-    /** The client settings for the cluster these options name. */
+    /**
+     * The client settings for the cluster these options name, once the controller addresses are
+     * known to hold at least one controller that may answer ({@link ControllerCheck}).
+     */
     public ClientConfig clientConfig() throws IOException {
+        ClientConfig c = named();
+        ControllerCheck.require(c);
+        return c;
+    }
+
+    private ClientConfig named() throws IOException {
         Duration t = Durations.parse(timeout, "--timeout");
         if (controllers != null) {
             ClientConfig c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * version      int16   {@value #VERSION}
  * clusterId    uint8 length + UTF-8 (at most 255 bytes)
  * nodeId       int32   0 = a client, not a cluster member
+ * service      uint8 length + UTF-8 (at most 255 bytes): what the sender serves, e.g. "controller"
+ *              or "shard-group 100" (see {@link Services}); empty for a client
  * refusal      uint16 length + UTF-8 (at most {@value #MAX_REFUSAL_BYTES} bytes); empty unless the
  *              accepting side refuses the connection, in which case it says why, then closes
  * </pre>
@@ -21,21 +23,27 @@ import java.nio.charset.StandardCharsets;
  * Only magic and version have a fixed place across versions: when either differs, the rest of the
  * body belongs to another protocol and is not parsed.
  */
-record Hello(int magic, short version, String clusterId, int nodeId, String refusal) {
+record Hello(int magic, short version, String clusterId, int nodeId, String service, String refusal) {
 
     static final int MAGIC = 0x53484B56;
-    static final short VERSION = 1;
+    /** 2 added the service. */
+    static final short VERSION = 2;
     static final int MAX_CLUSTER_ID_BYTES = TransportConfig.MAX_CLUSTER_ID_BYTES;
     static final int MAX_REFUSAL_BYTES = 1024;
 
-    /** Our own HELLO: this protocol, accepting. */
+    /** A client's HELLO: this protocol, accepting, serving nothing. */
     static Hello of(String clusterId, int nodeId) {
-        return new Hello(MAGIC, VERSION, clusterId, nodeId, "");
+        return of(clusterId, nodeId, "");
+    }
+
+    /** Our own HELLO: this protocol, accepting. */
+    static Hello of(String clusterId, int nodeId, String service) {
+        return new Hello(MAGIC, VERSION, clusterId, nodeId, service, "");
     }
 
     /** This HELLO, saying why the peer is refused. */
     Hello refusing(String reason) {
-        return new Hello(magic, version, clusterId, nodeId, reason);
+        return new Hello(magic, version, clusterId, nodeId, service, reason);
     }
 
     boolean refused() {
@@ -62,11 +70,13 @@ record Hello(int magic, short version, String clusterId, int nodeId, String refu
     /** The complete HELLO frame. */
     ByteBuf encode(ByteBufAllocator alloc) {
         byte[] cluster = Text.utf8(clusterId, MAX_CLUSTER_ID_BYTES);
+        byte[] served = Text.utf8(service, Services.MAX_BYTES);
         byte[] reason = Text.utf8(refusal, MAX_REFUSAL_BYTES);
-        ByteBuffer body = ByteBuffer.allocate(4 + 2 + 1 + cluster.length + 4 + 2 + reason.length);
+        ByteBuffer body = ByteBuffer.allocate(4 + 2 + 1 + cluster.length + 4 + 1 + served.length + 2 + reason.length);
         body.putInt(magic).putShort(version)
                 .put((byte) cluster.length).put(cluster)
                 .putInt(nodeId)
+                .put((byte) served.length).put(served)
                 .putShort((short) reason.length).put(reason);
         return Frames.raw(alloc, FrameKind.HELLO, 0, body.array());
     }
@@ -78,12 +88,14 @@ record Hello(int magic, short version, String clusterId, int nodeId, String refu
         short version = body.readShort();
         if (magic != MAGIC || version != VERSION) {
             body.skipBytes(body.readableBytes());
-            return new Hello(magic, version, "", 0, "");
+            return new Hello(magic, version, "", 0, "", "");
         }
         require(body, 1, "cluster id length");
         String clusterId = readText(body, body.readUnsignedByte(), "cluster id");
         require(body, 4, "node id");
         int nodeId = body.readInt();
+        require(body, 1, "service length");
+        String service = readText(body, body.readUnsignedByte(), "service");
         require(body, 2, "refusal length");
         int refusalLength = body.readUnsignedShort();
         if (refusalLength > MAX_REFUSAL_BYTES) {
@@ -94,7 +106,7 @@ record Hello(int magic, short version, String clusterId, int nodeId, String refu
         if (body.isReadable()) {
             throw new ProtocolException("malformed HELLO: " + body.readableBytes() + " unexpected trailing bytes");
         }
-        return new Hello(magic, version, clusterId, nodeId, refusal);
+        return new Hello(magic, version, clusterId, nodeId, service, refusal);
     }
 
     private static String readText(ByteBuf body, int length, String what) {

@@ -39,7 +39,7 @@ final class ServerPipeline {
         this.counters = counters;
         this.codec = codec;
         this.handler = handler;
-        this.ours = Hello.of(config.clusterId(), config.nodeId());
+        this.ours = Hello.of(config.clusterId(), config.nodeId(), config.service());
         this.edge = new ServerEdge(config.limits(), counters);
     }
 

@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param shutdownTimeout       upper bound on a graceful shutdown (default 5 s)
  * @param limits                bounds on the connections a server accepts (default
  *                              {@link ConnectionLimits#DEFAULTS})
+ * @param service               what this process's servers serve, announced in their handshakes
+ *                              (see {@link Services}); empty for a client (default)
  */
 public record TransportConfig(
         String clusterId,
@@ -55,7 +57,8 @@ public record TransportConfig(
         int maxPendingRequests,
         Duration shutdownQuietPeriod,
         Duration shutdownTimeout,
-        ConnectionLimits limits) {
+        ConnectionLimits limits,
+        String service) {
 
     /** Cluster ids travel in the handshake behind a one-byte length. */
     public static final int MAX_CLUSTER_ID_BYTES = 255;
@@ -114,6 +117,12 @@ public record TransportConfig(
                     + ") must not exceed shutdownTimeout (" + shutdownTimeout + ")");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(service, "service");
+        if (service.getBytes(StandardCharsets.UTF_8).length > Services.MAX_BYTES
+                || service.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("service must be at most " + Services.MAX_BYTES
+                    + " bytes of UTF-8 without control characters: '" + Text.printable(service) + "'");
+        }
     }
 
     /** A builder with the documented defaults for a process of cluster {@code clusterId}. */
@@ -161,6 +170,7 @@ public record TransportConfig(
         private Duration shutdownQuietPeriod = DEFAULT_SHUTDOWN_QUIET_PERIOD;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
+        private String service = "";
 
         private Builder(String clusterId) {
             this.clusterId = clusterId;
@@ -228,10 +238,15 @@ public record TransportConfig(
             return this;
         }
 
+        public Builder service(String served) {
+            this.service = served;
+            return this;
+        }
+
         public TransportConfig build() {
             return new TransportConfig(clusterId, nodeId, ioThreads, preferNativeTransport, maxFrameBytes,
                     connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax,
-                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits);
+                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits, service);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.Services;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.CtrlerRequest;
 import io.shardkv.rpc.ctrler.CtrlerResponse;
@@ -27,7 +28,8 @@ public final class ControllerServer {
 
     /** Starts a replica of a controller for {@code numShards} shards (fixed for the cluster's life). */
     public static ReplicaServer start(ReplicaConfig config, int numShards, EventLoops loops) throws IOException {
-        return ReplicaServer.start(config, loops, codec(), new ControllerStateMachine(numShards), (host, addressOf) -> {
+        ReplicaConfig named = config.withService(Services.CONTROLLER);
+        return ReplicaServer.start(named, loops, codec(), new ControllerStateMachine(numShards), (host, addressOf) -> {
             ControllerService service = new ControllerService(host, addressOf);
             return ReplicaServer.handlerFor(CtrlerRequest.class,
                     (request, reply) -> service.handle(request, reply::accept),

@@ -5,6 +5,7 @@ import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -72,7 +73,8 @@ public final class ShardGroupServer implements AutoCloseable {
         this.outbound = Transport.create(TransportConfig.builder(config.clusterId()).build(), codec(), loops);
         this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
         try {
-            this.replica = ReplicaServer.start(config, loops, codec(), machine, (host, addressOf) -> {
+            ReplicaConfig named = config.withService(Services.shardGroup(settings.gid()));
+            this.replica = ReplicaServer.start(named, loops, codec(), machine, (host, addressOf) -> {
                 // The driver is made next, before any request can arrive.
                 ShardGroupService service = new ShardGroupService(machine, host, addressOf, () -> driver.installedBytes());
                 driver = new MigrationDriver(machine, host, peers, settings.driver(), ShardGroupServer::monotonicMillis);

@@ -6,6 +6,7 @@ import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.storage.StorageOptions;
 import io.shardkv.rpc.ConnectionLimits;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.Services;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,10 +34,12 @@ import java.util.TreeMap;
  *                       learns it from the leader once a membership change adds it ({@code peers}
  *                       then names the members it may first hear from, not the group's voters)
  * @param limits         bounds on the connections the replica's port accepts
+ * @param service        what the replica serves, announced in its handshakes (see {@link Services})
  */
 public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
-                             int electionTicks, Duration requestTimeout, boolean join, ConnectionLimits limits) {
+                             int electionTicks, Duration requestTimeout, boolean join, ConnectionLimits limits,
+                             String service) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -50,6 +53,7 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(rsm, "rsm");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(service, "service");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
         }
@@ -59,28 +63,33 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
-                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS);
+                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS, Services.REPLICA);
     }
 
     /** This configuration for a replica that joins a running group (see {@code join}). */
     public ReplicaConfig joining() {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, true, limits);
+                requestTimeout, true, limits, service);
     }
 
     public ReplicaConfig withRsm(RsmOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits);
+                requestTimeout, join, limits, service);
     }
 
     public ReplicaConfig withStorage(StorageOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits);
+                requestTimeout, join, limits, service);
     }
 
     public ReplicaConfig withLimits(ConnectionLimits connectionLimits) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, connectionLimits);
+                requestTimeout, join, connectionLimits, service);
+    }
+
+    public ReplicaConfig withService(String served) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout, join, limits, served);
     }
 
     public NodeOptions nodeOptions() {

@@ -136,7 +136,7 @@ public final class ReplicaServer implements AutoCloseable {
         RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
         this.backups = new BackupSpool(config.dataDir(), config.id());
         Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id())
-                .limits(config.limits()).build(), codec, loops);
+                .limits(config.limits()).service(config.service()).build(), codec, loops);
         this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
         RaftTransport outbound = m -> {
             if (links.allows(m.from(), m.to())) {
