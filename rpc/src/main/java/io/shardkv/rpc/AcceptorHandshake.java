@@ -3,25 +3,37 @@ package io.shardkv.rpc;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import io.shardkv.rpc.tls.PeerCertificates;
+import io.shardkv.rpc.tls.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Duration;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 
 /**
  * The accepting side of the handshake: waits for the peer's HELLO, then answers with its own. A
  * peer with another magic, version or cluster id gets our HELLO carrying the reason, and the
  * connection is closed once that is written.
+ *
+ * <p>On a TLS connection the peer's certificate (already verified against the cluster CA) says who
+ * it is and its {@link Role}; only a certificate with role {@code server} may announce a node id,
+ * since a node id lets it speak Raft as that member. Without TLS every peer is trusted as a server.
  */
 final class AcceptorHandshake extends Handshake {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcceptorHandshake.class);
 
-    private final IntFunction<ChannelHandler> dispatcherForNode;
+    private final Function<Peer, ChannelHandler> dispatcherForNode;
 
-    /** @param dispatcherForNode the dispatcher for a peer, given its announced node id */
-    AcceptorHandshake(Hello ours, Duration timeout, IntFunction<ChannelHandler> dispatcherForNode) {
+    /** A peer that completed the handshake: the node id it announced, and who its certificate says it is. */
+    record Peer(int nodeId, String name, Role role) {
+    }
+
+    /** @param dispatcherForNode the dispatcher for a peer, given who it is */
+    AcceptorHandshake(Hello ours, Duration timeout, Function<Peer, ChannelHandler> dispatcherForNode) {
         super(ours, timeout);
         this.dispatcherForNode = dispatcherForNode;
     }
@@ -33,7 +45,20 @@ final class AcceptorHandshake extends Handshake {
 
     @Override
     void onHello(ChannelHandlerContext ctx, Hello theirs) {
+        Peer peer;
         String mismatch = ours.mismatch(theirs);
+        if (mismatch == null) {
+            peer = identify(ctx, theirs.nodeId());
+            mismatch = peer.role() == null
+                    ? "the certificate of '" + peer.name() + "' names no role: its subject's OU must be one of readonly,"
+                    + " readwrite, admin or server"
+                    : peer.nodeId() > 0 && peer.role() != Role.SERVER
+                    ? "node id " + peer.nodeId() + " is announced by '" + peer.name() + "', whose certificate has role "
+                    + peer.role().title() + "; only cluster members (role server) have node ids"
+                    : null;
+        } else {
+            peer = null;
+        }
         if (mismatch != null) {
             if (ConnectionGuard.firstToClose(ctx.channel())) {
                 LOG.warn("refusing connection from {}: {}", ctx.channel().remoteAddress(), mismatch);
@@ -43,7 +68,21 @@ final class AcceptorHandshake extends Handshake {
             return;
         }
         ctx.writeAndFlush(ours.encode(ctx.alloc()));
-        LOG.debug("accepted connection from {} (node {})", ctx.channel().remoteAddress(), theirs.nodeId());
-        succeed(ctx, dispatcherForNode.apply(theirs.nodeId()));
+        LOG.debug("accepted connection from {} (node {}, {}, role {})", ctx.channel().remoteAddress(), peer.nodeId(),
+                peer.name(), peer.role().title());
+        succeed(ctx, dispatcherForNode.apply(peer));
+    }
+
+    private static Peer identify(ChannelHandlerContext ctx, int nodeId) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return new Peer(nodeId, "a peer without TLS", Role.SERVER);
+        }
+        try {
+            PeerCertificates.Holder holder = PeerCertificates.of(tls.engine().getSession());
+            return new Peer(nodeId, holder.name(), holder.role());
+        } catch (SSLPeerUnverifiedException e) {
+            return new Peer(nodeId, "a peer without a certificate", null);
+        }
     }
 }

@@ -2,9 +2,13 @@ package io.shardkv.rpc;
 
 import io.netty.channel.Channel;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.tls.TlsContexts;
+
+import java.net.InetSocketAddress;
 
 /**
- * The handlers of an outbound connection: framing, the handshake (which installs the
+ * The handlers of an outbound connection: TLS if configured (verifying that the server's
+ * certificate names the host dialled), framing, the handshake (which installs the
  * {@link ResponseDispatcher}), and the guard that closes the connection on any error. Writes need
  * no handler: frames are encoded by the caller and flushed in batches by {@link PeerConnection}.
  */
@@ -13,14 +17,23 @@ final class ClientPipeline {
     private final TransportConfig config;
     private final Codec codec;
     private final Hello ours;
+    private final TlsContexts tls;
+    private final InetSocketAddress address;
 
-    ClientPipeline(TransportConfig config, Codec codec) {
+    /** @param tls null for plain TCP */
+    ClientPipeline(TransportConfig config, Codec codec, TlsContexts tls, InetSocketAddress address) {
         this.config = config;
         this.codec = codec;
+        this.tls = tls;
+        this.address = address;
         this.ours = Hello.of(config.clusterId(), config.nodeId());
     }
 
     void install(Channel channel, PendingRequests pending, ConnectorHandshake.Listener listener) {
+        if (tls != null) {
+            channel.pipeline().addLast("tls", tls.client().newHandler(channel.alloc(), address.getHostString(),
+                    address.getPort()));
+        }
         channel.pipeline()
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
                 .addLast("handshake", new ConnectorHandshake(ours, config.handshakeTimeout(),

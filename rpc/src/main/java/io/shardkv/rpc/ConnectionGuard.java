@@ -3,15 +3,18 @@ package io.shardkv.rpc;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 
 /**
  * The last inbound handler: any exception on a connection closes that connection, and only it.
- * A protocol violation is logged as one WARN line naming the peer and the reason; a network error
+ * A protocol violation or a failed TLS handshake (no certificate, another CA, expired, the wrong
+ * host) is logged as one WARN line naming the peer and the reason; a network error
  * (the peer went away) at DEBUG, since the owner of the connection reports the loss; anything else
  * is a bug and is logged with its stack trace.
  */
@@ -20,6 +23,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf(ConnectionGuard.class, "closing");
+    /** Set once TLS is up on the connection. */
+    static final AttributeKey<Boolean> TLS_UP = AttributeKey.valueOf(ConnectionGuard.class, "tls-up");
 
     /** "from" on accepted connections, "to" on outbound ones: how log lines name the peer. */
     private final String direction;
@@ -32,9 +37,26 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         this.onProtocolError = onProtocolError;
     }
 
+    /** A failed TLS handshake is reported by an event (the TLS handler closes the connection itself). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                exceptionCaught(ctx, done.cause());
+                return;
+            }
+            ctx.channel().attr(TLS_UP).set(Boolean.TRUE);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Object peer = ctx.channel().remoteAddress();
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            ctx.channel().attr(ConnectorHandshake.FAILURE).setIfAbsent("TLS: " + tls.getMessage());
+        }
         if (!firstToClose(ctx.channel())) {
             LOG.debug("connection {} {} is already closing; also got {}", direction, peer, cause.toString());
             return;
@@ -42,12 +64,24 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (cause instanceof ProtocolException) {
             onProtocolError.run();
             LOG.warn("closing connection {} {}: {}", direction, peer, cause.getMessage());
+        } else if (tls != null) {
+            onProtocolError.run();
+            LOG.warn("closing connection {} {}: TLS: {}", direction, peer, tls.getMessage());
         } else if (cause instanceof IOException) {
             LOG.debug("closing connection {} {}: {}", direction, peer, cause.toString());
         } else {
             LOG.warn("closing connection {} {} after an unexpected exception: {}", direction, peer, cause.toString(), cause);
         }
         ctx.close();
+    }
+
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class PeerConnection implements AutoCloseable {
     private boolean everConnected;
     private String lastFailure;
 
-    private PeerConnection(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops) {
+    private PeerConnection(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops,
+                           TlsContexts tls) {
         this.address = address;
         this.codec = codec;
         this.maxFrameBytes = config.maxFrameBytes();
@@ -88,7 +90,7 @@ public final class PeerConnection implements AutoCloseable {
         this.loop = loops.group().next();
         this.backoff = new Backoff(config.reconnectBackoffMin(), config.reconnectBackoffMax(), new Random());
         this.queue = new OutboundQueue(config.maxQueuedMessages(), config.maxQueuedBytes());
-        ClientPipeline pipeline = new ClientPipeline(config, codec);
+        ClientPipeline pipeline = new ClientPipeline(config, codec, tls, address);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(loops.socketChannelClass())
@@ -103,8 +105,9 @@ public final class PeerConnection implements AutoCloseable {
                 });
     }
 
-    static PeerConnection open(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops) {
-        PeerConnection connection = new PeerConnection(address, config, codec, loops);
+    static PeerConnection open(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops,
+                               TlsContexts tls) {
+        PeerConnection connection = new PeerConnection(address, config, codec, loops, tls);
         connection.loop.execute(connection::connect);
         return connection;
     }
@@ -358,6 +361,11 @@ public final class PeerConnection implements AutoCloseable {
         current = null;
         if (!wasReady) {
             String failure = channel.attr(ConnectorHandshake.FAILURE).get();
+            if (failure == null && channel.attr(ConnectionGuard.TLS_UP).get() != null) {
+                // With TLS 1.3 a server checks our certificate after we think TLS is up, and closes.
+                failure = "TLS: the server closed the connection before answering our HELLO: it refused our"
+                        + " certificate (from another CA, expired, or without a role; its log says which)";
+            }
             attemptFailed(failure != null ? failure : "connection closed before the handshake completed");
             return;
         }

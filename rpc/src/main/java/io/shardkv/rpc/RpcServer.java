@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,11 @@ public final class RpcServer implements AutoCloseable {
 
     /** Binds {@code address} (port 0 = any free port) and waits until bound. */
     static RpcServer listen(InetSocketAddress address, RpcHandler handler, TransportConfig config, Codec codec,
-                            EventLoops loops) throws IOException {
+                            EventLoops loops, TlsContexts tls) throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("accepted on " + address, loops.group().next());
         RpcCounters counters = new RpcCounters();
         UnansweredRequests unanswered = new UnansweredRequests();
-        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, counters, unanswered);
+        ServerPipeline pipeline = new ServerPipeline(config, codec, handler, counters, unanswered, tls);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelClass())
@@ -70,7 +71,8 @@ public final class RpcServer implements AutoCloseable {
                     bound.cause());
         }
         RpcServer server = new RpcServer(bound.channel(), connections, counters, unanswered);
-        LOG.info("listening on {} (cluster '{}', node {})", server.localAddress, config.clusterId(), config.nodeId());
+        LOG.info("listening on {} (cluster '{}', node {}, {})", server.localAddress, config.clusterId(), config.nodeId(),
+                tls == null ? "plain TCP: no TLS, anyone who can reach the port is trusted" : "mutual TLS");
         return server;
     }
 

@@ -34,6 +34,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     private final RpcCounters counters;
 
     private final int peerNodeId;
+    private final AcceptorHandshake.Peer peer;
     private final RpcHandler handler;
     private final Codec codec;
     private final int maxFrameBytes;
@@ -42,12 +43,13 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     /** Requests received here whose answer is not yet written (event loop only). */
     private int inFlight;
 
-    ServerDispatcher(int peerNodeId, RpcHandler handler, Codec codec, int maxFrameBytes, RpcCounters counters,
-                     UnansweredRequests unanswered, ServerEdge edge) {
+    ServerDispatcher(AcceptorHandshake.Peer peer, RpcHandler handler, Codec codec, int maxFrameBytes,
+                     RpcCounters counters, UnansweredRequests unanswered, ServerEdge edge) {
         this.edge = edge;
+        this.peer = peer;
         this.counters = counters;
         this.unanswered = unanswered;
-        this.peerNodeId = peerNodeId;
+        this.peerNodeId = peer.nodeId();
         this.handler = handler;
         this.codec = codec;
         this.maxFrameBytes = maxFrameBytes;

@@ -8,11 +8,13 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.tls.TlsContexts;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The handlers of an accepted connection, socket side first: flush consolidation (responses
+ * The handlers of an accepted connection, socket side first: TLS if configured (a certificate from
+ * the cluster CA required), flush consolidation (responses
  * written during one read burst, or from other threads in one event-loop turn, share a flush),
  * framing (frames no larger than a HELLO until the handshake is done), the idle timer (fed by
  * complete frames only, so a frame held half-sent is idleness), the handshake (which installs the
@@ -31,9 +33,12 @@ final class ServerPipeline {
     private final RpcCounters counters;
     private final UnansweredRequests unanswered;
     private final ServerEdge edge;
+    private final TlsContexts tls;
 
+    /** @param tls null for plain TCP */
     ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcCounters counters,
-                   UnansweredRequests unanswered) {
+                   UnansweredRequests unanswered, TlsContexts tls) {
+        this.tls = tls;
         this.config = config;
         this.unanswered = unanswered;
         this.counters = counters;
@@ -46,6 +51,9 @@ final class ServerPipeline {
     /** Installs the handlers of a newly accepted connection, or, beyond the limits, those that refuse it. */
     void install(Channel channel) {
         String refusal = edge.admit(channel);
+        if (tls != null) {
+            channel.pipeline().addLast("tls", tls.server().newHandler(channel.alloc()));
+        }
         if (refusal != null) {
             channel.pipeline().addLast("refusal", new Refusal(ours.refusing(refusal)));
             return;
@@ -57,10 +65,9 @@ final class ServerPipeline {
                 .addLast("frames", frames)
                 .addLast("idle", new IdleStateHandler(0, 0, config.limits().clientIdleTimeout().toMillis(),
                         TimeUnit.MILLISECONDS))
-                .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(), peerNodeId -> {
+                .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(), peer -> {
                     frames.allowFrameBytes(config.maxFrameBytes());
-                    return new ServerDispatcher(peerNodeId, handler, codec, config.maxFrameBytes(), counters,
-                            unanswered, edge);
+                    return new ServerDispatcher(peer, handler, codec, config.maxFrameBytes(), counters, unanswered, edge);
                 }))
                 .addLast("guard", new ConnectionGuard("from", counters::protocolError));
     }

@@ -1,6 +1,7 @@
 package io.shardkv.rpc;
 
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.tls.TlsContexts;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,15 +27,21 @@ public final class Transport implements AutoCloseable {
     private final Codec codec;
     private final EventLoops loops;
     private final boolean ownsLoops;
+    /** Null for plain TCP. */
+    private final TlsContexts tls;
 
     private Transport(TransportConfig config, Codec codec, EventLoops loops, boolean ownsLoops) {
         this.config = Objects.requireNonNull(config, "config");
+        this.tls = config.tls().map(TlsContexts::load).orElse(null);
         this.codec = Objects.requireNonNull(codec, "codec");
         this.loops = Objects.requireNonNull(loops, "loops");
         this.ownsLoops = ownsLoops;
     }
 
-    /** A transport with its own event loop threads, shut down by {@link #close()}. */
+    /**
+     * A transport with its own event loop threads, shut down by {@link #close()}. With TLS
+     * configured, its files are read now: an IllegalArgumentException names one that cannot be used.
+     */
     public static Transport create(TransportConfig config, Codec codec) {
         return new Transport(config, codec, EventLoops.create(config), true);
     }
@@ -57,13 +64,13 @@ public final class Transport implements AutoCloseable {
     public RpcServer listen(InetSocketAddress address, RpcHandler handler) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(handler, "handler");
-        return RpcServer.listen(address, handler, config, codec, loops);
+        return RpcServer.listen(address, handler, config, codec, loops, tls);
     }
 
     /** A connection to {@code address}, established (and re-established) in the background. */
     public PeerConnection connect(InetSocketAddress address) {
         Objects.requireNonNull(address, "address");
-        return PeerConnection.open(address, config, codec, loops);
+        return PeerConnection.open(address, config, codec, loops, tls);
     }
 
     /**

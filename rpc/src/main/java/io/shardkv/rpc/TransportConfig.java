@@ -1,8 +1,11 @@
 package io.shardkv.rpc;
 
+import io.shardkv.rpc.tls.TlsConfig;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of a {@link Transport}: identity, sizes (bytes), counts and timeouts. Built with
@@ -41,6 +44,8 @@ import java.util.Objects;
  *                              {@link ConnectionLimits#DEFAULTS})
  * @param service               what this process's servers serve, announced in their handshakes
  *                              (see {@link Services}); empty for a client (default)
+ * @param tls                   mutual TLS on every connection made and accepted; empty for plain
+ *                              TCP (default), which servers say in their log line at start
  */
 public record TransportConfig(
         String clusterId,
@@ -58,7 +63,8 @@ public record TransportConfig(
         Duration shutdownQuietPeriod,
         Duration shutdownTimeout,
         ConnectionLimits limits,
-        String service) {
+        String service,
+        Optional<TlsConfig> tls) {
 
     /** Cluster ids travel in the handshake behind a one-byte length. */
     public static final int MAX_CLUSTER_ID_BYTES = 255;
@@ -118,6 +124,7 @@ public record TransportConfig(
         }
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(tls, "tls");
         if (service.getBytes(StandardCharsets.UTF_8).length > Services.MAX_BYTES
                 || service.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("service must be at most " + Services.MAX_BYTES
@@ -171,6 +178,7 @@ public record TransportConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
         private String service = "";
+        private TlsConfig tls;
 
         private Builder(String clusterId) {
             this.clusterId = clusterId;
@@ -243,10 +251,17 @@ public record TransportConfig(
             return this;
         }
 
+        /** Mutual TLS with these files; null for plain TCP. */
+        public Builder tls(TlsConfig files) {
+            this.tls = files;
+            return this;
+        }
+
         public TransportConfig build() {
             return new TransportConfig(clusterId, nodeId, ioThreads, preferNativeTransport, maxFrameBytes,
                     connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax,
-                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits, service);
+                    maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits, service,
+                    Optional.ofNullable(tls));
         }
     }
 }

@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardkv.rpc.codec.Codec;
 
+import java.net.InetSocketAddress;
+
 
 /** Pipelines on {@link EmbeddedChannel}s, and frames to feed them, for handler tests without sockets. */
 final class Embedded {
@@ -20,7 +22,7 @@ final class Embedded {
     /** A server-side connection (pipeline installed on an active channel, as on accept). */
     static EmbeddedChannel server(TransportConfig config, Codec codec, RpcHandler handler) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new ServerPipeline(config, codec, handler, new RpcCounters(), new UnansweredRequests()).install(channel);
+        new ServerPipeline(config, codec, handler, new RpcCounters(), new UnansweredRequests(), null).install(channel);
         return channel;
     }
 
@@ -42,7 +44,7 @@ final class Embedded {
     static EmbeddedChannel client(TransportConfig config, Codec codec, PendingRequests pending,
                                   ConnectorHandshake.Listener listener) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new ClientPipeline(config, codec).install(channel, pending, listener);
+        new ClientPipeline(config, codec, null, new InetSocketAddress("127.0.0.1", 1)).install(channel, pending, listener);
         return channel;
     }
 
