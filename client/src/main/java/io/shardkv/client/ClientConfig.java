@@ -1,10 +1,13 @@
 package io.shardkv.client;
 
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a {@link ShardKvClient} reaches a cluster.
@@ -15,7 +18,7 @@ import java.util.Objects;
  * @param attemptTimeout how long one server has to answer before the next is tried
  */
 public record ClientConfig(List<InetSocketAddress> controllers, String clusterId, Duration callTimeout,
-                           Duration attemptTimeout) {
+                           Duration attemptTimeout, Optional<TlsConfig> tls) {
 
     /** The cluster id servers start with unless told otherwise. */
     public static final String DEFAULT_CLUSTER_ID = "shardkv";
@@ -32,6 +35,7 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
         Objects.requireNonNull(clusterId, "clusterId");
         requirePositive("callTimeout", callTimeout);
         requirePositive("attemptTimeout", attemptTimeout);
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** Also checks {@link ShardKvClient#withTimeout}'s timeout. */
@@ -45,21 +49,31 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
     /** Controllers given as {@code host:port}, with the default cluster id and timeouts. */
     public static ClientConfig of(List<String> controllers) {
         return new ClientConfig(controllers.stream().map(HostPort::parse).toList(), DEFAULT_CLUSTER_ID,
-                DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT);
+                DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT, Optional.empty());
     }
 
     /** The same, for the cluster started with {@code --cluster-id id}. */
     public ClientConfig withClusterId(String id) {
-        return new ClientConfig(controllers, id, callTimeout, attemptTimeout);
+        return new ClientConfig(controllers, id, callTimeout, attemptTimeout, tls);
     }
 
     /** The same, with calls giving up after {@code timeout}. */
     public ClientConfig withCallTimeout(Duration timeout) {
-        return new ClientConfig(controllers, clusterId, timeout, attemptTimeout);
+        return new ClientConfig(controllers, clusterId, timeout, attemptTimeout, tls);
     }
 
     /** The same, trying the next server after {@code timeout} without an answer. */
     public ClientConfig withAttemptTimeout(Duration timeout) {
-        return new ClientConfig(controllers, clusterId, callTimeout, timeout);
+        return new ClientConfig(controllers, clusterId, callTimeout, timeout, tls);
+    }
+
+    /** The same, over mutual TLS with these files (a certificate whose role allows what the client does). */
+    public ClientConfig withTls(TlsConfig files) {
+        return new ClientConfig(controllers, clusterId, callTimeout, attemptTimeout, Optional.of(files));
+    }
+
+    /** The transport settings of a client of this cluster: its cluster id and TLS. */
+    public TransportConfig transportConfig() {
+        return TransportConfig.builder(clusterId).tls(tls.orElse(null)).build();
     }
 }

@@ -1,6 +1,7 @@
 package io.shardkv.client;
 
 import io.shardkv.rpc.GroupClient;
+import io.shardkv.rpc.PermissionDeniedException;
 import io.shardkv.rpc.codec.CodecException;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
@@ -152,6 +153,8 @@ final class KvCall {
     private void failToSend(Throwable cause) {
         if (!closed.getAsBoolean() && (cause instanceof IllegalArgumentException || cause instanceof CodecException)) {
             fail(ShardKvException.Kind.BAD_REQUEST, "the request cannot be sent: " + cause.getMessage(), cause);
+        } else if (cause instanceof PermissionDeniedException denied) {
+            fail(ShardKvException.Kind.PERMISSION_DENIED, denied.reason(), cause);
         } else {
             failUnexpectedly(cause);
         }

@@ -45,7 +45,7 @@ public final class ShardKvClient implements AutoCloseable {
 
         Core(ClientConfig config) {
             Codec codec = Codec.builder().install(new KvWireTypes()).install(new CtrlerWireTypes()).build();
-            this.transport = Transport.create(TransportConfig.builder(config.clusterId()).build(), codec);
+            this.transport = Transport.create(config.transportConfig(), codec);
             this.router = new Router(transport, config);
         }
     }

@@ -32,6 +32,11 @@ public final class ShardKvException extends RuntimeException {
          * may have been applied before the session was forgotten.
          */
         SESSION_EXPIRED,
+        /**
+         * The cluster refused the request because this client's certificate lacks the role it
+         * needs (the message names both). Nothing was applied; retrying will not help.
+         */
+        PERMISSION_DENIED,
         /** The client was closed before the call had an outcome: a write may or may not have been applied. */
         CLOSED,
         /**

@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.PermissionDeniedException;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerException;
 import java.io.PrintWriter;
@@ -55,13 +56,13 @@ final class AdminCommand {
     int run(Function<ControllerSession, CompletableFuture<Config>> call, WaitOptions wait) throws Exception {
         ClientConfig c = target.clientConfig();
         Duration waitLimit = wait != null && wait.wait ? Durations.parse(wait.timeout, "--wait-timeout") : null;
-        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
+        try (ControllerSession session = new ControllerSession(c.transportConfig(), c.controllers(), c.callTimeout())) {
             Config config;
             try {
                 config = call.apply(session).get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof ControllerException refused) {
-                    throw new IllegalStateException("the controller refused: " + Main.oneLine(refused));
+                if (e.getCause() instanceof ControllerException || e.getCause() instanceof PermissionDeniedException) {
+                    throw new IllegalStateException("the controller refused: " + Main.oneLine(e.getCause()));
                 }
                 throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
                         + " ms: " + Main.oneLine(e.getCause()));
@@ -70,7 +71,7 @@ final class AdminCommand {
             print(out, config);
             if (waitLimit != null) {
                 Config before = config.num() == 0 ? null : session.clerk().query(config.num() - 1).get();
-                try (MigrationWait waiting = new MigrationWait(c.clusterId(), c.callTimeout())) {
+                try (MigrationWait waiting = new MigrationWait(c.transportConfig(), c.callTimeout())) {
                     waiting.await(config, MigrationWait.moved(before, config), waitLimit, out);
                 }
             }
@@ -125,7 +126,7 @@ final class AdminCommand {
             }
             if (!fresh.isEmpty()) {
                 List<String> problems;
-                try (JoinCheck check = new JoinCheck(c.clusterId(), CHECK_TIMEOUT)) {
+                try (JoinCheck check = new JoinCheck(c.transportConfig(), CHECK_TIMEOUT)) {
                     problems = check.problems(fresh);
                 }
                 if (!problems.isEmpty() && !force) {

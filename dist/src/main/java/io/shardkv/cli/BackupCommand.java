@@ -80,7 +80,7 @@ final class BackupCommand implements Callable<Integer> {
         long deadline = start + limit.toNanos();
         SortedMap<Integer, BackupManifest.Part> groups = takeGroups(c, config, deadline, pw);
         BackupManifest.Part controller;
-        try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), deadline, pw)) {
+        try (BackupTaker taker = new BackupTaker(c.transportConfig(), c.callTimeout(), deadline, pw)) {
             List<String> controllers = c.controllers().stream().map(HostPort::format).toList();
             controller = taker.take("controller", controllers, config.num(), out.resolve("controller.img"));
         }
@@ -100,7 +100,7 @@ final class BackupCommand implements Callable<Integer> {
         try {
             CompletionService<Map.Entry<Integer, BackupManifest.Part>> parts = new ExecutorCompletionService<>(pool);
             config.groups().forEach((gid, servers) -> parts.submit(() -> {
-                try (BackupTaker taker = new BackupTaker(c.clusterId(), c.callTimeout(), deadline, pw)) {
+                try (BackupTaker taker = new BackupTaker(c.transportConfig(), c.callTimeout(), deadline, pw)) {
                     return Map.entry(gid, taker.take("group " + gid, servers, config.num(),
                             out.resolve("group-" + gid + ".img")));
                 }

@@ -7,6 +7,7 @@ import io.shardkv.raft.server.BackupReleaseRequest;
 import io.shardkv.raft.server.BackupReport;
 import io.shardkv.raft.server.BackupRequest;
 import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,8 +42,8 @@ final class BackupTaker implements AutoCloseable {
     private final long deadlineNanos;
     private final PrintWriter out;
 
-    BackupTaker(String clusterId, Duration askTimeout, long deadlineNanos, PrintWriter out) {
-        this.asker = new ReplicaAsker(clusterId, Codec.builder().install(new RaftWireTypes()).build());
+    BackupTaker(TransportConfig settings, Duration askTimeout, long deadlineNanos, PrintWriter out) {
+        this.asker = new ReplicaAsker(settings, Codec.builder().install(new RaftWireTypes()).build());
         this.askTimeout = askTimeout;
         this.deadlineNanos = deadlineNanos;
         this.out = out;

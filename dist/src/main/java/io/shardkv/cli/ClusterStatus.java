@@ -90,10 +90,11 @@ final class ClusterStatus {
     }
 
     /** Asks the controller for the latest configuration and every replica it and the groups name for its status. */
-    static ClusterStatus gather(String clusterId, List<InetSocketAddress> controllers, Duration timeout, long maxLag) {
+    static ClusterStatus gather(TransportConfig settings, List<InetSocketAddress> controllers, Duration timeout,
+                                long maxLag) {
         Codec codec = Codec.builder().install(new RaftWireTypes()).install(new CtrlerWireTypes())
                 .install(new KvWireTypes()).install(new MigrationWireTypes()).build();
-        Transport transport = Transport.create(TransportConfig.builder(clusterId).build(), codec);
+        Transport transport = Transport.create(settings, codec);
         try {
             Config config = null;
             String configError = null;

@@ -4,6 +4,7 @@ import io.shardkv.client.ClientConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Which cluster a client command talks to: controllers named by --ctrl, or a local cluster's directory. */
@@ -19,6 +20,9 @@ public final class ClusterTarget {
 
     @Option(names = "--cluster-id", description = "The cluster's id, with --ctrl. Default: shardkv.")
     String clusterId;
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long one operation may take before it fails, e.g. 500ms, 10s. Default: ${DEFAULT-VALUE}.")
@@ -46,10 +50,11 @@ public final class ClusterTarget {
         Duration t = Durations.parse(timeout, "--timeout");
         if (controllers != null) {
             ClientConfig c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);
-            return clusterId == null ? c : c.withClusterId(clusterId);
+            c = clusterId == null ? c : c.withClusterId(clusterId);
+            return tls.config().map(c::withTls).orElse(c);
         }
         LocalLayout layout = LocalLayout.load(dir == null ? DEFAULT_LOCAL_DIR : dir);
-        return ClientConfig.of(LocalLayout.addresses(layout.controllers())).withClusterId(layout.clusterId())
-                .withCallTimeout(t);
+        ClientConfig local = layout.clientConfig().withCallTimeout(t);
+        return tls.config().map(local::withTls).orElse(local);
     }
 }

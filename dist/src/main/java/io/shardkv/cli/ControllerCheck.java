@@ -35,7 +35,7 @@ final class ControllerCheck {
         });
         try {
             List<CompletableFuture<Answer>> answers = addresses.stream()
-                    .map(a -> CompletableFuture.supplyAsync(() -> ServiceProbe.probe(a, c.clusterId(), PROBE_TIMEOUT), probes))
+                    .map(a -> CompletableFuture.supplyAsync(() -> ServiceProbe.probe(a, c.transportConfig(), PROBE_TIMEOUT), probes))
                     .toList();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < addresses.size(); i++) {

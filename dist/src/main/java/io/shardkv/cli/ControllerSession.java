@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.PermissionDeniedException;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -21,8 +22,8 @@ final class ControllerSession implements AutoCloseable {
     private final Transport transport;
     private final ControllerClerk clerk;
 
-    ControllerSession(String clusterId, List<InetSocketAddress> controllers, Duration timeout) {
-        this.transport = Transport.create(TransportConfig.builder(clusterId).build(),
+    ControllerSession(TransportConfig settings, List<InetSocketAddress> controllers, Duration timeout) {
+        this.transport = Transport.create(settings,
                 Codec.builder().install(new CtrlerWireTypes()).build());
         this.clerk = new ControllerClerk(transport, controllers, timeout);
     }
@@ -33,9 +34,12 @@ final class ControllerSession implements AutoCloseable {
 
     /** The latest configuration of the cluster {@code c} names; a controller that does not answer in time is an error. */
     static Config latest(ClientConfig c) throws InterruptedException {
-        try (ControllerSession session = new ControllerSession(c.clusterId(), c.controllers(), c.callTimeout())) {
+        try (ControllerSession session = new ControllerSession(c.transportConfig(), c.controllers(), c.callTimeout())) {
             return session.clerk().query(-1).get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PermissionDeniedException) {
+                throw new IllegalStateException("the controller refused: " + Main.oneLine(e.getCause()));
+            }
             throw new IllegalStateException("the controller did not answer within " + c.callTimeout().toMillis()
                     + " ms: " + Main.oneLine(e.getCause()));
         }

@@ -8,6 +8,7 @@ import io.shardkv.raft.server.MembershipChangeRequest;
 import io.shardkv.raft.server.MembershipReport;
 import io.shardkv.raft.server.MembershipRequest;
 import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -30,11 +31,11 @@ final class GroupAdmin implements AutoCloseable {
     private final Duration timeout;
     private String leader;
 
-    GroupAdmin(String clusterId, List<String> replicas, Duration timeout) {
+    GroupAdmin(TransportConfig settings, List<String> replicas, Duration timeout) {
         if (replicas.isEmpty()) {
             throw new IllegalArgumentException("no replica addresses to ask");
         }
-        this.asker = new ReplicaAsker(clusterId, Codec.builder().install(new RaftWireTypes()).build());
+        this.asker = new ReplicaAsker(settings, Codec.builder().install(new RaftWireTypes()).build());
         this.addresses.addAll(replicas);
         this.timeout = timeout;
     }

@@ -30,8 +30,8 @@ final class JoinCheck implements AutoCloseable {
     private final Transport transport;
     private final Duration timeout;
 
-    JoinCheck(String clusterId, Duration timeout) {
-        this.transport = Transport.create(TransportConfig.builder(clusterId).build(),
+    JoinCheck(TransportConfig settings, Duration timeout) {
+        this.transport = Transport.create(settings,
                 Codec.builder().install(new KvWireTypes()).install(new MigrationWireTypes()).build());
         this.timeout = timeout;
     }

@@ -2,16 +2,18 @@ package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
 import io.shardkv.client.ShardKvClient;
-import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.server.StatusRequest;
+import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.tls.CertificateAuthority;
+import io.shardkv.rpc.tls.Role;
+import io.shardkv.rpc.tls.TlsConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,11 +36,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code shardkv local}: a whole cluster as background processes on 127.0.0.1. */
 @Command(name = "local", mixinStandardHelpOptions = true,
@@ -48,6 +50,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class LocalCommand {
 
     private static final Duration READY_LIMIT = Duration.ofSeconds(90);
+    /** A local cluster's CA outlives any test or demo; its certificates last a year (rotate with bin/shardkv certs). */
+    private static final Duration LOCAL_CA_VALIDITY = Duration.ofDays(10 * 365);
 
     @Option(names = "--dir", scope = ScopeType.INHERIT,
             description = "The cluster's directory: layout, data, logs, pid files. Default: ~/.shardkv/local.")
@@ -112,6 +116,11 @@ final class LocalCommand {
         @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
         FsyncPolicy fsync;
 
+        @Option(names = "--tls", description = {"A new cluster runs with mutual TLS: a CA and a certificate per process are",
+            "made in DIR/tls (role server; admin.pem, role admin, for the local commands). A cluster keeps what it",
+            "was created with."})
+        boolean tls;
+
         @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE",
                 description = "Maximum heap of each process started now, as java -Xmx takes it (512m, 4g). "
                         + "A group's replicas hold its whole state in memory. Default: ${DEFAULT-VALUE}.")
@@ -142,11 +151,22 @@ final class LocalCommand {
             LocalLayout layout;
             if (LocalLayout.exists(dir)) {
                 layout = LocalLayout.load(dir);
-                out.printf("using the existing cluster in %s (%d groups x %d replicas, %d shards)%n", dir,
-                        layout.groups(), layout.replicas(), layout.shards());
+                if (tls && !layout.tls()) {
+                    throw new IllegalArgumentException("the cluster in " + dir + " was created without TLS; --tls"
+                            + " applies to new clusters only");
+                }
+                out.printf("using the existing cluster in %s (%d groups x %d replicas, %d shards%s)%n", dir,
+                        layout.groups(), layout.replicas(), layout.shards(), layout.tls() ? ", TLS" : "");
             } else {
                 layout = new LocalLayout(dir, clusterId, shards, groups, replicas, basePort);
                 layout.save();
+                if (tls) {
+                    CertificateAuthority ca = CertificateAuthority.create(layout.tlsDir(), "shardkv local CA ("
+                            + clusterId + ")", LOCAL_CA_VALIDITY);
+                    TlsConfig admin = TlsConfig.inDirectory(layout.tlsDir(), LocalLayout.ADMIN_CERTIFICATE);
+                    ca.issue(LocalLayout.ADMIN_CERTIFICATE, Role.ADMIN, List.of(), admin.certificate(), admin.privateKey());
+                    out.printf("TLS: a CA and certificates in %s%n", layout.tlsDir());
+                }
             }
             long start = System.nanoTime();
             int started = 0;
@@ -158,8 +178,7 @@ final class LocalCommand {
             }
             out.printf("%d processes started, %d already running%n", started, layout.all().size() - started);
             out.flush();
-            ClientConfig client = ClientConfig.of(LocalLayout.addresses(layout.controllers()))
-                    .withClusterId(layout.clusterId()).withCallTimeout(READY_LIMIT);
+            ClientConfig client = layout.clientConfig().withCallTimeout(READY_LIMIT);
             Config config = joinMissingGroups(layout, client);
             awaitEveryShardServed(layout, client);
             out.printf("ready in %.1f s: %d shards served by %d groups (configuration %d)%n",
@@ -213,6 +232,11 @@ final class LocalCommand {
         if (join) {
             cmd.add("--join");
         }
+        if (layout.tls()) {
+            TlsConfig tls = layout.tlsFor(p);
+            cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString(),
+                    "--tls-ca", tls.trustedCa().toString()));
+        }
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile(p).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -233,7 +257,7 @@ final class LocalCommand {
         for (int g = 0; g < layout.groups(); g++) {
             groups.put(layout.gid(g), LocalLayout.addresses(layout.group(g)));
         }
-        try (ControllerSession session = new ControllerSession(layout.clusterId(), client.controllers(), READY_LIMIT)) {
+        try (ControllerSession session = new ControllerSession(client.transportConfig(), client.controllers(), READY_LIMIT)) {
             return session.joinMissing(groups).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("the controllers did not answer within " + READY_LIMIT.toSeconds()
@@ -444,7 +468,7 @@ final class LocalCommand {
                     "RAFT", "TERM", "LOG");
             int alive = 0;
             Codec codec = Codec.builder().install(new RaftWireTypes()).build();
-            try (Transport transport = Transport.create(TransportConfig.builder(layout.clusterId()).build(), codec)) {
+            try (Transport transport = Transport.create(layout.clientConfig().transportConfig(), codec)) {
                 for (LocalLayout.Process p : layout.all()) {
                     Optional<ProcessHandle> h = running(layout, p);
                     alive += h.isPresent() ? 1 : 0;

@@ -1,5 +1,9 @@
 package io.shardkv.cli;
 
+import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.tls.CertificateAuthority;
+import io.shardkv.rpc.tls.Role;
+import io.shardkv.rpc.tls.TlsConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -31,6 +36,8 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
     static final String FILE = "cluster.properties";
     static final int FIRST_GID = 100;
     static final int METRICS_OFFSET = 1000;
+    /** The certificate (role admin) the local commands use on a cluster with TLS. */
+    static final String ADMIN_CERTIFICATE = "admin";
 
     /** One process of the cluster. */
     record Process(String name, String role, int gid, int id, int port) {
@@ -178,6 +185,32 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
 
     static List<String> addresses(List<Process> members) {
         return members.stream().map(Process::address).toList();
+    }
+
+    /** The cluster CA and every certificate of a cluster started with {@code --tls}. */
+    Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
+    /** Whether the cluster runs with mutual TLS: it has a CA. */
+    boolean tls() {
+        return Files.isRegularFile(tlsDir().resolve(CertificateAuthority.CA_CERTIFICATE));
+    }
+
+    /** The TLS files of {@code p}, issued by the cluster's CA now if {@code p} has none yet (a new replica). */
+    TlsConfig tlsFor(Process p) throws IOException {
+        TlsConfig files = TlsConfig.inDirectory(tlsDir(), p.name());
+        if (!Files.exists(files.certificate())) {
+            CertificateAuthority.load(tlsDir()).issue(p.name(), Role.SERVER, List.of("127.0.0.1", "localhost"),
+                    files.certificate(), files.privateKey());
+        }
+        return files;
+    }
+
+    /** How the local commands reach the cluster: its controllers and cluster id, with TLS the admin certificate. */
+    ClientConfig clientConfig() {
+        ClientConfig c = ClientConfig.of(addresses(controllers())).withClusterId(clusterId);
+        return tls() ? c.withTls(TlsConfig.inDirectory(tlsDir(), ADMIN_CERTIFICATE)) : c;
     }
 
     Path dataDir(Process p) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             "--cluster-id from SHARDKV_CLUSTER_ID, and so on; a flag given wins.",
             "Shell completion: source <(shardkv generate-completion)"},
         subcommands = {LocalCommand.class, CliCommand.class, AdminCommand.class, CtrlerCommand.class,
-                ServerCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+                ServerCommand.class, RestoreCommand.class, CertsCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Main {
 
     /** Exit code of a failed operation (unreachable cluster, refused request). */

@@ -38,7 +38,7 @@ final class MemberTarget {
     /** A conversation with the group's replicas, in the cluster {@code cluster} names. */
     GroupAdmin open(ClusterTarget cluster) throws Exception {
         ClientConfig c = cluster.clientConfig();
-        return new GroupAdmin(c.clusterId(), replicas(c), c.callTimeout());
+        return new GroupAdmin(c.transportConfig(), replicas(c), c.callTimeout());
     }
 
     /**
@@ -59,7 +59,7 @@ final class MemberTarget {
             }
         }
         ClientConfig client = cluster.clientConfig();
-        try (ControllerSession session = new ControllerSession(client.clusterId(), client.controllers(),
+        try (ControllerSession session = new ControllerSession(client.transportConfig(), client.controllers(),
                 client.callTimeout())) {
             Config recorded = session.clerk().setServers(Map.of(which.gid, servers)).get();
             out.println("controller: configuration " + recorded.num() + " records group " + which.gid + " at "

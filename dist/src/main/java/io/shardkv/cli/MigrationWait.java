@@ -40,8 +40,8 @@ final class MigrationWait implements AutoCloseable {
     private final Map<String, Long> migratedAtStart = new HashMap<>();
     private final Map<String, PeerConnection> connections = new HashMap<>();
 
-    MigrationWait(String clusterId, Duration askTimeout) {
-        this.transport = Transport.create(TransportConfig.builder(clusterId).build(),
+    MigrationWait(TransportConfig settings, Duration askTimeout) {
+        this.transport = Transport.create(settings,
                 Codec.builder().install(new KvWireTypes()).install(new MigrationWireTypes()).build());
         this.askTimeout = askTimeout;
     }

@@ -26,8 +26,8 @@ final class ReplicaAsker implements AutoCloseable {
     private final Transport transport;
     private final Map<String, PeerConnection> connections = new HashMap<>();
 
-    ReplicaAsker(String clusterId, Codec codec) {
-        this.transport = Transport.create(TransportConfig.builder(clusterId).build(), codec);
+    ReplicaAsker(TransportConfig settings, Codec codec) {
+        this.transport = Transport.create(settings, codec);
     }
 
     /** The answer, or empty if there was none in time (unreachable, a bad address, a dropped connection). */

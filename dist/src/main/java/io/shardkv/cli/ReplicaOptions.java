@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What every replica process (controller or shard group) is started with. */
@@ -88,6 +89,9 @@ final class ReplicaOptions {
                 "reading it until answers go out. Default: ${DEFAULT-VALUE}."})
     int maxRequestsPerConnection;
 
+    @Mixin
+    TlsOptions tls;
+
     /** The operations port's address, if it is one of this host's. */
     InetAddress metricsAddress() {
         try {
@@ -154,7 +158,8 @@ final class ReplicaOptions {
         ReplicaConfig config = ReplicaConfig.of(replica, members, dataDir, clusterId)
                 .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes.bytes()))
                 .withStorage(StorageOptions.DEFAULTS.withFsync(fsync))
-                .withLimits(connectionLimits());
+                .withLimits(connectionLimits())
+                .withTls(tls.config());
         return join ? config.joining() : config;
     }
 }

@@ -141,6 +141,8 @@ final class ServerMetrics {
                 () -> replica.rpcCounters().failedRequests());
         counter(registry, labels, "shardkv_rpc_protocol_errors", "Connections closed for breaking the protocol.",
                 () -> replica.rpcCounters().protocolErrors());
+        counter(registry, labels, "shardkv_rpc_permission_denied", "Requests refused because the connection's"
+                + " certificate lacks the role they need.", () -> replica.rpcCounters().permissionDenied());
         gauge(registry, labels, "shardkv_rpc_connections", "Connections open on the replica's port (peers and clients).",
                 () -> replica.rpcCounters().openConnections());
         gauge(registry, labels, "shardkv_rpc_incomplete_frame_bytes", "Bytes buffered for frames not yet fully received,"

@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-lag must be 0 or more, got " + maxLag);
         }
         ClientConfig c = admin.target.clientConfig();
-        ClusterStatus status = ClusterStatus.gather(c.clusterId(), c.controllers(), c.callTimeout(), maxLag);
+        ClusterStatus status = ClusterStatus.gather(c.transportConfig(), c.controllers(), c.callTimeout(), maxLag);
         List<String> problems = status.problems();
         PrintWriter out = admin.spec.commandLine().getOut();
         if (output == Format.json) {

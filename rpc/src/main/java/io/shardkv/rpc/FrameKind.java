@@ -11,9 +11,14 @@ enum FrameKind {
     /** Successful answer to the REQUEST with the same correlation id; body = one Kryo value. */
     RESPONSE(4),
     /** Failed answer to the REQUEST with the same correlation id; body = a UTF-8 reason. */
-    ERROR(5);
+    ERROR(5),
+    /**
+     * Refusal of the REQUEST with the same correlation id: the connection's role may not make it;
+     * body = a UTF-8 reason naming the role needed. Never retried.
+     */
+    DENIED(6);
 
-    private static final FrameKind[] BY_CODE = new FrameKind[ERROR.code + 1];
+    private static final FrameKind[] BY_CODE = new FrameKind[DENIED.code + 1];
 
     static {
         for (FrameKind kind : values()) {

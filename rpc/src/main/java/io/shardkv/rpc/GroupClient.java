@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,11 @@ public final class GroupClient implements AutoCloseable {
             return;
         }
         answer.whenComplete((response, error) -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof PermissionDeniedException) {
+                result.completeExceptionally(cause); // another replica would refuse it too
+                return;
+            }
             Step<R> step = error != null ? new Retry<>() : classify.apply(response);
             if (step instanceof Done<R> done) {
                 result.complete(done.value());

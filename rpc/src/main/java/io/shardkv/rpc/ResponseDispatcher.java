@@ -39,6 +39,7 @@ final class ResponseDispatcher extends SimpleChannelInboundHandler<Frame> {
                 }
             }
             case ERROR -> pending.fail(id, new RemoteException(reason(frame.content())));
+            case DENIED -> pending.fail(id, new PermissionDeniedException(reason(frame.content())));
             default -> throw new ProtocolException("unexpected " + frame.kind + " frame from the accepting side");
         }
     }

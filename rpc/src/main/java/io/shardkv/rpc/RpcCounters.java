@@ -14,6 +14,7 @@ public final class RpcCounters {
     private final LongAdder failedRequests = new LongAdder();
     private final LongAdder protocolErrors = new LongAdder();
     private final LongAdder receivedBytes = new LongAdder();
+    private final LongAdder permissionDenied = new LongAdder();
     private final Map<Limit, LongAdder> limitHits = new EnumMap<>(Limit.class);
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong incompleteFrameBytes = new AtomicLong();
@@ -37,6 +38,11 @@ public final class RpcCounters {
     /** Bytes of the frames received after the handshake (messages from peers and requests alike), length prefixes included. */
     public long receivedBytes() {
         return receivedBytes.sum();
+    }
+
+    /** Requests refused because the connection's certificate lacks the role they need. */
+    public long permissionDenied() {
+        return permissionDenied.sum();
     }
 
     /**
@@ -67,6 +73,10 @@ public final class RpcCounters {
 
     void received(int bytes) {
         receivedBytes.add(bytes);
+    }
+
+    void denied() {
+        permissionDenied.increment();
     }
 
     void limitHit(Limit limit) {

@@ -9,6 +9,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.shardkv.rpc.ConnectionLimits.Limit;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecException;
+import io.shardkv.rpc.tls.RequiresRole;
+import io.shardkv.rpc.tls.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,8 @@ import java.util.concurrent.CompletionException;
  * done, and writes each request's result back as RESPONSE, or ERROR if it failed. The peer is a
  * client of this connection: a RESPONSE, ERROR or second HELLO from it is a protocol error.
  *
- * <p>It also applies the per-connection limits: at {@link ConnectionLimits#maxRequestsPerConnection()}
+ * <p>A request the connection's role may not make ({@link RequiresRole}) is answered DENIED without
+ * reaching the handler, counted, and logged once per server. It also applies the per-connection limits: at {@link ConnectionLimits#maxRequestsPerConnection()}
  * unanswered requests it stops reading the connection until an answer has gone out, and a client
  * connection (node id 0) with nothing in progress is closed when the pipeline's idle timer fires.
  */
@@ -87,6 +90,11 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
     }
 
     private void dispatch(Channel channel, long correlationId, Object request) {
+        Role needed = RequiresRole.of(request);
+        if (!peer.role().includes(needed)) {
+            deny(channel, correlationId, request, needed);
+            return;
+        }
         CompletableFuture<Void> answered = unanswered.received();
         started(channel);
         CompletableFuture<?> result;
@@ -105,6 +113,16 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
                             answered.complete(null);
                             finished(channel);
                         }));
+    }
+
+    private void deny(Channel channel, long correlationId, Object request, Role needed) {
+        String reason = MetricLabel.of(request, request.getClass().getSimpleName())
+                + " needs role " + needed.title() + "; the certificate of '" + peer.name() + "' has role "
+                + peer.role().title();
+        counters.denied();
+        edge.denied(channel, "PERMISSION_DENIED: " + reason);
+        channel.writeAndFlush(Frames.raw(channel.alloc(), FrameKind.DENIED, correlationId,
+                Text.utf8(reason, MAX_ERROR_BYTES)));
     }
 
     private void started(Channel channel) {

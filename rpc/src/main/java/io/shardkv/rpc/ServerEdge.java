@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Enforces one server's {@link ConnectionLimits} across its accepted connections: counts them in
@@ -24,6 +25,7 @@ final class ServerEdge {
     private final RpcCounters counters;
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<Limit> logged = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean firstDenial = new AtomicBoolean();
 
     ServerEdge(ConnectionLimits limits, RpcCounters counters) {
         this.limits = limits;
@@ -79,6 +81,16 @@ final class ServerEdge {
                     + " limit metrics", what, channel.remoteAddress(), flag(limit));
         } else {
             LOG.debug("{} (connection from {})", what, channel.remoteAddress());
+        }
+    }
+
+    /** Logs the first request this server refuses for its role at WARN; every refusal is counted by the caller. */
+    void denied(Channel channel, String reason) {
+        if (firstDenial.compareAndSet(false, true)) {
+            LOG.warn("refused a request from {}: {}. This is logged once; every refusal is counted in the server's"
+                    + " permission metrics", channel.remoteAddress(), reason);
+        } else {
+            LOG.debug("refused a request from {}: {}", channel.remoteAddress(), reason);
         }
     }
 

@@ -4,6 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 
+import io.shardkv.rpc.tls.TlsContexts;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,18 +61,23 @@ public final class ServiceProbe {
     private ServiceProbe() {
     }
 
-    /** Probes {@code address} as a client of cluster {@code clusterId}; connecting and the answer each get {@code timeout}. */
-    public static Answer probe(InetSocketAddress address, String clusterId, Duration timeout) {
+    /**
+     * Probes {@code address} as a client with {@code settings} (its cluster id, and TLS if set);
+     * connecting and the answer each get {@code timeout}.
+     */
+    public static Answer probe(InetSocketAddress address, TransportConfig settings, Duration timeout) {
         InetSocketAddress target = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         if (target.isUnresolved()) {
             return new Answer.Unreachable("the host name does not resolve");
         }
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        try (Socket socket = new Socket()) {
-            socket.connect(target, millis);
-            socket.setTcpNoDelay(true);
-            ByteBuf hello = Hello.of(clusterId, 0).encode(ByteBufAllocator.DEFAULT);
+        boolean tls = settings.tls().isPresent();
+        try (Socket plain = new Socket()) {
+            plain.connect(target, millis);
+            plain.setTcpNoDelay(true);
+            Socket socket = tls ? secure(plain, target, settings, millis) : plain;
+            ByteBuf hello = Hello.of(settings.clusterId(), 0).encode(ByteBufAllocator.DEFAULT);
             try {
                 byte[] bytes = new byte[hello.readableBytes()];
                 hello.readBytes(bytes);
@@ -81,10 +91,30 @@ public final class ServiceProbe {
         } catch (SocketTimeoutException e) {
             return new Answer.Silent("no answer within " + millis + " ms");
         } catch (EOFException e) {
-            return new Answer.Foreign("it closed the connection without answering the handshake");
+            return tls ? new Answer.Rejected("TLS: it closed the connection before answering our HELLO: it refused our"
+                    + " certificate (from another CA, expired, or without a role), or it is not a shardkv server")
+                    : new Answer.Rejected("it closed the connection without answering our HELLO: if it is a server with"
+                    + " TLS on, give --tls-cert, --tls-key and --tls-ca");
+        } catch (SSLException e) {
+            return new Answer.Rejected("TLS: " + e.getMessage() + " (a server without TLS, or a certificate it or we do"
+                    + " not trust)");
         } catch (IOException e) {
             return new Answer.Unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
+    }
+
+    private static Socket secure(Socket plain, InetSocketAddress target, TransportConfig settings, int millis)
+            throws IOException {
+        TlsContexts contexts = TlsContexts.load(settings.tls().orElseThrow());
+        SSLSocket socket = (SSLSocket) contexts.jdkClient().getSocketFactory()
+                .createSocket(plain, target.getHostString(), target.getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(settings.tls().orElseThrow().protocols().toArray(String[]::new));
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(millis);
+        socket.startHandshake();
+        return socket;
     }
 
     private static Answer answer(Socket socket, int millis) throws IOException {

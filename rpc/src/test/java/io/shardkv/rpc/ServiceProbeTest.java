@@ -24,6 +24,7 @@ class ServiceProbeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Codec CODEC = TestTypes.codec();
+    private static final TransportConfig CLIENT = TransportConfig.builder("probe").build();
     private static EventLoops loops;
 
     @BeforeAll
@@ -39,7 +40,7 @@ class ServiceProbeTest {
     @Test
     void aServerOfOurClusterSaysWhatItServes() throws IOException {
         try (RpcServer server = listen("probe", Services.shardGroup(100))) {
-            assertEquals(new Answer.Serves("shard-group 100"), ServiceProbe.probe(server.localAddress(), "probe", TIMEOUT));
+            assertEquals(new Answer.Serves("shard-group 100"), ServiceProbe.probe(server.localAddress(), CLIENT, TIMEOUT));
             assertEquals("a shard-group server of group 100", Services.describe("shard-group 100"));
             assertEquals("a controller", Services.describe(Services.CONTROLLER));
         }
@@ -49,7 +50,7 @@ class ServiceProbeTest {
     void aServerOfAnotherClusterRefusesSayingWhy() throws IOException {
         try (RpcServer server = listen("probe", Services.CONTROLLER)) {
             assertEquals(new Answer.Rejected("cluster id 'elsewhere' differs from ours 'probe'"),
-                    ServiceProbe.probe(server.localAddress(), "elsewhere", TIMEOUT));
+                    ServiceProbe.probe(server.localAddress(), TransportConfig.builder("elsewhere").build(), TIMEOUT));
         }
     }
 
@@ -59,9 +60,9 @@ class ServiceProbeTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = new InetSocketAddress("127.0.0.1", socket.getLocalPort());
         }
-        assertEquals(new Answer.Unreachable("connection refused"), ServiceProbe.probe(closed, "probe", TIMEOUT));
+        assertEquals(new Answer.Unreachable("connection refused"), ServiceProbe.probe(closed, CLIENT, TIMEOUT));
         assertEquals(new Answer.Unreachable("the host name does not resolve"),
-                ServiceProbe.probe(HostPort.parse("no-such-host.invalid:7000"), "probe", TIMEOUT));
+                ServiceProbe.probe(HostPort.parse("no-such-host.invalid:7000"), CLIENT, TIMEOUT));
     }
 
     @Test
@@ -69,7 +70,7 @@ class ServiceProbeTest {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.start();
         try {
-            Answer answer = ServiceProbe.probe(http.getAddress(), "probe", TIMEOUT);
+            Answer answer = ServiceProbe.probe(http.getAddress(), CLIENT, TIMEOUT);
             Answer.Foreign foreign = assertInstanceOf(Answer.Foreign.class, answer);
             assertTrue(foreign.what().startsWith("it is an HTTP server (it answered \"HTTP/1.1 400"), foreign.what());
         } finally {
@@ -88,13 +89,13 @@ class ServiceProbeTest {
                 }
             });
             greeter.start();
-            Answer answer = ServiceProbe.probe(new InetSocketAddress("127.0.0.1", other.getLocalPort()), "probe", TIMEOUT);
+            Answer answer = ServiceProbe.probe(new InetSocketAddress("127.0.0.1", other.getLocalPort()), CLIENT, TIMEOUT);
             assertEquals(new Answer.Foreign("it does not speak the shardkv protocol (its answer begins 0x32323020)"), answer);
             greeter.join();
         }
         try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // The kernel completes the connection from the backlog; nobody ever answers.
-            Answer answer = ServiceProbe.probe(new InetSocketAddress("127.0.0.1", mute.getLocalPort()), "probe",
+            Answer answer = ServiceProbe.probe(new InetSocketAddress("127.0.0.1", mute.getLocalPort()), CLIENT,
                     Duration.ofMillis(300));
             assertEquals(new Answer.Silent("no answer within 300 ms"), answer);
         }

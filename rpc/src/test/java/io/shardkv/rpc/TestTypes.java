@@ -8,6 +8,8 @@ import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.codec.CodecModule;
 import io.shardkv.rpc.codec.Serializers;
 import io.shardkv.rpc.codec.Wire;
+import io.shardkv.rpc.tls.RequiresRole;
+import io.shardkv.rpc.tls.Role;
 
 import java.util.List;
 
@@ -24,8 +26,12 @@ public final class TestTypes implements CodecModule {
     public record Ping(long seq, String text) {
     }
 
-    /** A list of registered elements. */
-    public record Batch(List<Ping> pings) {
+    /** A list of registered elements; on a TLS connection, role readonly may send it (Ping needs role server). */
+    public record Batch(List<Ping> pings) implements RequiresRole {
+        @Override
+        public Role requiredRole() {
+            return Role.READONLY;
+        }
     }
 
     /** Raw bytes. */

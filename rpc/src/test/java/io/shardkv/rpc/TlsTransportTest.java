@@ -1,5 +1,6 @@
 package io.shardkv.rpc;
 
+import io.shardkv.rpc.TestTypes.Batch;
 import io.shardkv.rpc.TestTypes.Ping;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.tls.CertificateAuthority;
@@ -72,10 +73,22 @@ class TlsTransportTest {
     }
 
     @Test
-    void aClientWithACertificateFromTheClusterCaIsServed() throws Exception {
+    void aClientIsServedWhatItsRoleAllowsAndDeniedTheRestNamingTheRoleNeeded() throws Exception {
         RpcServer server = listen("server");
         PeerConnection alice = connect(tls("alice"), 0, server);
-        assertEquals(new Ping(1, "over tls"), alice.request(new Ping(1, "over tls"), LIVENESS)
+        Batch batch = new Batch(List.of(new Ping(1, "over tls")));
+        assertEquals(batch, alice.request(batch, LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+
+        ExecutionException denied = assertThrows(ExecutionException.class,
+                () -> alice.request(new Ping(2, "server only"), LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(PermissionDeniedException.class, denied.getCause());
+        assertEquals("PERMISSION_DENIED: Ping needs role server; the certificate of 'alice' has role readwrite",
+                denied.getCause().getMessage());
+        assertEquals(1, server.counters().permissionDenied());
+        assertTrue(alice.isConnected(), "a refusal does not close the connection");
+
+        PeerConnection member = connect(tls("server"), 0, server);
+        assertEquals(new Ping(3, "member"), member.request(new Ping(3, "member"), LIVENESS)
                 .get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
     }
 
@@ -107,7 +120,7 @@ class TlsTransportTest {
         Path key = dir.resolve("rotating-key.pem");
         install("server", certificate, key);
         RpcServer server = listen(TlsConfig.of(certificate, key, dir.resolve("ca").resolve("ca.pem")));
-        assertEquals(new Ping(1, "a"), connect(tls("alice"), 0, server).request(new Ping(1, "a"), LIVENESS)
+        assertEquals(new Ping(1, "a"), connect(tls("server"), 0, server).request(new Ping(1, "a"), LIVENESS)
                 .get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
 
         install("mallory", certificate, key);
@@ -121,7 +134,7 @@ class TlsTransportTest {
 
         install("server", certificate, key);
         Thread.sleep(1_100);
-        PeerConnection again = transport(tlsConfig(tls("alice"))).connect(server.localAddress());
+        PeerConnection again = transport(tlsConfig(tls("server"))).connect(server.localAddress());
         resources.add(again);
         assertEquals(new Ping(2, "b"), awaitAnswer(again, new Ping(2, "b")), "trusted again once the files are good");
     }

@@ -7,7 +7,6 @@ import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.kv.KvWireTypes;
@@ -70,7 +69,7 @@ public final class ShardGroupServer implements AutoCloseable {
             throws IOException {
         this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
                 config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
-        this.outbound = Transport.create(TransportConfig.builder(config.clusterId()).build(), codec(), loops);
+        this.outbound = Transport.create(config.transportSettings().build(), codec(), loops);
         this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
         try {
             ReplicaConfig named = config.withService(Services.shardGroup(settings.gid()));

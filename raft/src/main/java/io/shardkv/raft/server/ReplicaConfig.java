@@ -7,6 +7,8 @@ import io.shardkv.raft.storage.StorageOptions;
 import io.shardkv.rpc.ConnectionLimits;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Services;
+import io.shardkv.rpc.TransportConfig;
+import io.shardkv.rpc.tls.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -35,11 +38,12 @@ import java.util.TreeMap;
  *                       then names the members it may first hear from, not the group's voters)
  * @param limits         bounds on the connections the replica's port accepts
  * @param service        what the replica serves, announced in its handshakes (see {@link Services})
+ * @param tls            mutual TLS on the replica's port and its outbound connections; empty for plain TCP
  */
 public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
                              int electionTicks, Duration requestTimeout, boolean join, ConnectionLimits limits,
-                             String service) {
+                             String service, Optional<TlsConfig> tls) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -54,6 +58,7 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
         Objects.requireNonNull(rsm, "rsm");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(tls, "tls");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
         }
@@ -63,33 +68,43 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
-                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS, Services.REPLICA);
+                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS, Services.REPLICA, Optional.empty());
     }
 
     /** This configuration for a replica that joins a running group (see {@code join}). */
     public ReplicaConfig joining() {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, true, limits, service);
+                requestTimeout, true, limits, service, tls);
     }
 
     public ReplicaConfig withRsm(RsmOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, service);
+                requestTimeout, join, limits, service, tls);
     }
 
     public ReplicaConfig withStorage(StorageOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, service);
+                requestTimeout, join, limits, service, tls);
     }
 
     public ReplicaConfig withLimits(ConnectionLimits connectionLimits) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, connectionLimits, service);
+                requestTimeout, join, connectionLimits, service, tls);
     }
 
     public ReplicaConfig withService(String served) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, served);
+                requestTimeout, join, limits, served, tls);
+    }
+
+    public ReplicaConfig withTls(Optional<TlsConfig> files) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout, join, limits, service, files);
+    }
+
+    /** What every connection of this replica, accepted or made, shares: the cluster id and TLS. */
+    public TransportConfig.Builder transportSettings() {
+        return TransportConfig.builder(clusterId).tls(tls.orElse(null));
     }
 
     public NodeOptions nodeOptions() {

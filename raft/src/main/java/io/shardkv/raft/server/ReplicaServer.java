@@ -22,7 +22,6 @@ import io.shardkv.rpc.LabeledLatency;
 import io.shardkv.rpc.MetricLabel;
 import io.shardkv.rpc.RpcCounters;
 import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -135,8 +134,8 @@ public final class ReplicaServer implements AutoCloseable {
         this.config = config;
         RaftStorage storage = RaftStorage.open(config.dataDir(), config.storage());
         this.backups = new BackupSpool(config.dataDir(), config.id());
-        Transport rpc = Transport.create(TransportConfig.builder(config.clusterId()).nodeId(config.id())
-                .limits(config.limits()).service(config.service()).build(), codec, loops);
+        Transport rpc = Transport.create(config.transportSettings().nodeId(config.id()).limits(config.limits())
+                .service(config.service()).build(), codec, loops);
         this.transport = NettyRaftTransport.listen(rpc, config.peers().get(config.id()));
         RaftTransport outbound = m -> {
             if (links.allows(m.from(), m.to())) {

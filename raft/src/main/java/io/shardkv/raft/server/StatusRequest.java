@@ -3,6 +3,8 @@ package io.shardkv.raft.server;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
+import io.shardkv.rpc.tls.RequiresRole;
+import io.shardkv.rpc.tls.Role;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +15,7 @@ import java.util.concurrent.ExecutionException;
  * indexes): answered by the {@link ReplicaServer} itself, whatever service it runs, without
  * touching the log.
  */
-public record StatusRequest() {
+public record StatusRequest() implements RequiresRole {
 
     /**
      * The status of the replica at {@code address}, or empty if it does not answer within
@@ -31,5 +33,10 @@ public record StatusRequest() {
         } finally {
             c.close();
         }
+    }
+
+    @Override
+    public Role requiredRole() {
+        return Role.READONLY;
     }
 }

@@ -1,6 +1,8 @@
 package io.shardkv.rpc.ctrler;
 
 import io.shardkv.rpc.MetricLabel;
+import io.shardkv.rpc.tls.RequiresRole;
+import io.shardkv.rpc.tls.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +18,8 @@ import java.util.TreeMap;
  * @param num    QUERY: the configuration number, -1 for the latest
  */
 public record CtrlerRequest(long clientId, long seq, long lowestUnacked, CtrlerOp op,
-                            SortedMap<Integer, List<String>> joins, List<Integer> gids, int shard, long num) implements MetricLabel {
+                            SortedMap<Integer, List<String>> joins, List<Integer> gids, int shard, long num)
+        implements MetricLabel, RequiresRole {
 
     public CtrlerRequest {
         Objects.requireNonNull(op, "op");
@@ -49,5 +52,10 @@ public record CtrlerRequest(long clientId, long seq, long lowestUnacked, CtrlerO
     @Override
     public String metricLabel() {
         return op.name();
+    }
+
+    @Override
+    public Role requiredRole() {
+        return op == CtrlerOp.QUERY ? Role.READONLY : Role.ADMIN;
     }
 }

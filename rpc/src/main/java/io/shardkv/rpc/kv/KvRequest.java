@@ -1,6 +1,8 @@
 package io.shardkv.rpc.kv;
 
 import io.shardkv.rpc.MetricLabel;
+import io.shardkv.rpc.tls.RequiresRole;
+import io.shardkv.rpc.tls.Role;
 import java.util.Objects;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Objects;
  * @param expected for CAS, the value expected; null to expect the key to be absent
  */
 public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, byte[] key, byte[] value,
-                        byte[] expected) implements MetricLabel {
+                        byte[] expected) implements MetricLabel, RequiresRole {
 
     private static final byte[] NONE = new byte[0];
 
@@ -33,5 +35,10 @@ public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, by
     @Override
     public String metricLabel() {
         return op.name();
+    }
+
+    @Override
+    public Role requiredRole() {
+        return op == KvOp.GET ? Role.READONLY : Role.READWRITE;
     }
 }

@@ -1,12 +1,14 @@
 package io.shardkv.rpc.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,11 @@ public final class TlsContexts {
     /** The context for outbound connections. */
     public SslContext client() {
         return current().client();
+    }
+
+    /** The client context as the JDK's, for a blocking socket (the contexts are built on the JDK's provider). */
+    public SSLContext jdkClient() {
+        return ((JdkSslContext) client()).context();
     }
 
     /** The certificate in use. */
