@@ -4,13 +4,13 @@
 # epoll library also needs libdl, librt and libpthread, which ldd on the JRE cannot see); a static
 # busybox (Debian's busybox-static, installed if missing) only for the image's HEALTHCHECK
 # (`busybox wget` of /readyz: no JVM started per check); a user shardkv (10001) owning /data.
-# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17-2; bump the suffix when this changes)
+# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17-3; bump the suffix when this changes)
 set -euo pipefail
-tag="${1:-shardkv-base:17-2}"
+tag="${1:-shardkv-base:17-3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 root="$work/rootfs"
-jlink --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported \
+jlink --add-modules java.base,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported \
       --strip-debug --no-header-files --no-man-pages --compress=2 --output "$root/opt/java/openjdk"
 libs="$( { find "$root/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null || true; } \
         | grep -o '/[^ ]*\.so[^ ]*' | sort -u)"

@@ -19,7 +19,6 @@ import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.PeerConnection;
 import io.shardkv.rpc.Transport;
-import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
@@ -88,9 +87,11 @@ final class ContainerCluster implements AutoCloseable {
     private final Set<ClusterNode> paused = ConcurrentHashMap.newKeySet();
     private final Set<ClusterNode> disconnected = ConcurrentHashMap.newKeySet();
     private final Set<ClusterNode> firewalled = ConcurrentHashMap.newKeySet();
+    private final ClusterCertificates certificates;
 
-    private ContainerCluster(String name, String networkId, String prefix) {
+    private ContainerCluster(String name, String networkId, String prefix, ClusterCertificates certificates) {
         this.name = name;
+        this.certificates = certificates;
         this.networkId = networkId;
         this.prefix = prefix;
         String ctrlPeers = peers(prefix, 10);
@@ -115,7 +116,7 @@ final class ContainerCluster implements AutoCloseable {
             groups.put(gid, replicas);
         }
         Codec codec = Codec.builder().install(new RaftWireTypes()).install(new CtrlerWireTypes()).build();
-        this.transport = Transport.create(TransportConfig.builder(ClientConfig.DEFAULT_CLUSTER_ID).build(), codec);
+        this.transport = Transport.create(clientConfig(Duration.ofSeconds(60)).transportConfig(), codec);
         this.admin = controllerClerk();
         this.logDir = Path.of("target", "it-logs", name);
         highestId.put(0, 3);
@@ -159,7 +160,8 @@ final class ContainerCluster implements AutoCloseable {
         if (networkId == null) {
             throw new IllegalStateException("cannot create the test network", last);
         }
-        ContainerCluster cluster = new ContainerCluster(name, networkId, prefix);
+        ClusterCertificates certificates = ClusterCertificates.create(Path.of("target", "it-tls", name));
+        ContainerCluster cluster = new ContainerCluster(name, networkId, prefix, certificates);
         try {
             for (ClusterNode n : cluster.nodes()) {
                 cluster.create(image, n);
@@ -194,13 +196,17 @@ final class ContainerCluster implements AutoCloseable {
         }
     }
 
-    private void create(String image, ClusterNode n) {
+    private void create(String image, ClusterNode n) throws IOException {
+        certificates.issue(n);
+        List<String> command = new ArrayList<>(n.command());
+        command.addAll(ClusterCertificates.flags());
         String id = docker.createContainerCmd(image)
                 .withName("shardkv-it-" + name + "-" + n.name())
                 .withLabels(Map.of(LABEL, "true"))
                 .withEnv("JAVA_TOOL_OPTIONS=" + JVM_OPTIONS)
-                .withCmd(n.command())
+                .withCmd(command)
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("shardkv-it-" + name)
+                        .withBinds(certificates.bind(n))
                         .withMemory(MEMORY_BYTES).withMemorySwap(MEMORY_BYTES))
                 .withIpv4Address(n.ip())
                 .withAliases(n.name())
@@ -243,7 +249,12 @@ final class ContainerCluster implements AutoCloseable {
     }
 
     ShardKvClient client(Duration callTimeout) {
-        return ShardKvClient.connect(ClientConfig.of(controllerAddresses()).withCallTimeout(callTimeout));
+        return ShardKvClient.connect(clientConfig(callTimeout));
+    }
+
+    /** How the test's clients reach the cluster: over TLS with the admin certificate. */
+    private ClientConfig clientConfig(Duration callTimeout) {
+        return ClientConfig.of(controllerAddresses()).withCallTimeout(callTimeout).withTls(certificates.admin());
     }
 
     ControllerClerk admin() {
@@ -579,7 +590,7 @@ final class ContainerCluster implements AutoCloseable {
     }
 
     /** Starts a replica of group {@code gid} (0: the controllers) with the next id, {@code --join} and an empty disk. */
-    private ClusterNode startJoiner(int gid) throws InterruptedException {
+    private ClusterNode startJoiner(int gid) throws InterruptedException, IOException {
         List<ClusterNode> live = membersOf(gid).stream().filter(n -> n.containerId() != null).toList();
         int id = highestId.merge(gid, 1, Integer::sum);
         String ip = freeIp(gid, live);
@@ -607,6 +618,7 @@ final class ContainerCluster implements AutoCloseable {
         List<ClusterNode> ctrls = controllers.stream().filter(n -> n.containerId() != null).toList();
         List<String> args = new ArrayList<>(List.of("admin", "--ctrl", String.join(",", addresses(ctrls)),
                 "--timeout", "60s"));
+        args.addAll(certificates.adminFlags());
         int options = command[0].equals("member") ? 2 : 1;
         args.addAll(List.of(command).subList(0, options));
         args.addAll(gid == 0 ? List.of("--ctrler") : List.of("--group", Integer.toString(gid)));

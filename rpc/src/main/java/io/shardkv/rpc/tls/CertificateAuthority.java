@@ -24,7 +24,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -38,8 +37,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -105,7 +102,7 @@ public final class CertificateAuthority {
 
     /** The CA in {@code dir} (ca.pem and ca-key.pem), to issue more certificates. */
     public static CertificateAuthority load(Path dir) throws IOException {
-        List<X509Certificate> certificates = readCertificates(dir.resolve(CA_CERTIFICATE));
+        List<X509Certificate> certificates = PemFiles.certificates(dir.resolve(CA_CERTIFICATE));
         return new CertificateAuthority(certificates.get(0), readKey(dir.resolve(CA_KEY)));
     }
 
@@ -156,23 +153,6 @@ public final class CertificateAuthority {
     public X509Certificate issue(String holder, Role role, List<String> hosts, Path certificateFile, Path keyFile)
             throws IOException {
         return issue(holder, role, hosts, Instant.now(), DEFAULT_VALIDITY, certificateFile, keyFile);
-    }
-
-    /** Every certificate in a PEM file, in order; an IOException naming the file if it holds none or is damaged. */
-    public static List<X509Certificate> readCertificates(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (Object c : factory.generateCertificates(in)) {
-                certificates.add((X509Certificate) c);
-            }
-            if (certificates.isEmpty()) {
-                throw new IOException(file + " holds no PEM certificate");
-            }
-            return certificates;
-        } catch (CertificateException e) {
-            throw new IOException(file + " is not a readable PEM certificate file: " + e.getMessage(), e);
-        }
     }
 
     private static PrivateKey readKey(Path file) throws IOException {

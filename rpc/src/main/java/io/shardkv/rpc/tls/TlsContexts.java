@@ -110,8 +110,8 @@ public final class TlsContexts {
                 throw new IOException("TLS file " + file + " does not exist or cannot be read");
             }
         }
-        List<X509Certificate> chain = CertificateAuthority.readCertificates(config.certificate());
-        CertificateAuthority.readCertificates(config.trustedCa());
+        List<X509Certificate> chain = PemFiles.certificates(config.certificate());
+        PemFiles.certificates(config.trustedCa());
         String[] protocols = config.protocols().toArray(String[]::new);
         try {
             SslContext server = SslContextBuilder.forServer(config.certificate().toFile(), config.privateKey().toFile())
