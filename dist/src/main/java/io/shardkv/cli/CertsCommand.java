@@ -75,6 +75,14 @@ final class CertsCommand {
                 throw new IllegalArgumentException("a server certificate needs --host: the names and addresses clients"
                         + " reach it by");
             }
+            if (r != Role.SERVER && !hosts.isEmpty()) {
+                throw new IllegalArgumentException("--host is for server certificates only: a " + r.title()
+                        + " certificate naming a host could pose as that server");
+            }
+            if (name.equals("ca") || name.equals("ca-key")) {
+                throw new IllegalArgumentException("--name " + name + " would overwrite the CA's own files; choose"
+                        + " another name");
+            }
             if (!name.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("--name may hold letters, digits, '.', '_' and '-', got \"" + name
                         + "\"");

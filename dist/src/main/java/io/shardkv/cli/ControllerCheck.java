@@ -5,6 +5,7 @@ import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.ServiceProbe;
 import io.shardkv.rpc.ServiceProbe.Answer;
 import io.shardkv.rpc.Services;
+import io.shardkv.rpc.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class ControllerCheck {
     }
 
     static void require(ClientConfig c) {
+        c.tls().ifPresent(TlsContexts::load); // unusable files are a usage error, named here rather than per probe
         List<InetSocketAddress> addresses = c.controllers();
         ExecutorService probes = Executors.newFixedThreadPool(addresses.size(), r -> {
             Thread t = new Thread(r, "controller-probe");

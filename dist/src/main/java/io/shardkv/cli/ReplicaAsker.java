@@ -2,6 +2,7 @@ package io.shardkv.cli;
 
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.PeerConnection;
+import io.shardkv.rpc.PermissionDeniedException;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.codec.Codec;
@@ -40,7 +41,12 @@ final class ReplicaAsker implements AutoCloseable {
         }
         try {
             return Optional.of(c.request(request, timeout).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PermissionDeniedException denied) {
+                throw new IllegalStateException(address + " refused: " + denied.getMessage());
+            }
+            return Optional.empty();
+        } catch (TimeoutException | RuntimeException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -75,6 +75,15 @@ class CommandLineErrorsTest {
                 "--client-idle-timeout", "forever"), Main.USAGE, "--client-idle-timeout wants a positive duration");
         assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--max-incomplete-frame-bytes", "1k"), Main.USAGE, "max-incomplete-frame-bytes must be >= 4096, was 1024");
+        assertEquals(0, run("certs", "ca", "--dir", dir.resolve("ca").toString()).code());
+        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "bob", "--role",
+                "readonly", "--host", "db1"), Main.USAGE, "--host is for server certificates only");
+        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "ca", "--role",
+                "admin"), Main.USAGE, "--name ca would overwrite the CA's own files");
+        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "s", "--role",
+                "boss"), Main.USAGE, "unknown role \"boss\"; the roles are readonly, readwrite, admin, server");
+        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--tls-cert", "x.pem", "get", "k"), Main.USAGE,
+                "--tls-cert, --tls-key and --tls-ca go together; missing: --tls-key, --tls-ca");
         assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
                 "--timeout wants a positive duration");
         assertOneLineError(run("cli", "--ctrl", muteAddress, "fly", "k"), Main.USAGE, "unknown operation");

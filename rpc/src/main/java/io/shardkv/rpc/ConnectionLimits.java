@@ -19,9 +19,12 @@ import java.util.Objects;
  *                                 frame, written nothing and has no request in progress for this
  *                                 long is closed (default 5 min). A partial frame held open does
  *                                 not count as activity
- * @param maxIncompleteFrameBytes  bytes buffered for frames not yet complete, summed over every
- *                                 connection of the server (default 256 MiB); the connection whose
- *                                 bytes would pass it is closed
+ * @param maxIncompleteFrameBytes  bytes buffered for frames not yet complete, summed over the
+ *                                 server's connections from cluster members (peers announcing a
+ *                                 node id), and separately over all others (default 256 MiB each);
+ *                                 the connection whose bytes would pass it is closed. Clients filling
+ *                                 theirs cannot starve replication — with TLS, where only server
+ *                                 certificates may announce node ids
  * @param maxRequestsPerConnection requests received on one connection and not yet answered (default
  *                                 {@value #DEFAULT_MAX_REQUESTS_PER_CONNECTION}); at the limit the
  *                                 server stops reading that connection until answers go out, so

@@ -3,10 +3,14 @@ package io.shardkv.rpc;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.shardkv.rpc.tls.PeerCertificates;
+import io.shardkv.rpc.tls.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -54,6 +58,9 @@ final class ConnectorHandshake extends Handshake {
             return;
         }
         String mismatch = ours.mismatch(theirs);
+        if (mismatch == null) {
+            mismatch = notAServer(ctx);
+        }
         if (mismatch != null) {
             ctx.channel().attr(FAILURE).set("the server does not speak our protocol: " + mismatch);
             if (ConnectionGuard.firstToClose(ctx.channel())) {
@@ -65,5 +72,23 @@ final class ConnectorHandshake extends Handshake {
         }
         succeed(ctx, dispatcher.get());
         listener.connected(ctx.channel(), theirs);
+    }
+
+    /**
+     * With TLS, why the server's certificate is not a cluster member's, or null if it is: a client's
+     * certificate naming the host must not let its holder pose as a server.
+     */
+    private static String notAServer(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            PeerCertificates.Holder holder = PeerCertificates.of(tls.engine().getSession());
+            return holder.role() == Role.SERVER ? null
+                    : "its certificate " + holder + " is not a server's (role server)";
+        } catch (SSLPeerUnverifiedException e) {
+            return "it presented no certificate";
+        }
     }
 }

@@ -15,14 +15,17 @@ import java.util.List;
  * rest of the stream is discarded while the connection closes.
  *
  * <p>On a server's connections the bytes held for an incomplete frame are also taken from the
- * server's budget ({@link ConnectionLimits#maxIncompleteFrameBytes()}); the connection whose bytes
- * the budget cannot hold is closed, so no number of connections can buffer more than the budget.
+ * server's budget ({@link ConnectionLimits#maxIncompleteFrameBytes()}), one for cluster members and
+ * one for everyone else; the connection whose bytes its budget cannot hold is closed, so no number
+ * of connections can buffer more than twice the limit.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
     private final ServerEdge edge;
     private int maxFrameBytes;
     private boolean failed;
+    /** Whether the peer is a cluster member, whose bytes come from the members' budget. */
+    private boolean member;
     /** Bytes of the budget this connection holds: what it had buffered after the last read. */
     private long reserved;
 
@@ -37,9 +40,16 @@ final class FrameDecoder extends ByteToMessageDecoder {
         this.edge = edge;
     }
 
-    /** From now on frames of up to {@code bytes} are accepted (a server raises it after the handshake). */
-    void allowFrameBytes(int bytes) {
+    /**
+     * From now on frames of up to {@code bytes} are accepted (a server raises it after the
+     * handshake), and a {@code clusterMember}'s bytes come from the members' budget.
+     */
+    void allowFrameBytes(int bytes, boolean clusterMember) {
         maxFrameBytes = bytes;
+        if (clusterMember && !member && edge != null) {
+            edge.moveToMembers(reserved);
+        }
+        member = clusterMember;
     }
 
     @Override
@@ -56,18 +66,19 @@ final class FrameDecoder extends ByteToMessageDecoder {
         if (more == 0) {
             return;
         }
-        if (edge.reserveIncompleteFrameBytes(more)) {
+        if (edge.reserveIncompleteFrameBytes(member, more)) {
             reserved = held;
             return;
         }
         failed = true;
         internalBuffer().skipBytes(internalBuffer().readableBytes());
-        edge.reserveIncompleteFrameBytes(-reserved);
+        edge.reserveIncompleteFrameBytes(member, -reserved);
         reserved = 0;
         if (ConnectionGuard.firstToClose(ctx.channel())) {
             edge.hit(Limit.INCOMPLETE_FRAME_BYTES, ctx.channel(), "closing a connection holding " + held
-                    + " bytes of an incomplete frame: the server's connections together may buffer at most "
-                    + edge.limits().maxIncompleteFrameBytes() + " (" + ServerEdge.flag(Limit.INCOMPLETE_FRAME_BYTES) + ")");
+                    + " bytes of an incomplete frame: the server's " + (member ? "cluster members'" : "clients'")
+                    + " connections together may buffer at most " + edge.limits().maxIncompleteFrameBytes() + " ("
+                    + ServerEdge.flag(Limit.INCOMPLETE_FRAME_BYTES) + ")");
         }
         ctx.close();
     }
@@ -75,7 +86,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         if (edge != null && reserved != 0) {
-            edge.reserveIncompleteFrameBytes(-reserved);
+            edge.reserveIncompleteFrameBytes(member, -reserved);
             reserved = 0;
         }
     }

@@ -364,7 +364,7 @@ public final class PeerConnection implements AutoCloseable {
             if (failure == null && channel.attr(ConnectionGuard.TLS_UP).get() != null) {
                 // With TLS 1.3 a server checks our certificate after we think TLS is up, and closes.
                 failure = "TLS: the server closed the connection before answering our HELLO: it refused our"
-                        + " certificate (from another CA, expired, or without a role; its log says which)";
+                        + " certificate (from another CA, or expired; its log says which)";
             }
             attemptFailed(failure != null ? failure : "connection closed before the handshake completed");
             return;

@@ -121,8 +121,10 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
                 + peer.role().title();
         counters.denied();
         edge.denied(channel, "PERMISSION_DENIED: " + reason);
+        // Counted as in flight like any answer: a peer that sends denied requests and reads nothing is paused too.
+        started(channel);
         channel.writeAndFlush(Frames.raw(channel.alloc(), FrameKind.DENIED, correlationId,
-                Text.utf8(reason, MAX_ERROR_BYTES)));
+                Text.utf8(reason, MAX_ERROR_BYTES))).addListener(written -> finished(channel));
     }
 
     private void started(Channel channel) {

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Enforces one server's {@link ConnectionLimits} across its accepted connections: counts them in
@@ -26,6 +27,8 @@ final class ServerEdge {
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<Limit> logged = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean firstDenial = new AtomicBoolean();
+    private final AtomicLong memberFrameBytes = new AtomicLong();
+    private final AtomicLong clientFrameBytes = new AtomicLong();
 
     ServerEdge(ConnectionLimits limits, RpcCounters counters) {
         this.limits = limits;
@@ -61,16 +64,26 @@ final class ServerEdge {
     }
 
     /**
-     * Takes {@code bytes} more of the incomplete-frame budget, or gives them back if negative.
-     * Returns false, taking nothing, if the budget cannot hold them.
+     * Takes {@code bytes} more of an incomplete-frame budget, or gives them back if negative.
+     * Returns false, taking nothing, if the budget cannot hold them. Cluster members (peers that
+     * announced a node id: with TLS, holders of server certificates) have a budget of their own, so
+     * clients filling theirs cannot starve replication and migration.
      */
-    boolean reserveIncompleteFrameBytes(long bytes) {
-        long total = counters.addIncompleteFrameBytes(bytes);
+    boolean reserveIncompleteFrameBytes(boolean member, long bytes) {
+        AtomicLong pool = member ? memberFrameBytes : clientFrameBytes;
+        long total = pool.addAndGet(bytes);
         if (bytes > 0 && total > limits.maxIncompleteFrameBytes()) {
-            counters.addIncompleteFrameBytes(-bytes);
+            pool.addAndGet(-bytes);
             return false;
         }
+        counters.addIncompleteFrameBytes(bytes);
         return true;
+    }
+
+    /** Moves {@code bytes} a connection holds from the clients' budget to the members' (at its handshake). */
+    void moveToMembers(long bytes) {
+        clientFrameBytes.addAndGet(-bytes);
+        memberFrameBytes.addAndGet(bytes);
     }
 
     /** Counts a hit of {@code limit} on {@code channel}; the first one per limit is logged at WARN. */

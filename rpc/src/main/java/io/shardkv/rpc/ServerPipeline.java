@@ -66,7 +66,7 @@ final class ServerPipeline {
                 .addLast("idle", new IdleStateHandler(0, 0, config.limits().clientIdleTimeout().toMillis(),
                         TimeUnit.MILLISECONDS))
                 .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(), peer -> {
-                    frames.allowFrameBytes(config.maxFrameBytes());
+                    frames.allowFrameBytes(config.maxFrameBytes(), peer.nodeId() > 0);
                     return new ServerDispatcher(peer, handler, codec, config.maxFrameBytes(), counters, unanswered, edge);
                 }))
                 .addLast("guard", new ConnectionGuard("from", counters::protocolError));

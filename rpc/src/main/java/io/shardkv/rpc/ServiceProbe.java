@@ -92,7 +92,7 @@ public final class ServiceProbe {
             return new Answer.Silent("no answer within " + millis + " ms");
         } catch (EOFException e) {
             return tls ? new Answer.Rejected("TLS: it closed the connection before answering our HELLO: it refused our"
-                    + " certificate (from another CA, expired, or without a role), or it is not a shardkv server")
+                    + " certificate (from another CA, or expired; its log says which), or it is not a shardkv server")
                     : new Answer.Rejected("it closed the connection without answering our HELLO: if it is a server with"
                     + " TLS on, give --tls-cert, --tls-key and --tls-ca");
         } catch (SSLException e) {

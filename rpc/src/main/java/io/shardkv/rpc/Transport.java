@@ -30,9 +30,9 @@ public final class Transport implements AutoCloseable {
     /** Null for plain TCP. */
     private final TlsContexts tls;
 
-    private Transport(TransportConfig config, Codec codec, EventLoops loops, boolean ownsLoops) {
+    private Transport(TransportConfig config, Codec codec, EventLoops loops, boolean ownsLoops, TlsContexts tls) {
         this.config = Objects.requireNonNull(config, "config");
-        this.tls = config.tls().map(TlsContexts::load).orElse(null);
+        this.tls = tls;
         this.codec = Objects.requireNonNull(codec, "codec");
         this.loops = Objects.requireNonNull(loops, "loops");
         this.ownsLoops = ownsLoops;
@@ -43,12 +43,17 @@ public final class Transport implements AutoCloseable {
      * configured, its files are read now: an IllegalArgumentException names one that cannot be used.
      */
     public static Transport create(TransportConfig config, Codec codec) {
-        return new Transport(config, codec, EventLoops.create(config), true);
+        TlsContexts tls = tls(config); // before the threads, which a bad file would otherwise leave running
+        return new Transport(config, codec, EventLoops.create(config), true, tls);
     }
 
     /** A transport on shared event loop threads, which {@link #close()} leaves running. */
     public static Transport create(TransportConfig config, Codec codec, EventLoops loops) {
-        return new Transport(config, codec, loops, false);
+        return new Transport(config, codec, loops, false, tls(config));
+    }
+
+    private static TlsContexts tls(TransportConfig config) {
+        return Objects.requireNonNull(config, "config").tls().map(TlsContexts::load).orElse(null);
     }
 
     public TransportConfig config() {

@@ -146,19 +146,28 @@ class ConnectionLimitsTest {
         List<RawPeer> holders = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             RawPeer holder = raw(server, "127.0.0.1");
-            holder.hello(1);
+            holder.hello(0);
             holder.send(partialFrame(10 << 20, 400 << 10));
             holders.add(holder);
         }
         await(() -> server.counters().incompleteFrameBytes() >= 2 * (400 << 10), "both partial frames buffered");
 
         RawPeer third = raw(server, "127.0.0.1");
-        third.hello(1);
+        third.hello(0);
         third.send(partialFrame(10 << 20, 400 << 10));
 
         third.awaitClosed();
         assertEquals(1, server.counters().limitHits(Limit.INCOMPLETE_FRAME_BYTES));
         assertTrue(server.counters().incompleteFrameBytes() <= budget, "" + server.counters().incompleteFrameBytes());
+
+        // Clients holding their whole budget leave the cluster members' alone.
+        RawPeer member = raw(server, "127.0.0.1");
+        member.hello(3);
+        member.send(partialFrame(10 << 20, 900 << 10));
+        await(() -> server.counters().incompleteFrameBytes() >= (800 << 10) + (900 << 10), "the member's frame buffered");
+        assertTrue(member.isOpen(), "a member's frame fits its own budget");
+        assertEquals(1, server.counters().limitHits(Limit.INCOMPLETE_FRAME_BYTES));
+        member.close();
         for (RawPeer holder : holders) {
             assertTrue(holder.isOpen());
             holder.close();

@@ -55,6 +55,7 @@ class TlsTransportTest {
                 dir.resolve("old.pem"), dir.resolve("old-key.pem"));
         ca.issue("elsewhere", Role.SERVER, List.of("other.example"), dir.resolve("misnamed.pem"),
                 dir.resolve("misnamed-key.pem"));
+        ca.issue("poser", Role.READWRITE, List.of("127.0.0.1"), dir.resolve("poser.pem"), dir.resolve("poser-key.pem"));
         CertificateAuthority other = CertificateAuthority.create(dir.resolve("other-ca"), "another CA", Duration.ofDays(10));
         other.issue("mallory", Role.ADMIN, List.of("127.0.0.1"), dir.resolve("mallory.pem"), dir.resolve("mallory-key.pem"));
     }
@@ -112,6 +113,13 @@ class TlsTransportTest {
         RpcServer server = listen("misnamed");
         String failure = failure(tlsConfig(tls("alice")), server);
         assertTrue(failure.startsWith("TLS: ") && failure.contains("127.0.0.1"), failure);
+    }
+
+    @Test
+    void aServerWhoseCertificateIsNotAServersIsRefusedByItsClients() throws Exception {
+        RpcServer server = listen("poser");
+        String failure = failure(tlsConfig(tls("server")), server);
+        assertTrue(failure.contains("its certificate 'poser' (role readwrite) is not a server's (role server)"), failure);
     }
 
     @Test
