@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param attemptTimeout how long one server has to answer before the next is tried
  */
 public record ClientConfig(List<InetSocketAddress> controllers, String clusterId, Duration callTimeout,
-                           Duration attemptTimeout, Optional<TlsConfig> tls) {
+                           Duration attemptTimeout, Optional<TlsConfig> tls, Optional<String> token) {
 
     /** The cluster id servers start with unless told otherwise. */
     public static final String DEFAULT_CLUSTER_ID = "shardkv";
@@ -36,6 +36,7 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
         requirePositive("callTimeout", callTimeout);
         requirePositive("attemptTimeout", attemptTimeout);
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(token, "token");
     }
 
     /** Also checks {@link ShardKvClient#withTimeout}'s timeout. */
@@ -49,31 +50,40 @@ public record ClientConfig(List<InetSocketAddress> controllers, String clusterId
     /** Controllers given as {@code host:port}, with the default cluster id and timeouts. */
     public static ClientConfig of(List<String> controllers) {
         return new ClientConfig(controllers.stream().map(HostPort::parse).toList(), DEFAULT_CLUSTER_ID,
-                DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT, Optional.empty());
+                DEFAULT_CALL_TIMEOUT, DEFAULT_ATTEMPT_TIMEOUT, Optional.empty(),
+                Optional.empty());
     }
 
     /** The same, for the cluster started with {@code --cluster-id id}. */
     public ClientConfig withClusterId(String id) {
-        return new ClientConfig(controllers, id, callTimeout, attemptTimeout, tls);
+        return new ClientConfig(controllers, id, callTimeout, attemptTimeout, tls, token);
     }
 
     /** The same, with calls giving up after {@code timeout}. */
     public ClientConfig withCallTimeout(Duration timeout) {
-        return new ClientConfig(controllers, clusterId, timeout, attemptTimeout, tls);
+        return new ClientConfig(controllers, clusterId, timeout, attemptTimeout, tls, token);
     }
 
     /** The same, trying the next server after {@code timeout} without an answer. */
     public ClientConfig withAttemptTimeout(Duration timeout) {
-        return new ClientConfig(controllers, clusterId, callTimeout, timeout, tls);
+        return new ClientConfig(controllers, clusterId, callTimeout, timeout, tls, token);
     }
 
     /** The same, over mutual TLS with these files (a certificate whose role allows what the client does). */
     public ClientConfig withTls(TlsConfig files) {
-        return new ClientConfig(controllers, clusterId, callTimeout, attemptTimeout, Optional.of(files));
+        return new ClientConfig(controllers, clusterId, callTimeout, attemptTimeout, Optional.of(files), token);
+    }
+
+    /**
+     * The same, presenting {@code secret} instead of a certificate ({@code bin/shardkv certs token});
+     * needs TLS ({@link #withTls} with {@link TlsConfig#trusting} the cluster CA).
+     */
+    public ClientConfig withToken(String secret) {
+        return new ClientConfig(controllers, clusterId, callTimeout, attemptTimeout, tls, Optional.of(secret));
     }
 
     /** The transport settings of a client of this cluster: its cluster id and TLS. */
     public TransportConfig transportConfig() {
-        return TransportConfig.builder(clusterId).tls(tls.orElse(null)).build();
+        return TransportConfig.builder(clusterId).tls(tls.orElse(null)).token(token.orElse(null)).build();
     }
 }

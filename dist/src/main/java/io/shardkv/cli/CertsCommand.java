@@ -3,10 +3,17 @@ package io.shardkv.cli;
 import io.shardkv.rpc.tls.CertificateAuthority;
 import io.shardkv.rpc.tls.Role;
 import io.shardkv.rpc.tls.TlsConfig;
+import io.shardkv.rpc.tls.TokenFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = {"Create a cluster CA, and issue certificates for servers and clients (PEM files).",
             "Servers get role server; people and programs admin, readwrite or readonly."},
-        subcommands = {CertsCommand.Ca.class, CertsCommand.Issue.class})
+        subcommands = {CertsCommand.Ca.class, CertsCommand.Issue.class, CertsCommand.Token.class})
 final class CertsCommand {
 
     @Command(name = "ca", mixinStandardHelpOptions = true,
@@ -93,6 +100,50 @@ final class CertsCommand {
             spec.commandLine().getOut().printf("%s: %s (role %s%s), valid until %s; key %s%n", name, files.certificate(),
                     r.title(), hosts.isEmpty() ? "" : ", hosts " + String.join(", ", hosts),
                     issued.getNotAfter().toInstant(), files.privateKey());
+            return 0;
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = {"Make a token for a client that cannot present a certificate: prints it once (it is not",
+                "stored) and adds NAME ROLE sha256:HASH to FILE, the file servers take with --tokens. Delete the line",
+                "to revoke it; servers see edits within a second."})
+    static final class Token implements Callable<Integer> {
+        private static final int TOKEN_BYTES = 32;
+
+        @Option(names = "--file", required = true, description = "The token file (created if missing).")
+        Path file;
+
+        @Option(names = "--name", required = true, description = "Who the token is for, e.g. ci-job.")
+        String name;
+
+        @Option(names = "--role", required = true, description = "admin, readwrite or readonly.")
+        String role;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Role r = Role.ofTitle(role);
+            if (r == Role.SERVER) {
+                throw new IllegalArgumentException("role server needs a certificate: tokens are for clients");
+            }
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("--name may hold letters, digits, '.', '_' and '-', got \"" + name
+                        + "\"");
+            }
+            byte[] secret = new byte[TOKEN_BYTES];
+            new SecureRandom().nextBytes(secret);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(file, TokenFile.line(name, r, token) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+            spec.commandLine().getOut().println(token);
+            spec.commandLine().getErr().printf("token for %s (role %s) added to %s; it is shown only now%n", name,
+                    r.title(), file);
             return 0;
         }
     }

@@ -2,6 +2,8 @@ package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
@@ -23,6 +25,11 @@ public final class ClusterTarget {
 
     @Mixin
     TlsOptions tls = new TlsOptions();
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = {"Present the token in FILE instead of a certificate (bin/shardkv certs token); give --tls-ca",
+                "too, to check the servers."})
+    Path tokenFile;
 
     @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long one operation may take before it fails, e.g. 500ms, 10s. Default: ${DEFAULT-VALUE}.")
@@ -48,13 +55,27 @@ public final class ClusterTarget {
 
     private ClientConfig named() throws IOException {
         Duration t = Durations.parse(timeout, "--timeout");
+        ClientConfig c;
         if (controllers != null) {
-            ClientConfig c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);
+            c = ClientConfig.of(Peers.list(controllers)).withCallTimeout(t);
             c = clusterId == null ? c : c.withClusterId(clusterId);
-            return tls.config().map(c::withTls).orElse(c);
+        } else {
+            c = LocalLayout.load(dir == null ? DEFAULT_LOCAL_DIR : dir).clientConfig().withCallTimeout(t);
         }
-        LocalLayout layout = LocalLayout.load(dir == null ? DEFAULT_LOCAL_DIR : dir);
-        ClientConfig local = layout.clientConfig().withCallTimeout(t);
-        return tls.config().map(local::withTls).orElse(local);
+        c = tls.config(tokenFile != null).map(c::withTls).orElse(c);
+        return tokenFile == null ? c : c.withToken(token(c));
+    }
+
+    private String token(ClientConfig c) throws IOException {
+        if (c.tls().isEmpty()) {
+            throw new IllegalArgumentException("--token-file needs TLS: give --tls-ca (without it a token would cross"
+                    + " the network in clear)");
+        }
+        TlsOptions.readable(tokenFile);
+        String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("--token-file " + tokenFile + " is empty");
+        }
+        return token;
     }
 }

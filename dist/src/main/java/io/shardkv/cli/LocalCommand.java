@@ -165,6 +165,8 @@ final class LocalCommand {
                             + clusterId + ")", LOCAL_CA_VALIDITY);
                     TlsConfig admin = TlsConfig.inDirectory(layout.tlsDir(), LocalLayout.ADMIN_CERTIFICATE);
                     ca.issue(LocalLayout.ADMIN_CERTIFICATE, Role.ADMIN, List.of(), admin.certificate(), admin.privateKey());
+                    Files.writeString(layout.tokensFile(), "# NAME ROLE sha256:HASH, one per token: bin/shardkv certs token"
+                            + " --file " + layout.tokensFile() + " --name NAME --role ROLE\n", StandardCharsets.UTF_8);
                     out.printf("TLS: a CA and certificates in %s%n", layout.tlsDir());
                 }
             }
@@ -236,6 +238,9 @@ final class LocalCommand {
             TlsConfig tls = layout.tlsFor(p);
             cmd.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString(),
                     "--tls-ca", tls.trustedCa().toString()));
+            if (Files.exists(layout.tokensFile())) {
+                cmd.addAll(List.of("--tokens", layout.tokensFile().toString()));
+            }
         }
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.logFile(p).toFile()))

@@ -192,6 +192,11 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         return dir.resolve("tls");
     }
 
+    /** The tokens the cluster's servers accept from clients without a certificate (bin/shardkv certs token --file). */
+    Path tokensFile() {
+        return tlsDir().resolve("tokens");
+    }
+
     /** Whether the cluster runs with mutual TLS: it has a CA. */
     boolean tls() {
         return Files.isRegularFile(tlsDir().resolve(CertificateAuthority.CA_CERTIFICATE));

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
@@ -92,6 +93,11 @@ final class ReplicaOptions {
     @Mixin
     TlsOptions tls;
 
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = {"Also accept clients without a certificate that present a token listed in FILE",
+                "(bin/shardkv certs token writes it; edits take effect within a second). Needs TLS."})
+    Path tokens;
+
     /** The operations port's address, if it is one of this host's. */
     InetAddress metricsAddress() {
         try {
@@ -100,6 +106,18 @@ final class ReplicaOptions {
             throw new IllegalArgumentException("--metrics-address \"" + metricsAddress + "\" is not an address or a known"
                     + " host name");
         }
+    }
+
+    private Optional<Path> tokenFile() {
+        if (tokens == null) {
+            return Optional.empty();
+        }
+        if (tls.config().isEmpty()) {
+            throw new IllegalArgumentException("--tokens needs TLS (--tls-cert, --tls-key, --tls-ca): without it a token"
+                    + " would cross the network in clear");
+        }
+        TlsOptions.readable(tokens);
+        return Optional.of(tokens);
     }
 
     /** The connection limits the flags ask for; an IllegalArgumentException naming the flag if one is out of range. */
@@ -159,7 +177,8 @@ final class ReplicaOptions {
                 .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotBytes.bytes()))
                 .withStorage(StorageOptions.DEFAULTS.withFsync(fsync))
                 .withLimits(connectionLimits())
-                .withTls(tls.config());
+                .withTls(tls.config())
+                .withTokens(tokenFile());
         return join ? config.joining() : config;
     }
 }

@@ -24,8 +24,20 @@ final class TlsOptions {
 
     /** The files, checked to be readable; an IllegalArgumentException naming what is missing otherwise. */
     Optional<TlsConfig> config() {
+        return config(false);
+    }
+
+    /**
+     * The same; a {@code tokenClient} (one that presents a token) may give --tls-ca alone, to check
+     * the servers' certificates without presenting one.
+     */
+    Optional<TlsConfig> config(boolean tokenClient) {
         if (certificate == null && key == null && ca == null) {
             return Optional.empty();
+        }
+        if (tokenClient && certificate == null && key == null && ca != null) {
+            readable(ca);
+            return Optional.of(TlsConfig.trusting(ca));
         }
         List<String> missing = new ArrayList<>();
         if (certificate == null) {
@@ -42,10 +54,14 @@ final class TlsOptions {
                     + String.join(", ", missing));
         }
         for (Path file : List.of(certificate, key, ca)) {
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("TLS file " + file + " does not exist or cannot be read");
-            }
+            readable(file);
         }
         return Optional.of(TlsConfig.of(certificate, key, ca));
+    }
+
+    static void readable(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("file " + file + " does not exist or cannot be read");
+        }
     }
 }

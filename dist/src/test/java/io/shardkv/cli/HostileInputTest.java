@@ -160,9 +160,9 @@ class HostileInputTest {
     /** Sends a HELLO as a client and reads the answer; returns the server's refusal, empty if it accepted. */
     private static String handshake(Socket s) throws IOException {
         byte[] cluster = "shardkv".getBytes(StandardCharsets.UTF_8);
-        ByteBuffer body = ByteBuffer.allocate(4 + 2 + 1 + cluster.length + 4 + 1 + 2);
+        ByteBuffer body = ByteBuffer.allocate(4 + 2 + 1 + cluster.length + 4 + 1 + 1 + 2);
         body.putInt(0x53484B56).putShort((short) 2).put((byte) cluster.length).put(cluster).putInt(0).put((byte) 0)
-                .putShort((short) 0);
+                .put((byte) 0).putShort((short) 0);
         write(s, ByteBuffer.allocate(13 + body.capacity()).putInt(9 + body.capacity()).put((byte) 1).putLong(0)
                 .put(body.array()).array());
         InputStream in = s.getInputStream();
@@ -175,6 +175,8 @@ class HostileInputTest {
         a.position(a.position() + clusterIdBytes + 4); // the cluster id, the node id
         int serviceBytes = a.get() & 0xff;
         a.position(a.position() + serviceBytes);
+        int tokenBytes = a.get() & 0xff;
+        a.position(a.position() + tokenBytes);
         byte[] refusal = new byte[a.getShort() & 0xffff];
         a.get(refusal);
         return new String(refusal, StandardCharsets.UTF_8);

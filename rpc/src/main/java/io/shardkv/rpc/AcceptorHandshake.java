@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandler;
 import io.shardkv.rpc.tls.PeerCertificates;
 import io.shardkv.rpc.tls.Role;
+import io.shardkv.rpc.tls.TokenFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +28,27 @@ final class AcceptorHandshake extends Handshake {
     private static final Logger LOG = LoggerFactory.getLogger(AcceptorHandshake.class);
 
     private final Function<Peer, ChannelHandler> dispatcherForNode;
+    /** The tokens accepted from clients without a certificate; null if every client needs one. */
+    private final TokenFile tokens;
 
-    /** A peer that completed the handshake: the node id it announced, and who its certificate says it is. */
-    record Peer(int nodeId, String name, Role role) {
+    /**
+     * A peer that completed the handshake: the node id it announced, who it is in words for messages
+     * ("the certificate of 'alice'", "the token of 'ci'"), and its role; a null role with the reason
+     * it has none.
+     */
+    record Peer(int nodeId, String name, Role role, String unidentified) {
+        static Peer of(int nodeId, String name, Role role) {
+            return new Peer(nodeId, name, role, null);
+        }
     }
 
-    /** @param dispatcherForNode the dispatcher for a peer, given who it is */
-    AcceptorHandshake(Hello ours, Duration timeout, Function<Peer, ChannelHandler> dispatcherForNode) {
+    /**
+     * @param tokens            the tokens accepted from clients without a certificate; null for none
+     * @param dispatcherForNode the dispatcher for a peer, given who it is
+     */
+    AcceptorHandshake(Hello ours, Duration timeout, TokenFile tokens, Function<Peer, ChannelHandler> dispatcherForNode) {
         super(ours, timeout);
+        this.tokens = tokens;
         this.dispatcherForNode = dispatcherForNode;
     }
 
@@ -48,12 +62,10 @@ final class AcceptorHandshake extends Handshake {
         Peer peer;
         String mismatch = ours.mismatch(theirs);
         if (mismatch == null) {
-            peer = identify(ctx, theirs.nodeId());
-            mismatch = peer.role() == null
-                    ? "the certificate of '" + peer.name() + "' names no role: its subject's OU must be one of readonly,"
-                    + " readwrite, admin or server"
+            peer = identify(ctx, theirs);
+            mismatch = peer.role() == null ? peer.unidentified()
                     : peer.nodeId() > 0 && peer.role() != Role.SERVER
-                    ? "node id " + peer.nodeId() + " is announced by '" + peer.name() + "', whose certificate has role "
+                    ? "node id " + peer.nodeId() + " is announced by " + peer.name() + ", which has role "
                     + peer.role().title() + "; only cluster members (role server) have node ids"
                     : null;
         } else {
@@ -73,16 +85,25 @@ final class AcceptorHandshake extends Handshake {
         succeed(ctx, dispatcherForNode.apply(peer));
     }
 
-    private static Peer identify(ChannelHandlerContext ctx, int nodeId) {
+    private Peer identify(ChannelHandlerContext ctx, Hello theirs) {
+        int nodeId = theirs.nodeId();
         SslHandler tls = ctx.pipeline().get(SslHandler.class);
         if (tls == null) {
-            return new Peer(nodeId, "a peer without TLS", Role.SERVER);
+            return Peer.of(nodeId, "a peer without TLS", Role.SERVER);
         }
         try {
             PeerCertificates.Holder holder = PeerCertificates.of(tls.engine().getSession());
-            return new Peer(nodeId, holder.name(), holder.role());
-        } catch (SSLPeerUnverifiedException e) {
-            return new Peer(nodeId, "a peer without a certificate", null);
+            return holder.role() != null ? Peer.of(nodeId, "the certificate of '" + holder.name() + "'", holder.role())
+                    : new Peer(nodeId, holder.name(), null, "the certificate of '" + holder.name() + "' names no role:"
+                    + " its subject's OU must be one of readonly, readwrite, admin or server");
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            if (theirs.token().isEmpty()) {
+                return new Peer(nodeId, "a client without a certificate", null, "no certificate and no token: present a"
+                        + " certificate from the cluster CA or a token this server accepts");
+            }
+            return tokens.holder(theirs.token()).map(h -> Peer.of(nodeId, "the token of '" + h.name() + "'", h.role()))
+                    .orElse(new Peer(nodeId, "a client with an unknown token", null,
+                            "the token is not one this server accepts"));
         }
     }
 }

@@ -26,7 +26,8 @@ final class ClientPipeline {
         this.codec = codec;
         this.tls = tls;
         this.address = address;
-        this.ours = Hello.of(config.clusterId(), config.nodeId());
+        Hello hello = Hello.of(config.clusterId(), config.nodeId());
+        this.ours = config.token().map(hello::withToken).orElse(hello);
     }
 
     void install(Channel channel, PendingRequests pending, ConnectorHandshake.Listener listener) {

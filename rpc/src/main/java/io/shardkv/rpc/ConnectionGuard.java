@@ -55,7 +55,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         Object peer = ctx.channel().remoteAddress();
         SSLException tls = tlsFailure(cause);
         if (tls != null) {
-            ctx.channel().attr(ConnectorHandshake.FAILURE).setIfAbsent("TLS: " + tls.getMessage());
+            ctx.channel().attr(ConnectorHandshake.FAILURE).setIfAbsent("TLS: " + describe(tls));
         }
         if (!firstToClose(ctx.channel())) {
             LOG.debug("connection {} {} is already closing; also got {}", direction, peer, cause.toString());
@@ -66,13 +66,24 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
             LOG.warn("closing connection {} {}: {}", direction, peer, cause.getMessage());
         } else if (tls != null) {
             onProtocolError.run();
-            LOG.warn("closing connection {} {}: TLS: {}", direction, peer, tls.getMessage());
+            LOG.warn("closing connection {} {}: TLS: {}", direction, peer, describe(tls));
         } else if (cause instanceof IOException) {
             LOG.debug("closing connection {} {}: {}", direction, peer, cause.toString());
         } else {
             LOG.warn("closing connection {} {} after an unexpected exception: {}", direction, peer, cause.toString(), cause);
         }
         ctx.close();
+    }
+
+    /** The failure and, when the provider's words are generic ("General OpenSslEngine problem"), its root cause's. */
+    private static String describe(SSLException failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = failure.getMessage();
+        return root == failure || root.getMessage() == null || root.getMessage().equals(message) ? message
+                : message + ": " + root.getMessage();
     }
 
     private static SSLException tlsFailure(Throwable cause) {

@@ -117,7 +117,7 @@ final class ServerDispatcher extends SimpleChannelInboundHandler<Frame> {
 
     private void deny(Channel channel, long correlationId, Object request, Role needed) {
         String reason = MetricLabel.of(request, request.getClass().getSimpleName())
-                + " needs role " + needed.title() + "; the certificate of '" + peer.name() + "' has role "
+                + " needs role " + needed.title() + "; " + peer.name() + " has role "
                 + peer.role().title();
         counters.denied();
         edge.denied(channel, "PERMISSION_DENIED: " + reason);

@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.tls.TlsContexts;
+import io.shardkv.rpc.tls.TokenFile;
 
 import java.util.concurrent.TimeUnit;
 
@@ -34,11 +35,13 @@ final class ServerPipeline {
     private final UnansweredRequests unanswered;
     private final ServerEdge edge;
     private final TlsContexts tls;
+    private final TokenFile tokens;
 
     /** @param tls null for plain TCP */
     ServerPipeline(TransportConfig config, Codec codec, RpcHandler handler, RpcCounters counters,
                    UnansweredRequests unanswered, TlsContexts tls) {
         this.tls = tls;
+        this.tokens = config.tokens().map(TokenFile::load).orElse(null);
         this.config = config;
         this.unanswered = unanswered;
         this.counters = counters;
@@ -65,7 +68,7 @@ final class ServerPipeline {
                 .addLast("frames", frames)
                 .addLast("idle", new IdleStateHandler(0, 0, config.limits().clientIdleTimeout().toMillis(),
                         TimeUnit.MILLISECONDS))
-                .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(), peer -> {
+                .addLast("handshake", new AcceptorHandshake(ours, config.handshakeTimeout(), tokens, peer -> {
                     frames.allowFrameBytes(config.maxFrameBytes(), peer.nodeId() > 0);
                     return new ServerDispatcher(peer, handler, codec, config.maxFrameBytes(), counters, unanswered, edge);
                 }))

@@ -77,7 +77,8 @@ public final class ServiceProbe {
             plain.connect(target, millis);
             plain.setTcpNoDelay(true);
             Socket socket = tls ? secure(plain, target, settings, millis) : plain;
-            ByteBuf hello = Hello.of(settings.clusterId(), 0).encode(ByteBufAllocator.DEFAULT);
+            Hello ours = Hello.of(settings.clusterId(), 0);
+            ByteBuf hello = settings.token().map(ours::withToken).orElse(ours).encode(ByteBufAllocator.DEFAULT);
             try {
                 byte[] bytes = new byte[hello.readableBytes()];
                 hello.readBytes(bytes);

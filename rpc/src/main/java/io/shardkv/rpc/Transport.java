@@ -53,7 +53,8 @@ public final class Transport implements AutoCloseable {
     }
 
     private static TlsContexts tls(TransportConfig config) {
-        return Objects.requireNonNull(config, "config").tls().map(TlsContexts::load).orElse(null);
+        boolean tokens = Objects.requireNonNull(config, "config").tokens().isPresent();
+        return config.tls().map(files -> TlsContexts.load(files, tokens)).orElse(null);
     }
 
     public TransportConfig config() {

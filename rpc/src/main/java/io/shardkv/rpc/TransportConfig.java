@@ -3,6 +3,7 @@ package io.shardkv.rpc;
 import io.shardkv.rpc.tls.TlsConfig;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +47,11 @@ import java.util.Optional;
  *                              (see {@link Services}); empty for a client (default)
  * @param tls                   mutual TLS on every connection made and accepted; empty for plain
  *                              TCP (default), which servers say in their log line at start
+ * @param token                 a client without a certificate: the token it presents in its
+ *                              handshakes (TLS only; default none)
+ * @param tokens                a server: the file of tokens it accepts from clients without a
+ *                              certificate ({@link io.shardkv.rpc.tls.TokenFile}; TLS only;
+ *                              default none: every client needs a certificate)
  */
 public record TransportConfig(
         String clusterId,
@@ -64,7 +70,9 @@ public record TransportConfig(
         Duration shutdownTimeout,
         ConnectionLimits limits,
         String service,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls,
+        Optional<String> token,
+        Optional<Path> tokens) {
 
     /** Cluster ids travel in the handshake behind a one-byte length. */
     public static final int MAX_CLUSTER_ID_BYTES = 255;
@@ -125,6 +133,15 @@ public record TransportConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(tokens, "tokens");
+        if ((token.isPresent() || tokens.isPresent()) && tls.isEmpty()) {
+            throw new IllegalArgumentException("tokens need TLS: without it a token would cross the network in clear");
+        }
+        if (token.isPresent() && (token.get().isEmpty() || token.get().getBytes(StandardCharsets.UTF_8).length > 255
+                || token.get().chars().anyMatch(Character::isISOControl))) {
+            throw new IllegalArgumentException("a token is 1 to 255 bytes of UTF-8 without control characters");
+        }
         if (service.getBytes(StandardCharsets.UTF_8).length > Services.MAX_BYTES
                 || service.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("service must be at most " + Services.MAX_BYTES
@@ -179,6 +196,8 @@ public record TransportConfig(
         private ConnectionLimits limits = ConnectionLimits.DEFAULTS;
         private String service = "";
         private TlsConfig tls;
+        private String token;
+        private Path tokens;
 
         private Builder(String clusterId) {
             this.clusterId = clusterId;
@@ -257,11 +276,23 @@ public record TransportConfig(
             return this;
         }
 
+        /** The token this client presents (TLS only); null for none. */
+        public Builder token(String secret) {
+            this.token = secret;
+            return this;
+        }
+
+        /** The file of tokens this server accepts (TLS only); null for none. */
+        public Builder tokens(Path file) {
+            this.tokens = file;
+            return this;
+        }
+
         public TransportConfig build() {
             return new TransportConfig(clusterId, nodeId, ioThreads, preferNativeTransport, maxFrameBytes,
                     connectTimeout, handshakeTimeout, reconnectBackoffMin, reconnectBackoffMax,
                     maxQueuedMessages, maxQueuedBytes, maxPendingRequests, shutdownQuietPeriod, shutdownTimeout, limits, service,
-                    Optional.ofNullable(tls));
+                    Optional.ofNullable(tls), Optional.ofNullable(token), Optional.ofNullable(tokens));
         }
     }
 }

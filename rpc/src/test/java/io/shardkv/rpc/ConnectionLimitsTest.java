@@ -154,7 +154,11 @@ class ConnectionLimitsTest {
 
         RawPeer third = raw(server, "127.0.0.1");
         third.hello(0);
-        third.send(partialFrame(10 << 20, 400 << 10));
+        try {
+            third.send(partialFrame(10 << 20, 400 << 10));
+        } catch (IOException closedWhileSending) {
+            // The server may close it before all 400 KiB are written: that is the outcome expected.
+        }
 
         third.awaitClosed();
         assertEquals(1, server.counters().limitHits(Limit.INCOMPLETE_FRAME_BYTES));

@@ -40,24 +40,24 @@ class HandshakeTest {
 
     @Test
     void acceptorRefusesAnotherClusterIdAndSaysWhy() {
-        assertRefused(new Hello(Hello.MAGIC, Hello.VERSION, "other", 7, "", ""),
+        assertRefused(new Hello(Hello.MAGIC, Hello.VERSION, "other", 7, "", "", ""),
                 "cluster id 'other' differs from ours 'test-cluster'");
     }
 
     @Test
     void acceptorRefusesAnotherVersion() {
-        assertRefused(new Hello(Hello.MAGIC, (short) 3, CLUSTER, 7, "", ""), "protocol version 3 differs from ours 2");
+        assertRefused(new Hello(Hello.MAGIC, (short) 3, CLUSTER, 7, "", "", ""), "protocol version 3 differs from ours 2");
     }
 
     @Test
     void acceptorRefusesAnotherMagic() {
-        assertRefused(new Hello(0x12345678, Hello.VERSION, CLUSTER, 7, "", ""),
+        assertRefused(new Hello(0x12345678, Hello.VERSION, CLUSTER, 7, "", "", ""),
                 "magic 0x12345678 differs from ours 0x53484B56");
     }
 
     @Test
     void acceptorRefusesANegativeNodeId() {
-        assertRefused(new Hello(Hello.MAGIC, Hello.VERSION, CLUSTER, -1, "", ""), "node id -1 is negative");
+        assertRefused(new Hello(Hello.MAGIC, Hello.VERSION, CLUSTER, -1, "", "", ""), "node id -1 is negative");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.shardkv.rpc.codec.Codec;
 import io.shardkv.rpc.tls.CertificateAuthority;
 import io.shardkv.rpc.tls.Role;
 import io.shardkv.rpc.tls.TlsConfig;
+import io.shardkv.rpc.tls.TokenFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,8 +104,8 @@ class TlsTransportTest {
         String expired = failure(tlsConfig(tls("old")), server);
         assertTrue(expired.startsWith("TLS: "), "an expired certificate: " + expired);
         String posing = failure(tlsConfig(tls("alice")).nodeId(2), server);
-        assertTrue(posing.contains("node id 2 is announced by 'alice', whose certificate has role readwrite; only"
-                + " cluster members (role server) have node ids"), posing);
+        assertTrue(posing.contains("node id 2 is announced by the certificate of 'alice', which has role readwrite;"
+                + " only cluster members (role server) have node ids"), posing);
         assertTrue(server.counters().protocolErrors() >= 3, "each refusal is counted");
     }
 
@@ -113,6 +114,36 @@ class TlsTransportTest {
         RpcServer server = listen("misnamed");
         String failure = failure(tlsConfig(tls("alice")), server);
         assertTrue(failure.startsWith("TLS: ") && failure.contains("127.0.0.1"), failure);
+    }
+
+    @Test
+    void aClientWithoutACertificateIsServedByItsTokenWithTheTokensRole() throws Exception {
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, "# tokens\n" + TokenFile.line("ci", Role.READONLY, "a-long-random-token") + "\n");
+        RpcServer server = Transport.create(TransportConfig.builder(CLUSTER).nodeId(1).tls(tls("server")).tokens(tokens)
+                .build(), CODEC, loops).listen(new InetSocketAddress("127.0.0.1", 0), RecordingHandler.echo());
+        resources.add(server);
+        TlsConfig trusting = TlsConfig.trusting(dir.resolve("ca").resolve("ca.pem"));
+
+        PeerConnection ci = transport(TransportConfig.builder(CLUSTER).tls(trusting).token("a-long-random-token"))
+                .connect(server.localAddress());
+        resources.add(ci);
+        Batch batch = new Batch(List.of(new Ping(1, "read")));
+        assertEquals(batch, ci.request(batch, LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+        ExecutionException denied = assertThrows(ExecutionException.class,
+                () -> ci.request(new Ping(2, "x"), LIVENESS).get(LIVENESS.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("PERMISSION_DENIED: Ping needs role server; the token of 'ci' has role readonly",
+                denied.getCause().getMessage());
+
+        String guess = failure(TransportConfig.builder(CLUSTER).tls(trusting).token("a-guess"), server);
+        assertTrue(guess.contains("the token is not one this server accepts"), guess);
+        String nothing = failure(TransportConfig.builder(CLUSTER).tls(trusting), server);
+        assertTrue(nothing.contains("no certificate and no token"), nothing);
+        assertEquals(batch, connect(tls("alice"), 0, server).request(batch, LIVENESS)
+                .get(LIVENESS.toSeconds(), TimeUnit.SECONDS), "certificates still work beside tokens");
+        IllegalArgumentException clear = assertThrows(IllegalArgumentException.class,
+                () -> TransportConfig.builder(CLUSTER).token("t").build());
+        assertTrue(clear.getMessage().startsWith("tokens need TLS"), clear.getMessage());
     }
 
     @Test

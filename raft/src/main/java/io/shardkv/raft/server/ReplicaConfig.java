@@ -39,11 +39,12 @@ import java.util.TreeMap;
  * @param limits         bounds on the connections the replica's port accepts
  * @param service        what the replica serves, announced in its handshakes (see {@link Services})
  * @param tls            mutual TLS on the replica's port and its outbound connections; empty for plain TCP
+ * @param tokens         the file of tokens accepted from clients without a certificate (TLS only); empty for none
  */
 public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId,
                              StorageOptions storage, RsmOptions rsm, Duration tick, int heartbeatTicks,
                              int electionTicks, Duration requestTimeout, boolean join, ConnectionLimits limits,
-                             String service, Optional<TlsConfig> tls) {
+                             String service, Optional<TlsConfig> tls, Optional<Path> tokens) {
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
@@ -59,6 +60,7 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(tokens, "tokens");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, was " + requestTimeout);
         }
@@ -68,43 +70,49 @@ public record ReplicaConfig(int id, Map<Integer, InetSocketAddress> peers, Path 
     public static ReplicaConfig of(int id, Map<Integer, InetSocketAddress> peers, Path dataDir, String clusterId) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, StorageOptions.DEFAULTS, RsmOptions.DEFAULTS,
                 NodeOptions.DEFAULT_TICK, NodeOptions.DEFAULT_HEARTBEAT_TICKS, NodeOptions.DEFAULT_ELECTION_TICKS,
-                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS, Services.REPLICA, Optional.empty());
+                DEFAULT_REQUEST_TIMEOUT, false, ConnectionLimits.DEFAULTS, Services.REPLICA, Optional.empty(),
+                Optional.empty());
     }
 
     /** This configuration for a replica that joins a running group (see {@code join}). */
     public ReplicaConfig joining() {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, true, limits, service, tls);
+                requestTimeout, true, limits, service, tls, tokens);
     }
 
     public ReplicaConfig withRsm(RsmOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, options, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, service, tls);
+                requestTimeout, join, limits, service, tls, tokens);
     }
 
     public ReplicaConfig withStorage(StorageOptions options) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, options, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, service, tls);
+                requestTimeout, join, limits, service, tls, tokens);
     }
 
     public ReplicaConfig withLimits(ConnectionLimits connectionLimits) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, connectionLimits, service, tls);
+                requestTimeout, join, connectionLimits, service, tls, tokens);
     }
 
     public ReplicaConfig withService(String served) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, served, tls);
+                requestTimeout, join, limits, served, tls, tokens);
     }
 
     public ReplicaConfig withTls(Optional<TlsConfig> files) {
         return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
-                requestTimeout, join, limits, service, files);
+                requestTimeout, join, limits, service, files, tokens);
+    }
+
+    public ReplicaConfig withTokens(Optional<Path> file) {
+        return new ReplicaConfig(id, peers, dataDir, clusterId, storage, rsm, tick, heartbeatTicks, electionTicks,
+                requestTimeout, join, limits, service, tls, file);
     }
 
     /** What every connection of this replica, accepted or made, shares: the cluster id and TLS. */
     public TransportConfig.Builder transportSettings() {
-        return TransportConfig.builder(clusterId).tls(tls.orElse(null));
+        return TransportConfig.builder(clusterId).tls(tls.orElse(null)).tokens(tokens.orElse(null));
     }
 
     public NodeOptions nodeOptions() {

@@ -28,6 +28,7 @@ public final class TlsContexts {
     private static final long RECHECK_NANOS = 1_000_000_000L;
 
     private final TlsConfig config;
+    private final boolean tokensAccepted;
     private volatile Loaded loaded;
     private volatile long checkedAt;
     private volatile String failedStamp;
@@ -35,27 +36,42 @@ public final class TlsContexts {
     private record Loaded(String stamp, SslContext server, SslContext client, X509Certificate certificate) {
     }
 
-    private TlsContexts(TlsConfig config, Loaded loaded) {
+    private TlsContexts(TlsConfig config, boolean tokensAccepted, Loaded loaded) {
         this.config = config;
+        this.tokensAccepted = tokensAccepted;
         this.loaded = loaded;
         this.checkedAt = System.nanoTime();
     }
 
     /** Loads the files now; an IllegalArgumentException naming the file and the problem if one is missing or unreadable. */
     public static TlsContexts load(TlsConfig config) {
+        return load(config, false);
+    }
+
+    /**
+     * The same; with {@code tokensAccepted}, accepted connections need not present a certificate
+     * (the handshake then asks for a token instead).
+     */
+    public static TlsContexts load(TlsConfig config, boolean tokensAccepted) {
         try {
-            Loaded loaded = build(config, stamp(config));
-            LOG.info("TLS on ({}): certificate {} ({}), trusting the CA in {}", String.join(", ", config.protocols()),
-                    config.certificate(), loaded.certificate().getSubjectX500Principal().getName(), config.trustedCa());
-            return new TlsContexts(config, loaded);
+            Loaded loaded = build(config, tokensAccepted, stamp(config));
+            LOG.info("TLS on ({}): {}, trusting the CA in {}", String.join(", ", config.protocols()),
+                    loaded.certificate() == null ? "no certificate of its own (a token client)" : "certificate "
+                            + config.certificate() + " (" + loaded.certificate().getSubjectX500Principal().getName() + ")",
+                    config.trustedCa());
+            return new TlsContexts(config, tokensAccepted, loaded);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
-    /** The context for accepted connections: client certificates from the CA are required. */
+    /** The context for accepted connections: client certificates from the CA are required (optional where tokens are accepted). */
     public SslContext server() {
-        return current().server();
+        SslContext server = current().server();
+        if (server == null) {
+            throw new IllegalStateException("a server needs a certificate of its own: give --tls-cert and --tls-key");
+        }
+        return server;
     }
 
     /** The context for outbound connections. */
@@ -68,7 +84,7 @@ public final class TlsContexts {
         return ((JdkSslContext) client()).context();
     }
 
-    /** The certificate in use. */
+    /** The certificate in use; null for a token client. */
     public X509Certificate certificate() {
         return current().certificate();
     }
@@ -93,51 +109,63 @@ public final class TlsContexts {
             return;
         }
         try {
-            Loaded fresh = build(config, stamp);
+            Loaded fresh = build(config, tokensAccepted, stamp);
             loaded = fresh;
             failedStamp = null;
-            LOG.info("TLS files changed: new connections use certificate {} (valid until {})",
-                    fresh.certificate().getSubjectX500Principal().getName(), fresh.certificate().getNotAfter().toInstant());
+            LOG.info("TLS files changed: new connections use them{}", fresh.certificate() == null ? ""
+                    : " (certificate " + fresh.certificate().getSubjectX500Principal().getName() + ", valid until "
+                    + fresh.certificate().getNotAfter().toInstant() + ")");
         } catch (IOException | RuntimeException e) {
             failedStamp = stamp;
             LOG.warn("TLS files changed but cannot be used, keeping the certificate in use: {}", e.getMessage());
         }
     }
 
-    private static Loaded build(TlsConfig config, String stamp) throws IOException {
-        for (Path file : List.of(config.certificate(), config.privateKey(), config.trustedCa())) {
+    private static Loaded build(TlsConfig config, boolean tokensAccepted, String stamp) throws IOException {
+        for (Path file : files(config)) {
             if (!Files.isReadable(file)) {
                 throw new IOException("TLS file " + file + " does not exist or cannot be read");
             }
         }
-        List<X509Certificate> chain = PemFiles.certificates(config.certificate());
+        X509Certificate own = config.presentsCertificate() ? PemFiles.certificates(config.certificate()).get(0) : null;
         PemFiles.certificates(config.trustedCa());
         String[] protocols = config.protocols().toArray(String[]::new);
         try {
-            SslContext server = SslContextBuilder.forServer(config.certificate().toFile(), config.privateKey().toFile())
+            SslContext server = own == null ? null
+                    : SslContextBuilder.forServer(config.certificate().toFile(), config.privateKey().toFile())
                     .trustManager(config.trustedCa().toFile())
-                    .clientAuth(ClientAuth.REQUIRE)
+                    .clientAuth(tokensAccepted ? ClientAuth.OPTIONAL : ClientAuth.REQUIRE)
                     .sslProvider(SslProvider.JDK)
                     .protocols(protocols)
                     .build();
-            SslContext client = SslContextBuilder.forClient()
-                    .keyManager(config.certificate().toFile(), config.privateKey().toFile())
-                    .trustManager(config.trustedCa().toFile())
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .sslProvider(SslProvider.JDK)
-                    .protocols(protocols)
-                    .build();
-            return new Loaded(stamp, server, client, chain.get(0));
+            return new Loaded(stamp, server, client(config), own);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("cannot use the TLS files " + config.certificate() + ", " + config.privateKey()
-                    + ", " + config.trustedCa() + ": " + e.getMessage(), e);
+            throw new IOException("cannot use the TLS files " + files(config) + ": " + e.getMessage(), e);
         }
+    }
+
+    private static SslContext client(TlsConfig config) throws IOException {
+        SslContextBuilder client = SslContextBuilder.forClient();
+        if (config.presentsCertificate()) {
+            client.keyManager(config.certificate().toFile(), config.privateKey().toFile());
+        }
+        return client
+                .trustManager(config.trustedCa().toFile())
+                .endpointIdentificationAlgorithm("HTTPS")
+                .sslProvider(SslProvider.JDK)
+                .protocols(config.protocols().toArray(String[]::new))
+                .build();
+    }
+
+    private static List<Path> files(TlsConfig config) {
+        return config.presentsCertificate() ? List.of(config.certificate(), config.privateKey(), config.trustedCa())
+                : List.of(config.trustedCa());
     }
 
     /** What the files are now: a change of any of them is a change of this. */
     private static String stamp(TlsConfig config) throws IOException {
         StringBuilder s = new StringBuilder();
-        for (Path file : List.of(config.certificate(), config.privateKey(), config.trustedCa())) {
+        for (Path file : files(config)) {
             s.append(file).append('@').append(Files.getLastModifiedTime(file).toMillis()).append('/')
                     .append(Files.size(file)).append(';');
         }
