@@ -19,10 +19,16 @@ final class ClientPipeline {
     private final Hello ours;
     private final TlsContexts tls;
     private final InetSocketAddress address;
+    private final String expectedService;
 
-    /** @param tls null for plain TCP */
-    ClientPipeline(TransportConfig config, Codec codec, TlsContexts tls, InetSocketAddress address) {
+    /**
+     * @param tls             null for plain TCP
+     * @param expectedService what the server must serve; null for anything
+     */
+    ClientPipeline(TransportConfig config, Codec codec, TlsContexts tls, InetSocketAddress address,
+                   String expectedService) {
         this.config = config;
+        this.expectedService = expectedService;
         this.codec = codec;
         this.tls = tls;
         this.address = address;
@@ -37,7 +43,7 @@ final class ClientPipeline {
         }
         channel.pipeline()
                 .addLast("frames", new FrameDecoder(config.maxFrameBytes()))
-                .addLast("handshake", new ConnectorHandshake(ours, config.handshakeTimeout(),
+                .addLast("handshake", new ConnectorHandshake(ours, config.handshakeTimeout(), expectedService,
                         () -> new ResponseDispatcher(pending, codec), listener))
                 .addLast("guard", new ConnectionGuard("to", () -> { }));
     }

@@ -33,9 +33,13 @@ final class ConnectorHandshake extends Handshake {
 
     private final Supplier<ChannelHandler> dispatcher;
     private final Listener listener;
+    /** What the server must serve; null for anything. */
+    private final String expectedService;
 
-    ConnectorHandshake(Hello ours, Duration timeout, Supplier<ChannelHandler> dispatcher, Listener listener) {
+    ConnectorHandshake(Hello ours, Duration timeout, String expectedService, Supplier<ChannelHandler> dispatcher,
+                       Listener listener) {
         super(ours, timeout);
+        this.expectedService = expectedService;
         this.dispatcher = dispatcher;
         this.listener = listener;
     }
@@ -66,6 +70,15 @@ final class ConnectorHandshake extends Handshake {
             if (ConnectionGuard.firstToClose(ctx.channel())) {
                 LOG.warn("refusing connection to {}: {}", ctx.channel().remoteAddress(), mismatch);
             }
+            failed();
+            ctx.close();
+            return;
+        }
+        if (expectedService != null && !expectedService.equals(theirs.service())) {
+            // Reported by the connection's owner (once per reason), not per attempt here.
+            ctx.channel().attr(FAILURE).set("it is " + Services.describe(theirs.service()) + ", not "
+                    + Services.describe(expectedService));
+            ConnectionGuard.firstToClose(ctx.channel());
             failed();
             ctx.close();
             return;

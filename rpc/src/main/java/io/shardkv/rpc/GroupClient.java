@@ -48,6 +48,8 @@ public final class GroupClient implements AutoCloseable {
     public static final int MAX_LEARNED_SERVERS = 16;
 
     private final Transport transport;
+    /** What the servers must serve; null for anything. */
+    private final String expectedService;
     private final int given;
     private final List<InetSocketAddress> servers = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
@@ -62,7 +64,14 @@ public final class GroupClient implements AutoCloseable {
      */
     public GroupClient(Transport transport, List<InetSocketAddress> servers, Duration attemptTimeout,
                        Duration retryPause) {
+        this(transport, servers, attemptTimeout, retryPause, null);
+    }
+
+    /** The same, for servers that must serve {@code expectedService} ({@link Services}; null for any). */
+    public GroupClient(Transport transport, List<InetSocketAddress> servers, Duration attemptTimeout,
+                       Duration retryPause, String expectedService) {
         this.transport = Objects.requireNonNull(transport, "transport");
+        this.expectedService = expectedService;
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("servers is empty: a group needs at least one server");
         }
@@ -167,7 +176,7 @@ public final class GroupClient implements AutoCloseable {
 
     private synchronized PeerConnection connection(int index) {
         if (connections.get(index) == null) {
-            connections.set(index, transport.connect(servers.get(index)));
+            connections.set(index, transport.connect(servers.get(index), expectedService));
         }
         return connections.get(index);
     }

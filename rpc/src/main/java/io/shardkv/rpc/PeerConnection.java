@@ -82,7 +82,7 @@ public final class PeerConnection implements AutoCloseable {
     private String lastFailure;
 
     private PeerConnection(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops,
-                           TlsContexts tls) {
+                           TlsContexts tls, String expectedService) {
         this.address = address;
         this.codec = codec;
         this.maxFrameBytes = config.maxFrameBytes();
@@ -90,7 +90,7 @@ public final class PeerConnection implements AutoCloseable {
         this.loop = loops.group().next();
         this.backoff = new Backoff(config.reconnectBackoffMin(), config.reconnectBackoffMax(), new Random());
         this.queue = new OutboundQueue(config.maxQueuedMessages(), config.maxQueuedBytes());
-        ClientPipeline pipeline = new ClientPipeline(config, codec, tls, address);
+        ClientPipeline pipeline = new ClientPipeline(config, codec, tls, address, expectedService);
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(loops.socketChannelClass())
@@ -106,8 +106,8 @@ public final class PeerConnection implements AutoCloseable {
     }
 
     static PeerConnection open(InetSocketAddress address, TransportConfig config, Codec codec, EventLoops loops,
-                               TlsContexts tls) {
-        PeerConnection connection = new PeerConnection(address, config, codec, loops, tls);
+                               TlsContexts tls, String expectedService) {
+        PeerConnection connection = new PeerConnection(address, config, codec, loops, tls, expectedService);
         connection.loop.execute(connection::connect);
         return connection;
     }

@@ -75,8 +75,16 @@ public final class Transport implements AutoCloseable {
 
     /** A connection to {@code address}, established (and re-established) in the background. */
     public PeerConnection connect(InetSocketAddress address) {
+        return connect(address, null);
+    }
+
+    /**
+     * The same, to a server that must serve {@code expectedService} ({@link Services}): another kind
+     * of server fails the connection, and its requests, with a reason that says what it is.
+     */
+    public PeerConnection connect(InetSocketAddress address, String expectedService) {
         Objects.requireNonNull(address, "address");
-        return PeerConnection.open(address, config, codec, loops, tls);
+        return PeerConnection.open(address, config, codec, loops, tls, expectedService);
     }
 
     /**

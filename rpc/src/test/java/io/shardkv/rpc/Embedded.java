@@ -44,7 +44,7 @@ final class Embedded {
     static EmbeddedChannel client(TransportConfig config, Codec codec, PendingRequests pending,
                                   ConnectorHandshake.Listener listener) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        new ClientPipeline(config, codec, null, new InetSocketAddress("127.0.0.1", 1)).install(channel, pending, listener);
+        new ClientPipeline(config, codec, null, new InetSocketAddress("127.0.0.1", 1), null).install(channel, pending, listener);
         return channel;
     }
 

@@ -14,9 +14,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a probe makes of each kind of address, on real sockets. */
@@ -43,6 +46,24 @@ class ServiceProbeTest {
             assertEquals(new Answer.Serves("shard-group 100"), ServiceProbe.probe(server.localAddress(), CLIENT, TIMEOUT));
             assertEquals("a shard-group server of group 100", Services.describe("shard-group 100"));
             assertEquals("a controller", Services.describe(Services.CONTROLLER));
+        }
+    }
+
+    @Test
+    void aConnectionExpectingAControllerFailsAtAShardGroupServerSayingWhatItIs() throws Exception {
+        try (RpcServer server = listen("probe", Services.shardGroup(100));
+             Transport transport = Transport.create(TransportConfig.builder("probe")
+                     .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build(), CODEC, loops)) {
+            PeerConnection connection = transport.connect(server.localAddress(), Services.CONTROLLER);
+            try {
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> connection.request(new TestTypes.Ping(1, "x"), TIMEOUT).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                assertInstanceOf(ConnectionLostException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().endsWith("it is a shard-group server of group 100, not a controller"),
+                        e.getCause().getMessage());
+            } finally {
+                connection.close();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.shardkv.rpc.ctrler;
 
 import io.shardkv.rpc.ClientSession;
 import io.shardkv.rpc.GroupClient;
+import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public final class ControllerClerk implements AutoCloseable {
 
     /** @param deadline how long one call keeps trying before it fails with a TimeoutException */
     public ControllerClerk(Transport transport, List<InetSocketAddress> controllers, Duration deadline) {
-        this.group = new GroupClient(transport, controllers, ATTEMPT_TIMEOUT, RETRY_PAUSE);
+        this.group = new GroupClient(transport, controllers, ATTEMPT_TIMEOUT, RETRY_PAUSE, Services.CONTROLLER);
         this.deadline = deadline;
     }
 
