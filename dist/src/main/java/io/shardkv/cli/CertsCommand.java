@@ -90,10 +90,7 @@ final class CertsCommand {
                 throw new IllegalArgumentException("--name " + name + " would overwrite the CA's own files; choose"
                         + " another name");
             }
-            if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("--name may hold letters, digits, '.', '_' and '-', got \"" + name
-                        + "\"");
-            }
+            requireFileName(name);
             TlsConfig files = TlsConfig.inDirectory(dir, name);
             X509Certificate issued = CertificateAuthority.load(dir).issue(name, r, hosts,
                     Instant.now(), validity(days), files.certificate(), files.privateKey());
@@ -129,10 +126,7 @@ final class CertsCommand {
             if (r == Role.SERVER) {
                 throw new IllegalArgumentException("role server needs a certificate: tokens are for clients");
             }
-            if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("--name may hold letters, digits, '.', '_' and '-', got \"" + name
-                        + "\"");
-            }
+            requireFileName(name);
             byte[] secret = new byte[TOKEN_BYTES];
             new SecureRandom().nextBytes(secret);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -145,6 +139,13 @@ final class CertsCommand {
             spec.commandLine().getErr().printf("token for %s (role %s) added to %s; it is shown only now%n", name,
                     r.title(), file);
             return 0;
+        }
+    }
+
+    /** {@code name} names files: letters, digits, '.', '_' and '-' only. */
+    private static void requireFileName(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("--name may hold letters, digits, '.', '_' and '-', got \"" + name + "\"");
         }
     }
 

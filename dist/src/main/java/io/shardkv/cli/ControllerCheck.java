@@ -2,6 +2,7 @@ package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.TransportConfig;
 import io.shardkv.rpc.ServiceProbe;
 import io.shardkv.rpc.ServiceProbe.Answer;
 import io.shardkv.rpc.Services;
@@ -28,7 +29,9 @@ final class ControllerCheck {
     }
 
     static void require(ClientConfig c) {
-        c.tls().ifPresent(TlsContexts::load); // unusable files are a usage error, named here rather than per probe
+        // Loaded once for every probe; unusable files are a usage error, named here rather than per probe.
+        TlsContexts tls = c.tls().map(TlsContexts::load).orElse(null);
+        TransportConfig settings = c.transportConfig();
         List<InetSocketAddress> addresses = c.controllers();
         ExecutorService probes = Executors.newFixedThreadPool(addresses.size(), r -> {
             Thread t = new Thread(r, "controller-probe");
@@ -37,7 +40,7 @@ final class ControllerCheck {
         });
         try {
             List<CompletableFuture<Answer>> answers = addresses.stream()
-                    .map(a -> CompletableFuture.supplyAsync(() -> ServiceProbe.probe(a, c.transportConfig(), PROBE_TIMEOUT), probes))
+                    .map(a -> CompletableFuture.supplyAsync(() -> ServiceProbe.probe(a, settings, tls, PROBE_TIMEOUT), probes))
                     .toList();
             List<String> problems = new ArrayList<>();
             for (int i = 0; i < addresses.size(); i++) {

@@ -66,17 +66,23 @@ public final class ServiceProbe {
      * connecting and the answer each get {@code timeout}.
      */
     public static Answer probe(InetSocketAddress address, TransportConfig settings, Duration timeout) {
+        return probe(address, settings, settings.tls().map(TlsContexts::load).orElse(null), timeout);
+    }
+
+    /** The same with the TLS contexts already loaded from {@code settings} (null without TLS), for many probes. */
+    public static Answer probe(InetSocketAddress address, TransportConfig settings, TlsContexts contexts,
+                               Duration timeout) {
         InetSocketAddress target = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         if (target.isUnresolved()) {
             return new Answer.Unreachable("the host name does not resolve");
         }
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        boolean tls = settings.tls().isPresent();
+        boolean tls = contexts != null;
         try (Socket plain = new Socket()) {
             plain.connect(target, millis);
             plain.setTcpNoDelay(true);
-            Socket socket = tls ? secure(plain, target, settings, millis) : plain;
+            Socket socket = tls ? secure(plain, target, contexts, settings, millis) : plain;
             Hello ours = Hello.of(settings.clusterId(), 0);
             ByteBuf hello = settings.token().map(ours::withToken).orElse(ours).encode(ByteBufAllocator.DEFAULT);
             try {
@@ -104,9 +110,8 @@ public final class ServiceProbe {
         }
     }
 
-    private static Socket secure(Socket plain, InetSocketAddress target, TransportConfig settings, int millis)
-            throws IOException {
-        TlsContexts contexts = TlsContexts.load(settings.tls().orElseThrow());
+    private static Socket secure(Socket plain, InetSocketAddress target, TlsContexts contexts, TransportConfig settings,
+                                 int millis) throws IOException {
         SSLSocket socket = (SSLSocket) contexts.jdkClient().getSocketFactory()
                 .createSocket(plain, target.getHostString(), target.getPort(), true);
         SSLParameters parameters = socket.getSSLParameters();

@@ -25,22 +25,14 @@ import java.util.List;
 public final class TlsContexts {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsContexts.class);
-    private static final long RECHECK_NANOS = 1_000_000_000L;
 
-    private final TlsConfig config;
-    private final boolean tokensAccepted;
-    private volatile Loaded loaded;
-    private volatile long checkedAt;
-    private volatile String failedStamp;
+    private final ReloadedFiles<Loaded> loaded;
 
-    private record Loaded(String stamp, SslContext server, SslContext client, X509Certificate certificate) {
+    private record Loaded(SslContext server, SslContext client, X509Certificate certificate) {
     }
 
-    private TlsContexts(TlsConfig config, boolean tokensAccepted, Loaded loaded) {
-        this.config = config;
-        this.tokensAccepted = tokensAccepted;
+    private TlsContexts(ReloadedFiles<Loaded> loaded) {
         this.loaded = loaded;
-        this.checkedAt = System.nanoTime();
     }
 
     /** Loads the files now; an IllegalArgumentException naming the file and the problem if one is missing or unreadable. */
@@ -54,12 +46,17 @@ public final class TlsContexts {
      */
     public static TlsContexts load(TlsConfig config, boolean tokensAccepted) {
         try {
-            Loaded loaded = build(config, tokensAccepted, stamp(config));
+            ReloadedFiles<Loaded> loaded = ReloadedFiles.read("TLS files", files(config),
+                    () -> build(config, tokensAccepted), fresh -> LOG.info("TLS files changed: new connections use"
+                            + " them{}", fresh.certificate() == null ? "" : " (certificate "
+                            + fresh.certificate().getSubjectX500Principal().getName() + ", valid until "
+                            + fresh.certificate().getNotAfter().toInstant() + ")"));
+            X509Certificate own = loaded.current().certificate();
             LOG.info("TLS on ({}): {}, trusting the CA in {}", String.join(", ", config.protocols()),
-                    loaded.certificate() == null ? "no certificate of its own (a token client)" : "certificate "
-                            + config.certificate() + " (" + loaded.certificate().getSubjectX500Principal().getName() + ")",
+                    own == null ? "no certificate of its own (a token client)" : "certificate "
+                            + config.certificate() + " (" + own.getSubjectX500Principal().getName() + ")",
                     config.trustedCa());
-            return new TlsContexts(config, tokensAccepted, loaded);
+            return new TlsContexts(loaded);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -90,38 +87,10 @@ public final class TlsContexts {
     }
 
     private Loaded current() {
-        long now = System.nanoTime();
-        if (now - checkedAt >= RECHECK_NANOS) {
-            checkedAt = now;
-            reloadIfChanged();
-        }
-        return loaded;
+        return loaded.current();
     }
 
-    private synchronized void reloadIfChanged() {
-        String stamp;
-        try {
-            stamp = stamp(config);
-        } catch (IOException e) {
-            stamp = "unreadable: " + e.getMessage();
-        }
-        if (stamp.equals(loaded.stamp()) || stamp.equals(failedStamp)) {
-            return;
-        }
-        try {
-            Loaded fresh = build(config, tokensAccepted, stamp);
-            loaded = fresh;
-            failedStamp = null;
-            LOG.info("TLS files changed: new connections use them{}", fresh.certificate() == null ? ""
-                    : " (certificate " + fresh.certificate().getSubjectX500Principal().getName() + ", valid until "
-                    + fresh.certificate().getNotAfter().toInstant() + ")");
-        } catch (IOException | RuntimeException e) {
-            failedStamp = stamp;
-            LOG.warn("TLS files changed but cannot be used, keeping the certificate in use: {}", e.getMessage());
-        }
-    }
-
-    private static Loaded build(TlsConfig config, boolean tokensAccepted, String stamp) throws IOException {
+    private static Loaded build(TlsConfig config, boolean tokensAccepted) throws IOException {
         for (Path file : files(config)) {
             if (!Files.isReadable(file)) {
                 throw new IOException("TLS file " + file + " does not exist or cannot be read");
@@ -138,7 +107,7 @@ public final class TlsContexts {
                     .sslProvider(SslProvider.JDK)
                     .protocols(protocols)
                     .build();
-            return new Loaded(stamp, server, client(config), own);
+            return new Loaded(server, client(config), own);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("cannot use the TLS files " + files(config) + ": " + e.getMessage(), e);
         }
@@ -160,15 +129,5 @@ public final class TlsContexts {
     private static List<Path> files(TlsConfig config) {
         return config.presentsCertificate() ? List.of(config.certificate(), config.privateKey(), config.trustedCa())
                 : List.of(config.trustedCa());
-    }
-
-    /** What the files are now: a change of any of them is a change of this. */
-    private static String stamp(TlsConfig config) throws IOException {
-        StringBuilder s = new StringBuilder();
-        for (Path file : files(config)) {
-            s.append(file).append('@').append(Files.getLastModifiedTime(file).toMillis()).append('/')
-                    .append(Files.size(file)).append(';');
-        }
-        return s.toString();
     }
 }

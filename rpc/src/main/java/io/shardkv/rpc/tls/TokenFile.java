@@ -17,40 +17,31 @@ import java.util.Optional;
 /**
  * The tokens a server accepts from clients that cannot present a certificate: one line per token,
  * {@code NAME ROLE sha256:HEX} (the SHA-256 of the token, so the file holds no secret), {@code #}
- * comments and blank lines allowed. Written by {@code bin/shardkv certs token}. The file is looked
- * at again at most once a second when a token is checked, so added or removed lines take effect
- * without a restart; a changed file that cannot be parsed is logged and the tokens in use are kept.
+ * comments and blank lines allowed. Written by {@code bin/shardkv certs token}. Read again when it
+ * changes ({@link ReloadedFiles}), so added or removed lines take effect without a restart.
  * Thread-safe.
  */
 public final class TokenFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
-    private static final long RECHECK_NANOS = 1_000_000_000L;
     private static final String HASH_PREFIX = "sha256:";
 
     private record Entry(String name, Role role, byte[] hash) {
     }
 
-    private record Loaded(String stamp, List<Entry> entries) {
-    }
+    private final ReloadedFiles<List<Entry>> entries;
 
-    private final Path file;
-    private volatile Loaded loaded;
-    private volatile long checkedAt;
-    private volatile String failedStamp;
-
-    private TokenFile(Path file, Loaded loaded) {
-        this.file = file;
-        this.loaded = loaded;
-        this.checkedAt = System.nanoTime();
+    private TokenFile(ReloadedFiles<List<Entry>> entries) {
+        this.entries = entries;
     }
 
     /** Reads {@code file} now; an IllegalArgumentException naming the file and line if it cannot be used. */
     public static TokenFile load(Path file) {
         try {
-            Loaded loaded = parse(file);
-            LOG.info("accepting {} token(s) from {} from clients without a certificate", loaded.entries().size(), file);
-            return new TokenFile(file, loaded);
+            ReloadedFiles<List<Entry>> entries = ReloadedFiles.read("token file " + file, List.of(file),
+                    () -> parse(file), fresh -> LOG.info("token file {} changed: {} token(s)", file, fresh.size()));
+            LOG.info("accepting {} token(s) from {} from clients without a certificate", entries.current().size(), file);
+            return new TokenFile(entries);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -60,7 +51,7 @@ public final class TokenFile {
     public Optional<PeerCertificates.Holder> holder(String token) {
         byte[] hash = sha256(token);
         Optional<PeerCertificates.Holder> found = Optional.empty();
-        for (Entry e : current().entries()) {
+        for (Entry e : entries.current()) {
             // Every entry is compared, in constant time, so timing does not tell how close a guess was.
             if (MessageDigest.isEqual(e.hash(), hash) && found.isEmpty()) {
                 found = Optional.of(new PeerCertificates.Holder(e.name(), e.role()));
@@ -74,40 +65,10 @@ public final class TokenFile {
         return name + " " + role.title() + " " + HASH_PREFIX + HexFormat.of().formatHex(sha256(token));
     }
 
-    private Loaded current() {
-        long now = System.nanoTime();
-        if (now - checkedAt >= RECHECK_NANOS) {
-            checkedAt = now;
-            reloadIfChanged();
-        }
-        return loaded;
-    }
-
-    private synchronized void reloadIfChanged() {
-        String stamp;
-        try {
-            stamp = stamp(file);
-        } catch (IOException e) {
-            stamp = "unreadable: " + e.getMessage();
-        }
-        if (stamp.equals(loaded.stamp()) || stamp.equals(failedStamp)) {
-            return;
-        }
-        try {
-            loaded = parse(file);
-            failedStamp = null;
-            LOG.info("token file {} changed: {} token(s)", file, loaded.entries().size());
-        } catch (IOException e) {
-            failedStamp = stamp;
-            LOG.warn("token file changed but cannot be used, keeping the tokens in use: {}", e.getMessage());
-        }
-    }
-
-    private static Loaded parse(Path file) throws IOException {
+    private static List<Entry> parse(Path file) throws IOException {
         if (!Files.isReadable(file)) {
             throw new IOException("token file " + file + " does not exist or cannot be read");
         }
-        String stamp = stamp(file);
         List<Entry> entries = new ArrayList<>();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -136,11 +97,7 @@ public final class TokenFile {
             }
             entries.add(new Entry(fields[0], role, hash));
         }
-        return new Loaded(stamp, List.copyOf(entries));
-    }
-
-    private static String stamp(Path file) throws IOException {
-        return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
+        return List.copyOf(entries);
     }
 
     private static byte[] sha256(String token) {
