@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** User errors get one line on stderr and a non-zero exit (2: usage, 1: failed); never a stack trace. */
 class CommandLineErrorsTest {
@@ -37,19 +34,7 @@ class CommandLineErrorsTest {
         mute.close();
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return new Result(cl.execute(args), out.toString(), err.toString());
-    }
-
-    private static void assertOneLineError(Result r, int code, String fragment) {
+    private static void assertOneLineError(Launch.Result r, int code, String fragment) {
         assertEquals(code, r.code(), r.err());
         assertTrue(r.err().contains(fragment), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line, not a stack trace: " + r.err());
@@ -58,67 +43,67 @@ class CommandLineErrorsTest {
 
     @Test
     void badFlagsAndArgumentsAreUsageErrors() {
-        assertOneLineError(run("cli", "--frobnicate"), Main.USAGE, "Unknown option: '--frobnicate'");
-        assertOneLineError(run("server"), Main.USAGE, "Missing required options");
-        assertOneLineError(run("ctrler", "--id", "0", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
+        assertOneLineError(Launch.run("cli", "--frobnicate"), Main.USAGE, "Unknown option: '--frobnicate'");
+        assertOneLineError(Launch.run("server"), Main.USAGE, "Missing required options");
+        assertOneLineError(Launch.run("ctrler", "--id", "0", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
                 Main.USAGE, "--id wants a replica id from 1");
-        assertOneLineError(run("ctrler", "--id", "2", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
+        assertOneLineError(Launch.run("ctrler", "--id", "2", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString()),
                 Main.USAGE, "does not list this replica's id 2");
-        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=nonsense", "--data-dir", dir.toString()),
+        assertOneLineError(Launch.run("ctrler", "--id", "1", "--peers", "1=nonsense", "--data-dir", dir.toString()),
                 Main.USAGE, "not a host:port address");
-        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+        assertOneLineError(Launch.run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--metrics-address", "no-such-host.invalid"), Main.USAGE,
                 "--metrics-address \"no-such-host.invalid\" is not an address or a known host name");
-        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+        assertOneLineError(Launch.run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--max-connections", "0"), Main.USAGE, "max-connections must be >= 1, was 0");
-        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+        assertOneLineError(Launch.run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--client-idle-timeout", "forever"), Main.USAGE, "--client-idle-timeout wants a positive duration");
-        assertOneLineError(run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
+        assertOneLineError(Launch.run("ctrler", "--id", "1", "--peers", "1=127.0.0.1:1", "--data-dir", dir.toString(),
                 "--max-incomplete-frame-bytes", "1k"), Main.USAGE, "max-incomplete-frame-bytes must be >= 4096, was 1024");
-        assertEquals(0, run("certs", "ca", "--dir", dir.resolve("ca").toString()).code());
-        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "bob", "--role",
+        assertEquals(0, Launch.run("certs", "ca", "--dir", dir.resolve("ca").toString()).code());
+        assertOneLineError(Launch.run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "bob", "--role",
                 "readonly", "--host", "db1"), Main.USAGE, "--host is for server certificates only");
-        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "ca", "--role",
+        assertOneLineError(Launch.run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "ca", "--role",
                 "admin"), Main.USAGE, "--name ca would overwrite the CA's own files");
-        assertOneLineError(run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "s", "--role",
+        assertOneLineError(Launch.run("certs", "issue", "--dir", dir.resolve("ca").toString(), "--name", "s", "--role",
                 "boss"), Main.USAGE, "unknown role \"boss\"; the roles are readonly, readwrite, admin, server");
-        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--tls-cert", "x.pem", "get", "k"), Main.USAGE,
+        assertOneLineError(Launch.run("cli", "--ctrl", "127.0.0.1:1", "--tls-cert", "x.pem", "get", "k"), Main.USAGE,
                 "--tls-cert, --tls-key and --tls-ca go together; missing: --tls-key, --tls-ca");
-        assertOneLineError(run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
+        assertOneLineError(Launch.run("cli", "--ctrl", "127.0.0.1:1", "--timeout", "soon", "get", "k"), Main.USAGE,
                 "--timeout wants a positive duration");
-        assertOneLineError(run("cli", "--ctrl", muteAddress, "fly", "k"), Main.USAGE, "unknown operation");
-        assertOneLineError(run("local", "status", "--dir", dir.toString()), Main.USAGE, "no local cluster in");
-        assertOneLineError(run("local", "start", "--dir", dir.toString(), "--groups", "12"), Main.USAGE,
+        assertOneLineError(Launch.run("cli", "--ctrl", muteAddress, "fly", "k"), Main.USAGE, "unknown operation");
+        assertOneLineError(Launch.run("local", "status", "--dir", dir.toString()), Main.USAGE, "no local cluster in");
+        assertOneLineError(Launch.run("local", "start", "--dir", dir.toString(), "--groups", "12"), Main.USAGE,
                 "--groups must be 1 to 9");
-        assertOneLineError(run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
+        assertOneLineError(Launch.run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
                 "expected one of [serial, parallel, g1]");
-        Result lowPort = run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
+        Launch.Result lowPort = Launch.run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
         assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 64495 (room above it for 3 groups and"
                 + " their metrics ports, below 65536), got 80");
     }
 
     @Test
     void aClusterThatDoesNotAnswerFailsWithinTheTimeout() {
-        assertOneLineError(run("cli", "--ctrl", muteAddress, "--timeout", "1s", "get", "k"), Main.FAILED,
+        assertOneLineError(Launch.run("cli", "--ctrl", muteAddress, "--timeout", "1s", "get", "k"), Main.FAILED,
                 "shardkv: ERR UNAVAILABLE GET could not be sent to any group within 1000 ms: no configuration from the"
                         + " controllers");
-        assertOneLineError(run("admin", "--ctrl", muteAddress, "--timeout", "1s", "query"), Main.FAILED,
+        assertOneLineError(Launch.run("admin", "--ctrl", muteAddress, "--timeout", "1s", "query"), Main.FAILED,
                 "the controller did not answer within 1000 ms");
     }
 
     @Test
     void oversizedKeysAndValuesAreRefusedBeforeAnythingIsSent() {
         // The controller never answers: only the client can be answering.
-        assertOneLineError(run("cli", "--ctrl", muteAddress, "--timeout", "30s", "put", "k".repeat(70_000), "v"),
+        assertOneLineError(Launch.run("cli", "--ctrl", muteAddress, "--timeout", "30s", "put", "k".repeat(70_000), "v"),
                 Main.FAILED, "shardkv: ERR BAD_REQUEST key of 70000 bytes exceeds the limit of 65536");
-        assertOneLineError(run("cli", "--ctrl", muteAddress, "--timeout", "30s", "append", "k",
+        assertOneLineError(Launch.run("cli", "--ctrl", muteAddress, "--timeout", "30s", "append", "k",
                 "v".repeat(2 << 20)), Main.FAILED, "shardkv: ERR BAD_REQUEST value of 2097152 bytes exceeds the limit of "
                 + "1048576");
     }
 
     @Test
     void helpDocumentsEveryReplicaSettingWithItsDefault() {
-        Result r = run("server", "--help");
+        Launch.Result r = Launch.run("server", "--help");
         assertEquals(0, r.code());
         for (String flag : new String[] {"--gid", "--id", "--peers", "--controllers", "--data-dir", "--cluster-id",
             "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format", "--max-connections",

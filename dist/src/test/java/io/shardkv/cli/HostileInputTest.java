@@ -7,8 +7,6 @@ import io.shardkv.client.ClientConfig;
 import io.shardkv.client.ShardKvClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -29,7 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A real shard-group server process (started by {@code local start}) under attack from raw
@@ -60,7 +57,7 @@ class HostileInputTest {
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", groupPort);
         String metricsUrl = "http://127.0.0.1:" + (groupPort + LocalLayout.METRICS_OFFSET) + "/metrics";
         try {
-            run("local", "start", "--dir", d, "--groups", "1", "--replicas", "1", "--shards", "4", "--base-port", base);
+            Launch.ok("local", "start", "--dir", d, "--groups", "1", "--replicas", "1", "--shards", "4", "--base-port", base);
             long pid = Long.parseLong(Files.readString(dir.resolve("run").resolve("server-100-1.pid")).trim());
             try (Appender appender = new Appender(ClientConfig.of(List.of("127.0.0.1:" + (Integer.parseInt(base) + 1))))) {
                 appender.start();
@@ -153,7 +150,7 @@ class HostileInputTest {
                 appender.assertEveryAcknowledgedAppendOnceAndServedInEveryPhase();
             }
         } finally {
-            run("local", "stop", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
         }
     }
 
@@ -241,17 +238,6 @@ class HostileInputTest {
 
     private static String mib(long bytes) {
         return String.format("%.0f MiB", bytes / 1048576.0);
-    }
-
-    private String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        assertEquals(0, code, String.join(" ", args) + " failed: " + err + out);
-        return out.toString();
     }
 
     /**
