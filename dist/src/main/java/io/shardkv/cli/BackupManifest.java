@@ -35,7 +35,7 @@ record BackupManifest(String clusterId, int shards, long configuration, String c
 
     static final String FILE = "backup.manifest";
     static final String FORMAT = "shardkv-backup";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     /** One replica group's image: its file in the backup directory, the index it was captured at, its length and SHA-256. */
     record Part(String file, long index, long bytes, String sha256) {
@@ -115,7 +115,9 @@ record BackupManifest(String clusterId, int shards, long configuration, String c
         long version = f.number("version");
         if (version != VERSION) {
             throw new IllegalStateException(file + " is of backup format version " + version + "; this shardkv"
-                    + " reads version " + VERSION + " (restore it with the release that wrote it, or a newer one)");
+                    + " reads version " + VERSION + (version == 1 ? " (version 1 backups place keys in shards by FNV-1a,"
+                    + " this version by Redis Cluster hash slots: its images cannot be restored by this version)"
+                    : " (restore it with the release that wrote it, or a newer one)"));
         }
         SortedMap<Integer, Part> groups = new TreeMap<>();
         for (String key : facts.keySet()) {

@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.client.ClientConfig;
+import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.tls.CertificateAuthority;
 import io.shardkv.rpc.tls.Role;
 import io.shardkv.rpc.tls.TlsConfig;
@@ -63,8 +64,8 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         if (replicas < 1 || replicas > 9) {
             throw new IllegalArgumentException("--replicas must be 1 to 9, got " + replicas);
         }
-        if (shards < 1) {
-            throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
+        if (Shards.invalidCount(shards) != null) {
+            throw new IllegalArgumentException("--shards: " + Shards.invalidCount(shards));
         }
         int highest = 65_535 - 10 * (groups + 1) - METRICS_OFFSET;
         if (basePort < 1024 || basePort > highest) {

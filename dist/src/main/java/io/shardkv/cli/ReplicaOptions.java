@@ -5,6 +5,7 @@ import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.storage.FsyncPolicy;
 import io.shardkv.raft.storage.StorageOptions;
 import io.shardkv.rpc.ConnectionLimits;
+import io.shardkv.rpc.ctrler.Shards;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -165,8 +166,8 @@ final class ReplicaOptions {
         }
         // Checked before the replica starts, not when the operations port opens after it.
         metricsAddress();
-        if (shards < 1) {
-            throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
+        if (Shards.invalidCount(shards) != null) {
+            throw new IllegalArgumentException("--shards: " + Shards.invalidCount(shards));
         }
         int replica = replicaId();
         Map<Integer, InetSocketAddress> members = Peers.byId(peers);

@@ -1,6 +1,7 @@
 package io.shardkv.cli;
 
 import io.shardkv.ctrler.ControllerImages;
+import io.shardkv.group.GroupDataFormat;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SnapshotMeta;
 import io.shardkv.raft.core.quorum.JointConfig;
@@ -130,6 +131,7 @@ final class RestoreCommand {
         BackupManifest.Part part = groupPart(from, m, gid);
         Path image = from.resolve(part.file());
         seed(part, out -> Files.copy(image, out), members, dataDir);
+        GroupDataFormat.recordRestored(dataDir);
         return part;
     }
 

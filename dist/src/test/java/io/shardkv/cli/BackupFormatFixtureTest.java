@@ -1,6 +1,8 @@
 package io.shardkv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.client.ShardKvClient;
 import io.shardkv.group.FixtureDirectories;
@@ -17,8 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Today's {@code restore} reads every kept backup ({@link BackupFixture}) and the cluster serves what it holds. */
+/**
+ * Today's {@code restore} reads every kept backup ({@link BackupFixture}) and the cluster serves what
+ * it holds; a backup of a format this version no longer reads holds {@value #REFUSED}, the words
+ * its refusal must say.
+ */
 class BackupFormatFixtureTest {
+
+    static final String REFUSED = "refused.txt";
 
     static Stream<Path> fixtures() throws IOException, URISyntaxException {
         return FixtureDirectories.under(BackupFormatFixtureTest.class, "/backups");
@@ -27,6 +35,12 @@ class BackupFormatFixtureTest {
     @ParameterizedTest
     @MethodSource("fixtures")
     void todaysRestoreReadsTheFixture(Path fixture, @TempDir Path tmp) throws Exception {
+        if (Files.exists(fixture.resolve(REFUSED))) {
+            String reason = Files.readString(fixture.resolve(REFUSED), StandardCharsets.UTF_8).strip();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> BackupManifest.read(fixture));
+            assertTrue(e.getMessage().contains(reason), e.getMessage());
+            return;
+        }
         List<String> expected = Files.readAllLines(fixture.resolve(BackupFixture.EXPECTED), StandardCharsets.UTF_8);
         try (ShardServerCluster restored = new ShardServerCluster(tmp, BackupFixture.SHARDS, 4096,
                 MigrationDriver.Options.DEFAULTS, 2, cluster -> BackupRestoreTest.restoreInto(cluster, fixture));

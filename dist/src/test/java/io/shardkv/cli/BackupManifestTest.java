@@ -53,13 +53,13 @@ class BackupManifestTest {
         Path file = dir.resolve(BackupManifest.FILE);
         List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
         lines.remove(lines.size() - 1);
-        lines.replaceAll(l -> l.equals("version=1") ? "version=2" : l);
+        lines.replaceAll(l -> l.equals("version=2") ? "version=3" : l);
         String body = String.join("\n", lines);
         lines.add("checksum=" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(body.getBytes(StandardCharsets.UTF_8))));
         Files.write(file, lines, StandardCharsets.UTF_8);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> BackupManifest.read(dir));
-        assertTrue(e.getMessage().contains("is of backup format version 2; this shardkv reads version 1"),
+        assertTrue(e.getMessage().contains("is of backup format version 3; this shardkv reads version 2"),
                 e.getMessage());
     }
 

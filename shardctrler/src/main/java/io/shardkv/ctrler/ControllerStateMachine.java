@@ -2,6 +2,7 @@ package io.shardkv.ctrler;
 
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.StateMachine;
+import io.shardkv.rpc.ctrler.Shards;
 import java.io.IOException;
 import java.io.InputStream;
 import io.shardkv.rpc.codec.DataFormat;
@@ -26,8 +27,8 @@ final class ControllerStateMachine implements StateMachine {
     private final List<Config> configs = new ArrayList<>();
 
     ControllerStateMachine(int numShards) {
-        if (numShards < 1) {
-            throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+        if (Shards.invalidCount(numShards) != null) {
+            throw new IllegalArgumentException(Shards.invalidCount(numShards));
         }
         this.numShards = numShards;
         configs.add(Config.initial(numShards));

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * A shard group's snapshot image (big-endian; "bytes" = int length + content; "servers" as
  * {@link ConfigCodec#writeServers}):
  * <pre>
- *   version (4) = 2 | gid (4) | shards (4) | config (ConfigCodec)
+ *   version (4) = 3 | gid (4) | shards (4) | config (ConfigCodec)
  *   per shard:  has holder (1) | holder gid (4) | holder servers | handoff (8)   (holder fields if it has one)
  *               holds shard (1) | state (1, ShardState ordinal) | handoff (8) | peer (4) | peer servers |
  *               has cursor (1) | cursor bytes? | sessions bytes | entries (4) | (key bytes | value bytes)*
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 final class GroupSnapshot {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private GroupSnapshot() {
     }
@@ -115,7 +115,8 @@ final class GroupSnapshot {
         DataInputStream in = new DataInputStream(image);
         int version = in.readInt();
         if (version != VERSION) {
-            throw new IOException("unsupported shard group snapshot version " + version);
+            throw new IOException("unsupported shard group snapshot version " + version + (version == 2
+                    ? " (version 2 placed keys in shards by FNV-1a, this version by Redis Cluster hash slots)" : ""));
         }
         int snapGid = in.readInt();
         int snapShards = in.readInt();

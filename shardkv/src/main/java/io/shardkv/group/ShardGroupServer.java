@@ -8,6 +8,7 @@ import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.kv.KvWireTypes;
 import io.shardkv.rpc.migration.MigrationWireTypes;
@@ -47,8 +48,8 @@ public final class ShardGroupServer implements AutoCloseable {
             if (gid <= 0) {
                 throw new IllegalArgumentException("gid must be positive, was " + gid);
             }
-            if (numShards < 1) {
-                throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+            if (Shards.invalidCount(numShards) != null) {
+                throw new IllegalArgumentException(Shards.invalidCount(numShards));
             }
             if (controllers.isEmpty()) {
                 throw new IllegalArgumentException("controllers is empty: at least one controller address is needed");
@@ -67,6 +68,7 @@ public final class ShardGroupServer implements AutoCloseable {
 
     private ShardGroupServer(ReplicaConfig config, Settings settings, EventLoops loops, ReplicaServer.LinkFilter links)
             throws IOException {
+        GroupDataFormat.prepare(config.dataDir());
         this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
                 config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
         this.outbound = Transport.create(config.transportSettings().build(), codec(), loops);

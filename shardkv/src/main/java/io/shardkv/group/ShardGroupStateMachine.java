@@ -75,8 +75,8 @@ final class ShardGroupStateMachine implements StateMachine {
         if (gid <= Config.NO_GROUP) {
             throw new IllegalArgumentException("group id must be > 0, was " + gid);
         }
-        if (numShards < 1) {
-            throw new IllegalArgumentException("numShards must be >= 1, was " + numShards);
+        if (Shards.invalidCount(numShards) != null) {
+            throw new IllegalArgumentException(Shards.invalidCount(numShards));
         }
         this.state = new GroupState(gid, numShards);
         this.sessionTimeoutMillis = sessionTimeoutMillis;

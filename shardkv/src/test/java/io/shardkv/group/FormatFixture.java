@@ -58,9 +58,17 @@ public final class FormatFixture implements AutoCloseable {
         groupAddress = new InetSocketAddress("127.0.0.1", ports.get(1));
         controller = ControllerServer.start(ReplicaConfig.of(1, Map.of(1, controllerAddress), dir.resolve("ctrler"),
                 CLUSTER).withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(controllerSnapshotBytes)), SHARDS, loops);
-        group = ShardGroupServer.start(ReplicaConfig.of(1, Map.of(1, groupAddress), dir.resolve("group"), CLUSTER)
-                .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(groupSnapshotBytes)), new ShardGroupServer.Settings(GID, SHARDS, List.of(controllerAddress),
-                MigrationDriver.Options.DEFAULTS), loops);
+        try {
+            group = ShardGroupServer.start(ReplicaConfig.of(1, Map.of(1, groupAddress), dir.resolve("group"), CLUSTER)
+                    .withRsm(RsmOptions.DEFAULTS.withSnapshotThreshold(groupSnapshotBytes)),
+                    new ShardGroupServer.Settings(GID, SHARDS, List.of(controllerAddress), MigrationDriver.Options.DEFAULTS),
+                    loops);
+        } catch (IOException | RuntimeException e) {
+            controller.close();
+            clients.close();
+            loops.close();
+            throw e;
+        }
     }
 
     /** The controller, told where the group is now (it records the address the fixture was written with). */
