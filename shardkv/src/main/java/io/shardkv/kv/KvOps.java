@@ -2,6 +2,8 @@ package io.shardkv.kv;
 
 import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -12,10 +14,14 @@ import java.util.Map;
  */
 public final class KvOps {
 
+    /** Why an INCREMENT was refused, in the words Redis uses, so its clients see the same errors. */
+    public static final String NOT_AN_INTEGER = "value is not an integer or out of range";
+    public static final String OVERFLOW = "increment or decrement would overflow";
+
     private KvOps() {
     }
 
-    /** Applies a write (put, append, delete, compare-and-set). */
+    /** Applies a write (put, append, delete, compare-and-set, and the Redis-shaped ones of {@link KvOp}). */
     public static byte[] write(Map<Key, byte[]> data, KvCommands.Command c) {
         Key key = new Key(c.key());
         return switch (c.op()) {
@@ -29,8 +35,9 @@ public final class KvOps {
                     yield KvCommands.refusal("appending " + c.value().length + " bytes to a value of " + old.length
                             + " would exceed the limit of " + KvLimits.MAX_VALUE_BYTES + " bytes");
                 }
-                data.put(key, old == null ? c.value() : concat(old, c.value()));
-                yield KvCommands.reply(KvStatus.OK, null);
+                byte[] appended = old == null ? c.value() : concat(old, c.value());
+                data.put(key, appended);
+                yield KvCommands.reply(KvStatus.OK, decimal(appended.length));
             }
             case DELETE -> KvCommands.reply(data.remove(key) != null ? KvStatus.OK : KvStatus.NO_KEY, null);
             case CAS -> {
@@ -43,8 +50,64 @@ public final class KvOps {
                 }
                 yield KvCommands.reply(KvStatus.CAS_FAILED, current);
             }
+            case GET_AND_PUT -> KvCommands.reply(KvStatus.OK, data.put(key, c.value()));
+            case PUT_IF_PRESENT -> {
+                if (!data.containsKey(key)) {
+                    yield KvCommands.reply(KvStatus.NO_KEY, null);
+                }
+                data.put(key, c.value());
+                yield KvCommands.reply(KvStatus.OK, null);
+            }
+            case GET_AND_DELETE -> {
+                byte[] removed = data.remove(key);
+                yield KvCommands.reply(removed == null ? KvStatus.NO_KEY : KvStatus.OK, removed);
+            }
+            case INCREMENT -> increment(data, key, c.value());
             case GET -> throw new IllegalStateException("GET is a read: it is never logged");
         };
+    }
+
+    private static byte[] increment(Map<Key, byte[]> data, Key key, byte[] delta) {
+        if (delta.length != Long.BYTES) {
+            return KvCommands.refusal("an increment is a 64-bit integer of 8 bytes, not " + delta.length);
+        }
+        byte[] current = data.get(key);
+        Long value = current == null ? Long.valueOf(0) : parseInteger(current);
+        if (value == null) {
+            return KvCommands.refusal(NOT_AN_INTEGER);
+        }
+        long sum;
+        try {
+            sum = Math.addExact(value, ByteBuffer.wrap(delta).getLong());
+        } catch (ArithmeticException e) {
+            return KvCommands.refusal(OVERFLOW);
+        }
+        byte[] next = decimal(sum);
+        data.put(key, next);
+        return KvCommands.reply(KvStatus.OK, next);
+    }
+
+    /**
+     * {@code bytes} as a decimal 64-bit integer the way Redis reads one — optional minus, no plus,
+     * no leading zeros, no spaces — or null if they are not one.
+     */
+    public static Long parseInteger(byte[] bytes) {
+        if (bytes.length == 0 || bytes.length > 20) {
+            return null;
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!text.matches("-?[1-9][0-9]*|0")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static byte[] decimal(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads a key. */

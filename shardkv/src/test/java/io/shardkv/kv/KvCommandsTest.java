@@ -37,10 +37,11 @@ class KvCommandsTest {
     @Test
     void aCommandWhoseOpIsNoOpsOrdinalIsNamed() {
         byte[] command = KvCommands.encode(new KvRequest(1, 2, 1, KvOp.PUT, b("k"), b("v"), null));
-        command[0] = 5;
+        command[0] = 9;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> KvCommands.decode(command));
-        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 5 is not one of"
-                + " [GET, PUT, APPEND, DELETE, CAS] (0 to 4)", e.getMessage());
+        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 9 is not one of"
+                + " [GET, PUT, APPEND, DELETE, CAS, GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT] (0 to 8)",
+                e.getMessage());
     }
 
     @Test

@@ -7,5 +7,17 @@ public enum KvOp {
     APPEND,
     DELETE,
     /** Compare-and-set: replace the value if it equals the expected one (or if the key is absent, when none is expected). */
-    CAS
+    CAS,
+    /** Put, answering with the value replaced (none if the key was absent): Redis's GETSET and SET ... GET. */
+    GET_AND_PUT,
+    /** Put only over an existing value, else NO_KEY: Redis's SET ... XX. */
+    PUT_IF_PRESENT,
+    /** Delete, answering with the value deleted (NO_KEY if none): Redis's GETDEL. */
+    GET_AND_DELETE,
+    /**
+     * Add the value — a signed 64-bit integer, 8 bytes big-endian — to the key's value read as a
+     * decimal integer (an absent key is 0), answering with the new value in decimal: Redis's INCR,
+     * DECR, INCRBY and DECRBY.
+     */
+    INCREMENT
 }

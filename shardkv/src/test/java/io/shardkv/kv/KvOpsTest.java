@@ -1,0 +1,92 @@
+package io.shardkv.kv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The writes Redis commands are made of, on a map as a shard holds it. */
+class KvOpsTest {
+
+    private final Map<Key, byte[]> data = new TreeMap<>();
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private KvResponse write(KvOp op, String key, byte[] value) {
+        return KvCommands.decodeReply(KvOps.write(data, new KvCommands.Command(op, b(key), value, null)));
+    }
+
+    private KvResponse increment(String key, long delta) {
+        return write(KvOp.INCREMENT, key, ByteBuffer.allocate(8).putLong(delta).array());
+    }
+
+    private String value(String key) {
+        byte[] v = data.get(new Key(b(key)));
+        return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void appendAnswersTheNewLength() {
+        assertArrayEquals(b("3"), write(KvOp.APPEND, "k", b("abc")).value());
+        assertArrayEquals(b("5"), write(KvOp.APPEND, "k", b("de")).value());
+        assertEquals("abcde", value("k"));
+    }
+
+    @Test
+    void getAndPutAnswersWhatItReplaced() {
+        KvResponse first = write(KvOp.GET_AND_PUT, "k", b("one"));
+        assertEquals(KvStatus.OK, first.status());
+        assertNull(first.value(), "nothing was there");
+        assertArrayEquals(b("one"), write(KvOp.GET_AND_PUT, "k", b("two")).value());
+        assertEquals("two", value("k"));
+    }
+
+    @Test
+    void putIfPresentWritesOnlyOverAValue() {
+        assertEquals(KvStatus.NO_KEY, write(KvOp.PUT_IF_PRESENT, "k", b("v")).status());
+        assertFalse(data.containsKey(new Key(b("k"))));
+        write(KvOp.PUT, "k", b("old"));
+        assertEquals(KvStatus.OK, write(KvOp.PUT_IF_PRESENT, "k", b("new")).status());
+        assertEquals("new", value("k"));
+    }
+
+    @Test
+    void getAndDeleteAnswersWhatItDeleted() {
+        assertEquals(KvStatus.NO_KEY, write(KvOp.GET_AND_DELETE, "k", new byte[0]).status());
+        write(KvOp.PUT, "k", b("v"));
+        KvResponse r = write(KvOp.GET_AND_DELETE, "k", new byte[0]);
+        assertEquals(KvStatus.OK, r.status());
+        assertArrayEquals(b("v"), r.value());
+        assertNull(value("k"));
+    }
+
+    @Test
+    void incrementReadsAndWritesDecimalIntegersAsRedisDoes() {
+        assertArrayEquals(b("1"), increment("n", 1).value(), "an absent key counts from 0");
+        assertArrayEquals(b("-9"), increment("n", -10).value());
+        assertEquals("-9", value("n"));
+        write(KvOp.PUT, "max", b(Long.toString(Long.MAX_VALUE)));
+        KvResponse overflow = increment("max", 1);
+        assertEquals(KvStatus.BAD_REQUEST, overflow.status());
+        assertEquals(KvOps.OVERFLOW, overflow.message());
+        assertEquals(Long.toString(Long.MAX_VALUE), value("max"), "nothing changed");
+        for (String notAnInteger : new String[] {"abc", "", " 1", "1 ", "+1", "01", "-0", "1.5", "99999999999999999999"}) {
+            write(KvOp.PUT, "s", b(notAnInteger));
+            KvResponse r = increment("s", 1);
+            assertEquals(KvOps.NOT_AN_INTEGER, r.message(), "'" + notAnInteger + "'");
+            assertEquals(notAnInteger, value("s"));
+        }
+        assertEquals(KvStatus.BAD_REQUEST, write(KvOp.INCREMENT, "n", b("1")).status(), "the delta is 8 bytes");
+    }
+}
