@@ -107,7 +107,8 @@ final class LocalCommand {
         int shards;
 
         @Option(names = "--base-port", defaultValue = "7100",
-                description = "Controllers listen on base+1.., group k on base+10(k+1)+replica. Default: ${DEFAULT-VALUE}.")
+                description = {"Controllers listen on base+1.., group k on base+10(k+1)+replica; each process's metrics",
+                    "port is 1000 above its port, a group replica's Redis port 2000 above. Default: ${DEFAULT-VALUE}."})
         int basePort;
 
         @Option(names = "--cluster-id", defaultValue = "shardkv", description = "Default: ${DEFAULT-VALUE}.")
@@ -189,11 +190,27 @@ final class LocalCommand {
             for (int g = 0; g < layout.groups(); g++) {
                 out.println("group " + layout.gid(g) + ":   " + String.join(",", LocalLayout.addresses(layout.group(g))));
             }
+            if (layout.tls()) {
+                out.println("redis: none (the Redis port has no TLS yet, so a cluster with --tls serves none)");
+            } else {
+                out.println("redis:      " + String.join(",", redisAddresses(layout)) + " (redis-cli -c -p "
+                        + layout.group(0).get(0).redisPort() + ")");
+            }
             out.println("metrics: http://127.0.0.1:PORT/metrics, PORT = a process's port + " + LocalLayout.METRICS_OFFSET);
             out.println("data, logs and pid files: " + dir);
             out.flush();
             return 0;
         }
+    }
+
+    private static List<String> redisAddresses(LocalLayout layout) {
+        List<String> out = new ArrayList<>();
+        for (int g = 0; g < layout.groups(); g++) {
+            for (LocalLayout.Process p : layout.group(g)) {
+                out.add("127.0.0.1:" + p.redisPort());
+            }
+        }
+        return out;
     }
 
     /** How the processes started by one command run. */
@@ -207,7 +224,8 @@ final class LocalCommand {
 
     /** Starts process {@code p} in the background (logging to its log file); {@code join}: as a replica that joins its group. */
     static void spawn(LocalLayout layout, LocalLayout.Process p, JvmOptions jvm, boolean join) throws IOException {
-        for (int port : new int[] {p.port(), p.metricsPort()}) {
+        boolean redis = p.redisPort() != 0 && !layout.tls();
+        for (int port : redis ? new int[] {p.port(), p.metricsPort(), p.redisPort()} : new int[] {p.port(), p.metricsPort()}) {
             if (portInUse(port)) {
                 throw new IllegalStateException("port " + port + " (for " + p.name()
                         + ") is in use by another program; stop it or choose another --base-port");
@@ -230,6 +248,9 @@ final class LocalCommand {
         if (!p.role().equals("ctrler")) {
             cmd.addAll(List.of("--gid", Integer.toString(p.gid()),
                     "--controllers", String.join(",", LocalLayout.addresses(layout.controllers()))));
+        }
+        if (redis) {
+            cmd.addAll(List.of("--redis-port", Integer.toString(p.redisPort()), "--redis-address", "127.0.0.1"));
         }
         if (join) {
             cmd.add("--join");
@@ -314,7 +335,8 @@ final class LocalCommand {
         int replicas;
 
         @Option(names = "--base-port", defaultValue = "7100",
-                description = "Controllers listen on base+1.., group k on base+10(k+1)+replica. Default: ${DEFAULT-VALUE}.")
+                description = {"Controllers listen on base+1.., group k on base+10(k+1)+replica; each process's metrics",
+                    "port is 1000 above its port, a group replica's Redis port 2000 above. Default: ${DEFAULT-VALUE}."})
         int basePort;
 
         @Override

@@ -37,6 +37,8 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
     static final String FILE = "cluster.properties";
     static final int FIRST_GID = 100;
     static final int METRICS_OFFSET = 1000;
+    /** A shard-group replica serves Redis clients 2000 above its port. */
+    static final int REDIS_OFFSET = 2000;
     /** The certificate (role admin) the local commands use on a cluster with TLS. */
     static final String ADMIN_CERTIFICATE = "admin";
 
@@ -49,6 +51,11 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         /** Where its Prometheus metrics are served: 1000 above its port. */
         int metricsPort() {
             return port + METRICS_OFFSET;
+        }
+
+        /** Where a shard-group replica serves Redis clients: 2000 above its port; 0 for a controller. */
+        int redisPort() {
+            return role.equals("server") ? port + REDIS_OFFSET : 0;
         }
     }
 
@@ -67,10 +74,10 @@ record LocalLayout(Path dir, String clusterId, int shards, int groups, int repli
         if (Shards.invalidCount(shards) != null) {
             throw new IllegalArgumentException("--shards: " + Shards.invalidCount(shards));
         }
-        int highest = 65_535 - 10 * (groups + 1) - METRICS_OFFSET;
+        int highest = 65_535 - 10 * (groups + 1) - REDIS_OFFSET;
         if (basePort < 1024 || basePort > highest) {
             throw new IllegalArgumentException("--base-port must be 1024 to " + highest + " (room above it for "
-                    + groups + " groups and their metrics ports, below 65536), got " + basePort);
+                    + groups + " groups and their metrics and Redis ports, below 65536), got " + basePort);
         }
         Map<Integer, List<Integer>> all = new TreeMap<>();
         List<Integer> initial = IntStream.rangeClosed(1, replicas).boxed().toList();

@@ -2,9 +2,11 @@ package io.shardkv.cli;
 
 import io.shardkv.group.MigrationDriver;
 import io.shardkv.group.ShardGroupServer;
+import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.TransportConfig;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,11 +29,32 @@ final class ServerCommand implements Callable<Integer> {
             description = "The controller replicas' addresses.")
     String controllers;
 
+    @Option(names = "--redis-port", defaultValue = "0", paramLabel = "PORT",
+            description = {"Serve Redis clients (RESP2 and RESP3, Redis Cluster redirects) on this port; 0 for none.",
+                "Default: ${DEFAULT-VALUE}."})
+    int redisPort;
+
+    @Option(names = "--redis-address", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+            description = "The address the Redis port binds to. Default: ${DEFAULT-VALUE}.")
+    String redisAddress;
+
+    @Option(names = "--redis-announce", paramLabel = "HOST:PORT",
+            description = {"Where Redis clients reach this replica, for redirects and CLUSTER SLOTS (behind NAT or a",
+                "port mapping). Default: this replica's --peers host with --redis-port."})
+    String redisAnnounce;
+
+    @Option(names = "--redis-max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "Redis clients at a time; more are told so and closed. Default: ${DEFAULT-VALUE}.")
+    int redisMaxConnections;
+
     @Override
     public Integer call() throws Exception {
         var config = replica.replicaConfig();
         var settings = new ShardGroupServer.Settings(gid, replica.shards,
                 Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
+        if (redisPort != 0) {
+            settings = settings.withRedis(redis());
+        }
         EventLoops loops = EventLoops.create(TransportConfig.builder(config.clusterId()).build());
         ShardGroupServer server = ShardGroupServer.start(config, settings, loops);
         OpsServer metrics = replica.metricsPort == 0 ? null : OpsServer.start(replica.metricsAddress(), replica.metricsPort,
@@ -43,5 +66,24 @@ final class ServerCommand implements Callable<Integer> {
             server.close();
             loops.close();
         });
+    }
+
+    private ShardGroupServer.Redis redis() {
+        if (redisPort < 0 || redisPort > 65_535) {
+            throw new IllegalArgumentException("--redis-port must be 0 to 65535, got " + redisPort);
+        }
+        if (replica.tls.config().isPresent()) {
+            throw new IllegalArgumentException("--redis-port cannot be combined with TLS yet: the Redis port has no TLS"
+                    + " or AUTH, so it would let anyone who reaches it read and write; run the Redis port on a cluster"
+                    + " without --tls-cert");
+        }
+        if (redisMaxConnections < 1) {
+            throw new IllegalArgumentException("--redis-max-connections must be at least 1, got " + redisMaxConnections);
+        }
+        if (redisAnnounce != null) {
+            HostPort.parse(redisAnnounce);
+        }
+        return new ShardGroupServer.Redis(new InetSocketAddress(redisAddress, redisPort), redisAnnounce,
+                redisMaxConnections, RespLimits.DEFAULTS, BuildInfo.version());
     }
 }

@@ -78,8 +78,8 @@ class CommandLineErrorsTest {
         assertOneLineError(Launch.run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
                 "expected one of [serial, parallel, g1]");
         Launch.Result lowPort = Launch.run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
-        assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 64495 (room above it for 3 groups and"
-                + " their metrics ports, below 65536), got 80");
+        assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 63495 (room above it for 3 groups and"
+                + " their metrics and Redis ports, below 65536), got 80");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.shardkv.rpc;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -58,6 +60,18 @@ public final class EventLoops implements AutoCloseable {
 
     EventLoopGroup group() {
         return group;
+    }
+
+    /**
+     * A server bootstrap on these threads, for a port that speaks another protocol than the
+     * transport's (a replica's RESP port): the group, the channel class, and rebinding at once
+     * after a restart.
+     */
+    public ServerBootstrap serverBootstrap() {
+        return new ServerBootstrap().group(group).channel(serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true);
     }
 
     Class<? extends SocketChannel> socketChannelClass() {

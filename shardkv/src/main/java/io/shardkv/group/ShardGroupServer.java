@@ -1,17 +1,24 @@
 package io.shardkv.group;
 
 import io.shardkv.raft.node.NodeStatus;
+import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.transport.RaftWireTypes;
+import io.shardkv.redis.RedisServer;
+import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
+import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.codec.Codec;
-import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
+import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvWireTypes;
 import io.shardkv.rpc.migration.MigrationWireTypes;
+import io.shardkv.rpc.redis.RedisEndpoint;
+import io.shardkv.rpc.redis.RedisEndpointRequest;
+import io.shardkv.rpc.redis.RedisWireTypes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * One replica of a shard group: a {@link ReplicaServer} running the {@link ShardGroupStateMachine},
@@ -41,9 +49,15 @@ public final class ShardGroupServer implements AutoCloseable {
      * @param numShards   the cluster's shard count, the controller's
      * @param controllers the controller replicas' addresses
      * @param driver      migration settings
+     * @param redis       where to serve Redis clients; null for no RESP port
      */
     public record Settings(int gid, int numShards, List<InetSocketAddress> controllers,
-                           MigrationDriver.Options driver) {
+                           MigrationDriver.Options driver, Redis redis) {
+
+        public Settings(int gid, int numShards, List<InetSocketAddress> controllers, MigrationDriver.Options driver) {
+            this(gid, numShards, controllers, driver, null);
+        }
+
         public Settings {
             if (gid <= 0) {
                 throw new IllegalArgumentException("gid must be positive, was " + gid);
@@ -57,6 +71,32 @@ public final class ShardGroupServer implements AutoCloseable {
             controllers = List.copyOf(controllers);
             Objects.requireNonNull(driver, "driver");
         }
+
+        /** These settings with a RESP port. */
+        public Settings withRedis(Redis redis) {
+            return new Settings(gid, numShards, controllers, driver, redis);
+        }
+    }
+
+    /**
+     * A replica's RESP port.
+     *
+     * @param listen         where to bind (port 0: any free port)
+     * @param announce       the {@code host:port} Redis clients are sent to for this replica
+     *                       (MOVED, CLUSTER SLOTS); null: this replica's cluster host with the bound port
+     * @param maxConnections Redis clients at a time
+     * @param version        shardkv's version, for HELLO and INFO
+     */
+    public record Redis(InetSocketAddress listen, String announce, int maxConnections, RespLimits limits,
+                        String version) {
+        public Redis {
+            Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(version, "version");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
+            }
+        }
     }
 
     private final ShardGroupStateMachine machine;
@@ -64,7 +104,13 @@ public final class ShardGroupServer implements AutoCloseable {
     private final NetMigrationPeers peers;
     private final ReplicaServer replica;
     private final ScheduledExecutorService ticker;
+    private final RedisEndpoints redisEndpoints;
+    private final RedisServer redis;
     private MigrationDriver driver;
+    private RsmHost host;
+    private IntFunction<String> addressOfNode;
+    /** Where this replica serves Redis clients, once its RESP port is bound; read on the node's thread. */
+    private volatile String redisAddress;
 
     private ShardGroupServer(ReplicaConfig config, Settings settings, EventLoops loops, ReplicaServer.LinkFilter links)
             throws IOException {
@@ -79,10 +125,16 @@ public final class ShardGroupServer implements AutoCloseable {
                 // The driver is made next, before any request can arrive.
                 ShardGroupService service = new ShardGroupService(machine, host, addressOf, () -> driver.installedBytes());
                 driver = new MigrationDriver(machine, host, peers, settings.driver(), ShardGroupServer::monotonicMillis);
+                this.host = host;
+                this.addressOfNode = addressOf;
                 return new ReplicaServer.RequestHandler() {
                     @Override
                     public void handle(Object request, Consumer<Object> reply) {
-                        service.handle(request, reply);
+                        if (request instanceof RedisEndpointRequest) {
+                            reply.accept(new RedisEndpoint(settings.gid(), config.id(), redisAddress, host.isLeader()));
+                        } else {
+                            service.handle(request, reply);
+                        }
                     }
 
                     @Override
@@ -101,6 +153,16 @@ public final class ShardGroupServer implements AutoCloseable {
             outbound.close();
             throw e;
         }
+        this.redisEndpoints = new RedisEndpoints(outbound, System::nanoTime);
+        try {
+            this.redis = settings.redis() == null ? null : startRedis(config, settings, loops);
+        } catch (IOException | RuntimeException e) {
+            replica.close();
+            redisEndpoints.close();
+            peers.close();
+            outbound.close();
+            throw e;
+        }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "shard-group-" + settings.gid() + "-" + config.id() + "-driver");
             t.setDaemon(true);
@@ -108,6 +170,18 @@ public final class ShardGroupServer implements AutoCloseable {
         });
         MigrationDriver d = driver;
         ticker.scheduleWithFixedDelay(() -> onNode(d::tick), TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private RedisServer startRedis(ReplicaConfig config, Settings settings, EventLoops loops) throws IOException {
+        Redis r = settings.redis();
+        GroupRedisBackend backend = new GroupRedisBackend(machine, host, replica, addressOfNode, redisEndpoints,
+                config.clusterId(), settings.numShards(), new RedisEndpoint(settings.gid(), config.id(), null, false));
+        RedisServer server = RedisServer.listen(r.listen(), backend, loops, r.version(), r.maxConnections(), r.limits());
+        InetSocketAddress own = config.peers().get(config.id());
+        redisAddress = r.announce() != null ? r.announce()
+                : HostPort.format(InetSocketAddress.createUnresolved(own == null ? server.localAddress().getHostString()
+                : own.getHostString(), server.localAddress().getPort()));
+        return server;
     }
 
     /** The driver's clock: only intervals matter, so a wall-clock step must not stall or rush it. */
@@ -123,7 +197,7 @@ public final class ShardGroupServer implements AutoCloseable {
     /** The codec of a shard group's port and of its calls out: Raft, key/value, controller and migration messages. */
     public static Codec codec() {
         return Codec.builder().install(new RaftWireTypes()).install(new KvWireTypes()).install(new CtrlerWireTypes())
-                .install(new MigrationWireTypes()).build();
+                .install(new MigrationWireTypes()).install(new RedisWireTypes()).build();
     }
 
     /** Opens the replica's storage, binds its port, starts its node and its migration driver. */
@@ -164,13 +238,30 @@ public final class ShardGroupServer implements AutoCloseable {
         return replica;
     }
 
-    /** Stops the driver, then serving: the port and connections close, then the node and its storage. */
+    /** Where this replica serves Redis clients (as it tells them), or null if it has no RESP port. */
+    public String redisAddress() {
+        return redis == null ? null : redisAddress;
+    }
+
+    /** The RESP port, or null if this replica has none. */
+    public RedisServer redis() {
+        return redis;
+    }
+
+    /**
+     * Stops the driver, then serving: the RESP port and its connections close, then the cluster port
+     * and its connections, then the node and its storage.
+     */
     @Override
     public void close() throws IOException {
         ticker.shutdownNow();
         try {
+            if (redis != null) {
+                redis.close();
+            }
             replica.close();
         } finally {
+            redisEndpoints.close();
             peers.close();
             outbound.close();
         }

@@ -6,6 +6,7 @@ import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.testing.FreePorts;
+import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
@@ -51,6 +52,8 @@ public final class ShardServerCluster implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> controllerPeers = new TreeMap<>();
     private final List<ReplicaServer> controllers = new ArrayList<>();
     private final List<Map<Integer, InetSocketAddress>> groupPeers = new ArrayList<>();
+    /** Every group replica's RESP port, kept across its restarts. */
+    private final int[][] redisPorts = new int[GIDS.length][REPLICAS + 1];
     private final ShardGroupServer[][] servers = new ShardGroupServer[GIDS.length][REPLICAS + 1];
     private final ControllerClerk admin;
     private final Random random;
@@ -75,7 +78,7 @@ public final class ShardServerCluster implements AutoCloseable {
         this.rsm = RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotThresholdBytes);
         this.driver = driver;
         this.random = new Random(seed);
-        List<Integer> ports = FreePorts.take(REPLICAS * (1 + GIDS.length));
+        List<Integer> ports = FreePorts.take(REPLICAS * (1 + 2 * GIDS.length));
         for (int id = 1; id <= REPLICAS; id++) {
             controllerPeers.put(id, new InetSocketAddress("127.0.0.1", ports.get(id - 1)));
         }
@@ -83,6 +86,7 @@ public final class ShardServerCluster implements AutoCloseable {
             Map<Integer, InetSocketAddress> peers = new TreeMap<>();
             for (int id = 1; id <= REPLICAS; id++) {
                 peers.put(id, new InetSocketAddress("127.0.0.1", ports.get(REPLICAS * (gi + 1) + id - 1)));
+                redisPorts[gi][id] = ports.get(REPLICAS * (GIDS.length + 1 + gi) + id - 1);
             }
             groupPeers.add(peers);
         }
@@ -145,8 +149,15 @@ public final class ShardServerCluster implements AutoCloseable {
             return;
         }
         ReplicaConfig config = ReplicaConfig.of(id, groupPeers.get(gi), dataDir(gi, id), CLUSTER).withRsm(rsm);
+        ShardGroupServer.Redis redis = new ShardGroupServer.Redis(new InetSocketAddress("127.0.0.1", redisPorts[gi][id]),
+                null, 1000, RespLimits.DEFAULTS, "test");
         servers[gi][id] = ShardGroupServer.start(config, new ShardGroupServer.Settings(GIDS[gi], numShards,
-                controllerAddresses(), driver), loops);
+                controllerAddresses(), driver, redis), loops);
+    }
+
+    /** The port where group {@code gi}'s replica {@code id} serves Redis clients (while it runs). */
+    public int redisPort(int gi, int id) {
+        return redisPorts[gi][id];
     }
 
     public void shutdownGroup(int gi) throws IOException {

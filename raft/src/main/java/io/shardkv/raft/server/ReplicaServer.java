@@ -264,6 +264,15 @@ public final class ReplicaServer implements AutoCloseable {
         return a == null ? null : HostPort.format(a);
     }
 
+    /**
+     * Serves {@code request} as if it had arrived on this replica's port, for a front end in the same
+     * process (the RESP port): the same handler, request timeout, refusal while stopping and latency
+     * metric. The caller has checked what the peer may do.
+     */
+    public CompletableFuture<Object> serve(Object request) {
+        return handle(request);
+    }
+
     private CompletableFuture<Object> handle(Object request) {
         if (request instanceof StatusRequest) {
             return CompletableFuture.completedFuture(node.status());

@@ -1,0 +1,143 @@
+package io.shardkv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkv.client.ShardKvClient;
+import io.shardkv.group.MigrationDriver;
+import io.shardkv.group.ShardServerCluster;
+import io.shardkv.rpc.ctrler.Config;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's {@code redis-cli} (installed by bin/test; required where SHARDKV_REQUIRE_REDIS=1, as in
+ * CI) against the replicas' RESP ports of a real-socket cluster: {@code -c} follows MOVED from any
+ * replica to the slot's leader, every slot is listed by CLUSTER SLOTS, what redis-cli writes the
+ * client library reads and the other way round, and keys stay readable after their shards move.
+ */
+class RedisCliTest {
+
+    private static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final int KEYS = 40;
+
+    private static void assumeRedisCli() {
+        boolean installed = Files.isExecutable(REDIS_CLI);
+        if ("1".equals(System.getenv("SHARDKV_REQUIRE_REDIS"))) {
+            assertTrue(installed, "SHARDKV_REQUIRE_REDIS=1 but " + REDIS_CLI + " is missing (apt-get install redis-tools)");
+        }
+        Assumptions.assumeTrue(installed, REDIS_CLI + " is not installed (apt-get install redis-tools)");
+    }
+
+    /** Runs redis-cli against {@code port} with {@code args}; its output, trimmed. */
+    private static String redisCli(int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(REDIS_CLI.toString(), "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "redis-cli " + String.join(" ", args) + " finished");
+        return new String(out, StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void redisCliReadsAndWritesTheClustersDataThroughAnyReplica(@TempDir Path tmp) throws Exception {
+        assumeRedisCli();
+        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 5);
+             ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
+            Config joined = cluster.join(0, 1, 2);
+            cluster.awaitSettled(joined.num(), PATIENCE);
+            for (int i = 0; i < KEYS; i++) {
+                // Each write starts at another replica of another group: most are redirected.
+                int port = cluster.redisPort(i % 3, 1 + i % ShardServerCluster.REPLICAS);
+                assertEquals("OK", redisCli(port, "-c", "set", "key-" + i, "value-" + i), "set key-" + i);
+            }
+            for (int i = 0; i < KEYS; i++) {
+                assertEquals("value-" + i, kv.get("key-" + i), "the client library reads what redis-cli wrote");
+                kv.put("lib-" + i, "from-the-library-" + i);
+                assertEquals("from-the-library-" + i, redisCli(cluster.redisPort(2, 3), "-c", "get", "lib-" + i));
+            }
+
+            String slots = redisCli(cluster.redisPort(0, 1), "cluster", "info");
+            assertTrue(slots.contains("cluster_state:ok") && slots.contains("cluster_slots_ok:16384"), slots);
+            assertEquals(redisCli(cluster.redisPort(0, 1), "cluster", "keyslot", "user42"),
+                    redisCli(cluster.redisPort(0, 1), "cluster", "keyslot", "{user42}:cart"), "a hash tag picks the slot");
+            assertEquals("12182", redisCli(cluster.redisPort(1, 2), "cluster", "keyslot", "foo"));
+
+            assertEquals("OK", redisCli(cluster.redisPort(0, 1), "-c", "set", "foo", "bar"));
+            List<String> answers = new ArrayList<>();
+            for (int gi = 0; gi < 3; gi++) {
+                for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
+                    answers.add(redisCli(cluster.redisPort(gi, id), "get", "foo"));
+                }
+            }
+            assertEquals(1, answers.stream().filter("bar"::equals).count(), "one replica serves slot 12182: " + answers);
+            String leader = answers.stream().filter(a -> !a.equals("bar")).findFirst().orElseThrow();
+            assertTrue(leader.startsWith("MOVED 12182 127.0.0.1:"), leader);
+            assertEquals(8, answers.stream().filter(leader::equals).count(),
+                    "without -c every other replica sends the client to that one: " + answers);
+
+            Config left = cluster.leave(2);
+            cluster.awaitSettled(left.num(), PATIENCE);
+            for (int i = 0; i < KEYS; i++) {
+                assertEquals("value-" + i, redisCli(cluster.redisPort(0, 2), "-c", "get", "key-" + i),
+                        "key-" + i + " after group 102 left");
+            }
+            assertTrue(redisCli(cluster.redisPort(0, 1), "set", "k", "v", "EX", "10").startsWith("ERR SET EX"),
+                    "an option not supported is refused, never ignored");
+        }
+    }
+
+    @Test
+    void stringAndCounterCommandsAnswerAsRedisDoes(@TempDir Path tmp) throws Exception {
+        assumeRedisCli();
+        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 6)) {
+            Config joined = cluster.join(0, 1);
+            cluster.awaitSettled(joined.num(), PATIENCE);
+            int port = cluster.redisPort(1, 2);
+            List<String[]> script = List.of(
+                    new String[] {"(integer) 1", "incr", "n"},
+                    new String[] {"(integer) 11", "incrby", "n", "10"},
+                    new String[] {"(integer) 10", "decr", "n"},
+                    new String[] {"(integer) -5", "decrby", "n", "15"},
+                    new String[] {"\"-5\"", "get", "n"},
+                    new String[] {"(error) ERR value is not an integer or out of range", "incrby", "n", "1.5"},
+                    new String[] {"OK", "set", "max", "9223372036854775807"},
+                    new String[] {"(error) ERR increment or decrement would overflow", "incr", "max"},
+                    new String[] {"OK", "set", "s", "abc"},
+                    new String[] {"(error) ERR value is not an integer or out of range", "incr", "s"},
+                    new String[] {"(integer) 5", "append", "s", "de"},
+                    new String[] {"(integer) 5", "strlen", "s"},
+                    new String[] {"\"abcde\"", "getset", "s", "x"},
+                    new String[] {"(nil)", "set", "s2", "v", "XX"},
+                    new String[] {"OK", "set", "s", "y", "XX"},
+                    new String[] {"\"y\"", "set", "s", "z", "GET"},
+                    new String[] {"\"z\"", "set", "s", "w", "NX", "GET"},
+                    new String[] {"(nil)", "set", "fresh", "v", "NX", "GET"},
+                    new String[] {"(integer) 0", "setnx", "fresh", "other"},
+                    new String[] {"\"v\"", "getdel", "fresh"},
+                    new String[] {"(nil)", "getdel", "fresh"},
+                    new String[] {"(integer) 0", "exists", "fresh"},
+                    new String[] {"(error) ERR syntax error", "set", "s", "v", "NX", "XX"},
+                    new String[] {"(error) ERR wrong number of arguments for 'get' command", "get"},
+                    new String[] {"(error) ERR unknown command 'nosuch', with args beginning with: 'a'", "nosuch", "a"},
+                    new String[] {"PONG", "ping"});
+            for (String[] step : script) {
+                List<String> args = new ArrayList<>(List.of("-c"));
+                args.addAll(List.of(step).subList(1, step.length));
+                // redis-cli prints types only on a terminal; --no-raw asks for them here too.
+                args.add(0, "--no-raw");
+                assertEquals(step[0], redisCli(port, args.toArray(String[]::new)), String.join(" ", args));
+            }
+        }
+    }
+}

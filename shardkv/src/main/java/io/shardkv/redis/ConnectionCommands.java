@@ -1,0 +1,201 @@
+package io.shardkv.redis;
+
+import static io.shardkv.redis.RedisCommands.done;
+import static io.shardkv.redis.RedisCommands.text;
+
+import io.shardkv.redis.resp.RespReply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/** The commands about the connection itself and the server: PING, HELLO, CLIENT, COMMAND, INFO and the like. */
+final class ConnectionCommands {
+
+    /** The Redis version reported: the command set and replies follow Redis 7.0's. */
+    static final String REDIS_VERSION = "7.0.0";
+
+    private final RedisBackend backend;
+    private final String version;
+    private final LongSupplier clockMillis;
+    private RedisCommands commands;
+
+    /** @param version shardkv's version, which HELLO and INFO report */
+    ConnectionCommands(RedisBackend backend, String version, LongSupplier clockMillis) {
+        this.backend = backend;
+        this.version = version;
+        this.clockMillis = clockMillis;
+    }
+
+    void register(RedisCommands commands) {
+        this.commands = commands;
+        commands.add("ping", -1, (c, a) -> done(a.size() == 1 ? new RespReply.Simple("PONG")
+                : a.size() == 2 ? new RespReply.Bulk(a.get(1)) : RedisCommands.wrongArity("ping")));
+        commands.add("echo", 2, (c, a) -> done(new RespReply.Bulk(a.get(1))));
+        commands.add("hello", -1, this::hello);
+        commands.add("auth", -2, (c, a) -> done(a.size() > 3 ? RespReply.error("ERR syntax error") : noPassword()));
+        commands.add("select", 2, (c, a) -> done("0".equals(text(a.get(1))) ? RespReply.OK
+                : RespReply.error("ERR SELECT is not allowed in cluster mode")));
+        commands.add("quit", -1, (c, a) -> {
+            c.quitting = true;
+            return done(RespReply.OK);
+        });
+        commands.add("readonly", 1, (c, a) -> {
+            c.readOnly = true;
+            return done(RespReply.OK);
+        });
+        commands.add("readwrite", 1, (c, a) -> {
+            c.readOnly = false;
+            return done(RespReply.OK);
+        });
+        commands.add("client", -2, this::client);
+        commands.add("command", -1, this::command);
+        commands.add("info", -1, (c, a) -> done(new RespReply.Verbatim(info())));
+    }
+
+    private static RespReply noPassword() {
+        return RespReply.error("ERR AUTH <password> called without any password configured for the default user."
+                + " Are you sure your configuration is correct?");
+    }
+
+    private CompletableFuture<RespReply> hello(RedisClient client, List<byte[]> args) {
+        int protocol = client.protocol;
+        int i = 1;
+        if (args.size() > 1) {
+            String requested = text(args.get(1));
+            if (!requested.equals("2") && !requested.equals("3")) {
+                return done(requested.matches("-?[0-9]+") ? RespReply.error("NOPROTO unsupported protocol version")
+                        : RespReply.error("ERR Protocol version is not an integer or out of range"));
+            }
+            protocol = Integer.parseInt(requested);
+            i = 2;
+        }
+        String name = null;
+        for (; i < args.size(); i++) {
+            String option = text(args.get(i)).toUpperCase(Locale.ROOT);
+            if (option.equals("AUTH") && i + 2 < args.size()) {
+                return done(noPassword());
+            } else if (option.equals("SETNAME") && i + 1 < args.size()) {
+                name = text(args.get(++i));
+                if (!validName(name)) {
+                    return done(badName());
+                }
+            } else {
+                return done(RespReply.error("ERR Syntax error in HELLO option '" + text(args.get(i)) + "'"));
+            }
+        }
+        client.protocol = protocol;
+        if (name != null) {
+            client.name = name;
+        }
+        return done(new RespReply.Map(List.of(
+                RespReply.bulk("server"), RespReply.bulk("redis"),
+                RespReply.bulk("version"), RespReply.bulk(REDIS_VERSION),
+                RespReply.bulk("proto"), new RespReply.Int(protocol),
+                RespReply.bulk("id"), new RespReply.Int(client.id),
+                RespReply.bulk("mode"), RespReply.bulk("cluster"),
+                RespReply.bulk("role"), RespReply.bulk("master"),
+                RespReply.bulk("modules"), RespReply.EMPTY_ARRAY)));
+    }
+
+    private CompletableFuture<RespReply> client(RedisClient client, List<byte[]> args) {
+        String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "SETNAME" -> {
+                if (args.size() != 3) {
+                    return done(RedisCommands.wrongArity("client|setname"));
+                }
+                String name = text(args.get(2));
+                if (!validName(name)) {
+                    return done(badName());
+                }
+                client.name = name;
+                return done(RespReply.OK);
+            }
+            case "GETNAME" -> {
+                return done(client.name.isEmpty() ? RespReply.NULL : RespReply.bulk(client.name));
+            }
+            case "ID" -> {
+                return done(new RespReply.Int(client.id));
+            }
+            case "INFO" -> {
+                return done(new RespReply.Verbatim(describe(client) + "\n"));
+            }
+            case "SETINFO" -> {
+                // Client libraries announce their name and version; nothing here depends on them.
+                return done(args.size() == 4 ? RespReply.OK : RedisCommands.wrongArity("client|setinfo"));
+            }
+            default -> {
+                return done(RespReply.error("ERR unknown subcommand '" + text(args.get(1))
+                        + "'. Try CLIENT HELP."));
+            }
+        }
+    }
+
+    private String describe(RedisClient client) {
+        long ageSeconds = (clockMillis.getAsLong() - client.createdMillis) / 1000;
+        return "id=" + client.id + " addr=" + address(client) + " name=" + client.name + " age=" + ageSeconds
+                + " db=0 resp=" + client.protocol + (client.readOnly ? " flags=r" : " flags=N");
+    }
+
+    private static String address(RedisClient client) {
+        String a = String.valueOf(client.address);
+        return a.startsWith("/") ? a.substring(1) : a;
+    }
+
+    /**
+     * COMMAND lists the commands with their arity and where their keys are (first key, last key,
+     * step), which cluster clients use to route; COMMAND COUNT counts them; COMMAND DOCS (what
+     * redis-cli asks at start) has no documents to give.
+     */
+    private CompletableFuture<RespReply> command(RedisClient client, List<byte[]> args) {
+        if (args.size() == 1) {
+            List<RespReply> all = new ArrayList<>();
+            commands.table().values().forEach(spec -> all.add(describe(spec)));
+            return done(new RespReply.Array(all));
+        }
+        String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+        return switch (sub) {
+            case "COUNT" -> done(new RespReply.Int(commands.table().size()));
+            case "DOCS" -> done(new RespReply.Map(List.of()));
+            case "INFO" -> {
+                List<RespReply> found = new ArrayList<>();
+                for (int i = 2; i < args.size(); i++) {
+                    RedisCommands.Spec spec = commands.table().get(text(args.get(i)).toLowerCase(Locale.ROOT));
+                    found.add(spec == null ? RespReply.NULL : describe(spec));
+                }
+                yield done(new RespReply.Array(found));
+            }
+            default -> done(RespReply.error("ERR unknown subcommand '" + text(args.get(1)) + "'. Try COMMAND HELP."));
+        };
+    }
+
+    private static RespReply describe(RedisCommands.Spec spec) {
+        int firstKey = KeyPositions.firstKey(spec.name());
+        int lastKey = KeyPositions.lastKey(spec.name());
+        return new RespReply.Array(List.of(RespReply.bulk(spec.name()), new RespReply.Int(spec.arity()),
+                new RespReply.Array(List.of()), new RespReply.Int(firstKey), new RespReply.Int(lastKey),
+                new RespReply.Int(firstKey == 0 ? 0 : KeyPositions.step(spec.name()))));
+    }
+
+    private String info() {
+        return "# Server\r\nredis_version:" + REDIS_VERSION + "\r\nredis_mode:cluster\r\nshardkv_version:" + version
+                + "\r\n\r\n# Cluster\r\ncluster_enabled:1\r\n\r\n# Replication\r\nrole:master\r\n\r\n# Keyspace\r\n"
+                + "shardkv_shards:" + backend.numShards() + "\r\n";
+    }
+
+    private static boolean validName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '!' || ch > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static RespReply badName() {
+        return RespReply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+}

@@ -1,0 +1,28 @@
+package io.shardkv.redis;
+
+import java.net.SocketAddress;
+import java.util.concurrent.Executor;
+
+/** One RESP connection's state: its id, name, protocol version and session. Confined to its event loop. */
+final class RedisClient {
+
+    final long id;
+    final SocketAddress address;
+    /** The connection's event loop: the session is touched only there. */
+    final Executor executor;
+    final RedisSession session;
+    final long createdMillis;
+    String name = "";
+    int protocol = 2;
+    boolean readOnly;
+    /** QUIT was received: answer what is pending, then close. */
+    boolean quitting;
+
+    RedisClient(long id, SocketAddress address, Executor executor, long sessionClientId, long createdMillis) {
+        this.id = id;
+        this.address = address;
+        this.executor = executor;
+        this.session = new RedisSession(sessionClientId);
+        this.createdMillis = createdMillis;
+    }
+}

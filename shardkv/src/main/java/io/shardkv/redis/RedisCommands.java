@@ -1,0 +1,252 @@
+package io.shardkv.redis;
+
+import io.shardkv.kv.KvOps;
+import io.shardkv.redis.resp.RespReply;
+import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvOp;
+import io.shardkv.rpc.kv.KvRequest;
+import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The Redis commands a replica answers, with Redis's reply types and error words. Key commands are
+ * routed first ({@link SlotRoute}): run here on the leader of the slot's group, else {@code MOVED},
+ * {@code TRYAGAIN} or {@code CLUSTERDOWN}. Connection and cluster commands are in
+ * {@link ConnectionCommands} and {@link ClusterCommands}. Stateless: one instance serves every
+ * connection of a replica.
+ */
+final class RedisCommands {
+
+    /** How often a request without an outcome in time is sent again, unchanged (so applied at most once). */
+    static final int TIMEOUT_RETRIES = 2;
+
+    /** A command: its handler and Redis's arity (n: exactly n words with the name; -n: at least n). */
+    record Spec(String name, int arity, Handler handler) {
+    }
+
+    interface Handler {
+        CompletableFuture<RespReply> run(RedisClient client, List<byte[]> args);
+    }
+
+    private final RedisBackend backend;
+    private final Map<String, Spec> table = new TreeMap<>();
+
+    RedisCommands(RedisBackend backend, ConnectionCommands connection, ClusterCommands cluster) {
+        this.backend = backend;
+        connection.register(this);
+        cluster.register(this);
+        add("get", 2, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
+            case OK -> new RespReply.Bulk(r.value());
+            case NO_KEY -> RespReply.NULL;
+            default -> unexpected(r);
+        }));
+        add("set", -3, this::set);
+        add("setnx", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
+                r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
+        add("del", -2, (c, a) -> a.size() > 2 ? notYet("DEL of several keys") : keyed(c, a.get(1),
+                c.session.write(KvOp.DELETE, a.get(1), null, null), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
+        add("unlink", -2, (c, a) -> table.get("del").handler().run(c, a));
+        add("exists", -2, (c, a) -> a.size() > 2 ? notYet("EXISTS of several keys") : keyed(c, a.get(1),
+                c.session.read(a.get(1)), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
+        add("strlen", 2, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
+                r -> new RespReply.Int(r.status() == KvStatus.OK ? r.value().length : 0)));
+        add("dbsize", 1, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
+        add("getset", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_PUT, a.get(1), a.get(2), null),
+                r -> RespReply.bulkOrNull(r.value())));
+        add("getdel", 2, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_DELETE, a.get(1), null, null),
+                r -> r.status() == KvStatus.OK ? new RespReply.Bulk(r.value()) : RespReply.NULL));
+        add("append", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.APPEND, a.get(1), a.get(2), null),
+                RedisCommands::integer));
+        add("incr", 2, (c, a) -> increment(c, a.get(1), 1));
+        add("decr", 2, (c, a) -> increment(c, a.get(1), -1));
+        add("incrby", 3, (c, a) -> incrementBy(c, a, false));
+        add("decrby", 3, (c, a) -> incrementBy(c, a, true));
+    }
+
+    void add(String name, int arity, Handler handler) {
+        table.put(name, new Spec(name, arity, handler));
+    }
+
+    /** The commands, by lower-case name (COMMAND lists them). */
+    Map<String, Spec> table() {
+        return table;
+    }
+
+    /** Runs one command; the reply may come later. */
+    CompletableFuture<RespReply> run(RedisClient client, List<byte[]> args) {
+        String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        Spec spec = table.get(name);
+        if (spec == null) {
+            return done(RespReply.error("ERR unknown command '" + printable(args.get(0)) + "', with args beginning with: "
+                    + argsBeginning(args)));
+        }
+        if (spec.arity() >= 0 ? args.size() != spec.arity() : args.size() < -spec.arity()) {
+            return done(wrongArity(name));
+        }
+        return spec.handler().run(client, args);
+    }
+
+    // ------------------------------------------------------------------ SET
+
+    /**
+     * SET key value [NX | XX] [GET]: NX is a compare-and-set on absence (with GET it answers the value
+     * found, which is then left alone); XX writes only over a value; GET answers the value replaced.
+     */
+    private CompletableFuture<RespReply> set(RedisClient client, List<byte[]> args) {
+        boolean nx = false;
+        boolean xx = false;
+        boolean get = false;
+        for (int i = 3; i < args.size(); i++) {
+            String option = new String(args.get(i), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+            switch (option) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GET" -> get = true;
+                case "EX", "PX", "EXAT", "PXAT", "KEEPTTL" -> {
+                    return done(RespReply.error("ERR SET " + option + ": keys do not expire in shardkv (no TTL yet)"));
+                }
+                default -> {
+                    return done(RespReply.error("ERR syntax error"));
+                }
+            }
+        }
+        if (nx && xx) {
+            return done(RespReply.error("ERR syntax error"));
+        }
+        byte[] key = args.get(1);
+        byte[] value = args.get(2);
+        if (nx) {
+            boolean answerOld = get;
+            return keyed(client, key, client.session.write(KvOp.CAS, key, value, null), r -> switch (r.status()) {
+                case OK -> answerOld ? RespReply.NULL : RespReply.OK;
+                case CAS_FAILED -> answerOld ? RespReply.bulkOrNull(r.value()) : RespReply.NULL;
+                default -> unexpected(r);
+            });
+        }
+        if (xx) {
+            return get ? notYet("SET ... XX GET") : keyed(client, key, client.session.write(KvOp.PUT_IF_PRESENT, key,
+                    value, null), r -> r.status() == KvStatus.OK ? RespReply.OK : RespReply.NULL);
+        }
+        if (get) {
+            return keyed(client, key, client.session.write(KvOp.GET_AND_PUT, key, value, null),
+                    r -> RespReply.bulkOrNull(r.value()));
+        }
+        return keyed(client, key, client.session.write(KvOp.PUT, key, value, null),
+                r -> r.status() == KvStatus.OK ? RespReply.OK : unexpected(r));
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    private CompletableFuture<RespReply> incrementBy(RedisClient client, List<byte[]> args, boolean decrement) {
+        Long by = KvOps.parseInteger(args.get(2));
+        if (by == null) {
+            return done(RespReply.error("ERR " + KvOps.NOT_AN_INTEGER));
+        }
+        if (decrement && by == Long.MIN_VALUE) {
+            return done(RespReply.error("ERR decrement would overflow"));
+        }
+        return increment(client, args.get(1), decrement ? -by : by);
+    }
+
+    private CompletableFuture<RespReply> increment(RedisClient client, byte[] key, long by) {
+        byte[] delta = ByteBuffer.allocate(Long.BYTES).putLong(by).array();
+        return keyed(client, key, client.session.write(KvOp.INCREMENT, key, delta, null), RedisCommands::integer);
+    }
+
+    /** A reply whose value is a decimal integer (INCREMENT's new value, APPEND's new length). */
+    private static RespReply integer(KvResponse r) {
+        Long value = r.status() == KvStatus.OK && r.value() != null ? KvOps.parseInteger(r.value()) : null;
+        return value == null ? unexpected(r) : new RespReply.Int(value);
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    /**
+     * Routes {@code key}'s slot; where this replica serves it, runs {@code request} and answers what
+     * {@code reply} makes of the outcome. The request was made for this command alone, so every
+     * path through here tells the session it was answered.
+     */
+    CompletableFuture<RespReply> keyed(RedisClient client, byte[] key, KvRequest request,
+                                       Function<KvResponse, RespReply> reply) {
+        int slot = Shards.slotOf(key);
+        return routed(slot, request, reply, TIMEOUT_RETRIES)
+                .whenCompleteAsync((r, e) -> client.session.answered(request), client.executor);
+    }
+
+    private CompletableFuture<RespReply> routed(int slot, KvRequest request, Function<KvResponse, RespReply> reply,
+                                                int retries) {
+        return backend.route(slot).thenCompose(route -> {
+            if (!(route instanceof SlotRoute.Here)) {
+                return done(redirect(slot, route));
+            }
+            return backend.execute(request).thenCompose(r -> switch (r.status()) {
+                case WRONG_LEADER, WRONG_GROUP, SHUTTING_DOWN -> backend.route(slot).thenApply(again ->
+                        again instanceof SlotRoute.Here ? RespReply.error("TRYAGAIN " + describe(r)) : redirect(slot, again));
+                case TIMEOUT -> retries > 0 ? routed(slot, request, reply, retries - 1)
+                        : done(RespReply.error("TRYAGAIN no outcome within the request timeout"
+                        + (request.op() == KvOp.GET ? "" : "; the write may have been applied")));
+                case BAD_REQUEST, SESSION_EXPIRED -> done(RespReply.error("ERR " + describe(r)));
+                default -> done(reply.apply(r));
+            });
+        });
+    }
+
+    private static RespReply redirect(int slot, SlotRoute route) {
+        if (route instanceof SlotRoute.Moved m) {
+            return RespReply.error("MOVED " + slot + " " + m.address());
+        }
+        if (route instanceof SlotRoute.Importing i) {
+            return RespReply.error("TRYAGAIN " + i.why());
+        }
+        return RespReply.error("CLUSTERDOWN " + ((SlotRoute.Down) route).why());
+    }
+
+    private static String describe(KvResponse r) {
+        return r.message() == null ? r.status().name() : r.message();
+    }
+
+    private static RespReply unexpected(KvResponse r) {
+        return RespReply.error("ERR unexpected outcome " + describe(r));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static CompletableFuture<RespReply> done(RespReply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    static CompletableFuture<RespReply> notYet(String what) {
+        return done(RespReply.error("ERR " + what + " is not supported by shardkv yet"));
+    }
+
+    static RespReply wrongArity(String name) {
+        return RespReply.error("ERR wrong number of arguments for '" + name + "' command");
+    }
+
+    static String text(byte[] arg) {
+        return new String(arg, StandardCharsets.UTF_8);
+    }
+
+    /** An argument for an error message: Redis shows at most 128 characters of it. */
+    static String printable(byte[] arg) {
+        String s = text(arg);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    private static String argsBeginning(List<byte[]> args) {
+        List<String> shown = new ArrayList<>();
+        for (int i = 1; i < args.size() && i <= 16; i++) {
+            shown.add("'" + printable(args.get(i)) + "'");
+        }
+        return String.join(" ", shown) + " ";
+    }
+}

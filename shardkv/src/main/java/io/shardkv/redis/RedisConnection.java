@@ -1,0 +1,110 @@
+package io.shardkv.redis;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.shardkv.redis.resp.RespEncoder;
+import io.shardkv.redis.resp.RespProtocolException;
+import io.shardkv.redis.resp.RespReply;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RESP connection: runs each command as it arrives (a client may pipeline many) and writes the
+ * replies in the order the commands came, each in the protocol version in force when its command
+ * ran. At {@value #MAX_PENDING} unanswered commands it stops reading until replies go out, so a
+ * client that never reads cannot pile them up. Bytes that are not RESP get Redis's protocol error
+ * after the replies before them, and the connection closes.
+ */
+final class RedisConnection extends ChannelInboundHandlerAdapter {
+
+    static final int MAX_PENDING = 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
+
+    private record Pending(CompletableFuture<RespReply> reply, int protocol) {
+    }
+
+    private final RedisCommands commands;
+    private final RedisClient client;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private boolean closing;
+
+    RedisConnection(RedisCommands commands, RedisClient client) {
+        this.commands = commands;
+        this.client = client;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || client.quitting) {
+            return;
+        }
+        CompletableFuture<RespReply> reply;
+        try {
+            reply = commands.run(client, (List<byte[]>) msg);
+        } catch (RuntimeException e) {
+            LOG.error("RESP command failed on {}", ctx.channel(), e);
+            reply = CompletableFuture.completedFuture(RespReply.error("ERR internal error: " + e));
+        }
+        enqueue(ctx, reply, client.protocol);
+        if (pending.size() >= MAX_PENDING) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void enqueue(ChannelHandlerContext ctx, CompletableFuture<RespReply> reply, int protocol) {
+        pending.add(new Pending(reply, protocol));
+        if (reply.isDone()) {
+            drain(ctx);
+        } else {
+            reply.whenCompleteAsync((r, e) -> drain(ctx), ctx.executor());
+        }
+    }
+
+    /** Writes every reply at the head that is ready, in order. */
+    private void drain(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peek().reply().isDone()) {
+            Pending p = pending.poll();
+            RespReply reply = p.reply().exceptionally(e -> {
+                LOG.error("RESP command failed on {}", ctx.channel(), e);
+                return RespReply.error("ERR internal error: " + e);
+            }).join();
+            ByteBuf out = ctx.alloc().buffer();
+            RespEncoder.write(reply, p.protocol(), out);
+            ctx.write(out);
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (pending.size() < MAX_PENDING / 2 && !closing && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        if (pending.isEmpty() && (closing || client.quitting) && ctx.channel().isActive()) {
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (cause instanceof DecoderException && cause.getCause() instanceof RespProtocolException p) {
+            enqueue(ctx, CompletableFuture.completedFuture(RespReply.error("ERR Protocol error: " + p.getMessage())),
+                    client.protocol);
+            return;
+        }
+        LOG.debug("closing RESP connection {}: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}
