@@ -190,12 +190,14 @@ final class LocalCommand {
             for (int g = 0; g < layout.groups(); g++) {
                 out.println("group " + layout.gid(g) + ":   " + String.join(",", LocalLayout.addresses(layout.group(g))));
             }
+            String tlsFlags = "";
             if (layout.tls()) {
-                out.println("redis: none (the Redis port has no TLS yet, so a cluster with --tls serves none)");
-            } else {
-                out.println("redis:      " + String.join(",", redisAddresses(layout)) + " (redis-cli -c -p "
-                        + layout.group(0).get(0).redisPort() + ")");
+                TlsConfig admin = TlsConfig.inDirectory(layout.tlsDir(), LocalLayout.ADMIN_CERTIFICATE);
+                tlsFlags = " --tls --cacert " + admin.trustedCa() + " --cert " + admin.certificate() + " --key "
+                        + admin.privateKey();
             }
+            out.println("redis:      " + String.join(",", redisAddresses(layout)) + " (redis-cli -c" + tlsFlags + " -p "
+                    + layout.group(0).get(0).redisPort() + ")");
             out.println("metrics: http://127.0.0.1:PORT/metrics, PORT = a process's port + " + LocalLayout.METRICS_OFFSET);
             out.println("data, logs and pid files: " + dir);
             out.flush();
@@ -224,7 +226,7 @@ final class LocalCommand {
 
     /** Starts process {@code p} in the background (logging to its log file); {@code join}: as a replica that joins its group. */
     static void spawn(LocalLayout layout, LocalLayout.Process p, JvmOptions jvm, boolean join) throws IOException {
-        boolean redis = p.redisPort() != 0 && !layout.tls();
+        boolean redis = p.redisPort() != 0;
         for (int port : redis ? new int[] {p.port(), p.metricsPort(), p.redisPort()} : new int[] {p.port(), p.metricsPort()}) {
             if (portInUse(port)) {
                 throw new IllegalStateException("port " + port + " (for " + p.name()

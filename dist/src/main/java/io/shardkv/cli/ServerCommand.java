@@ -31,7 +31,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--redis-port", defaultValue = "0", paramLabel = "PORT",
             description = {"Serve Redis clients (RESP2 and RESP3, Redis Cluster redirects) on this port; 0 for none.",
-                "Default: ${DEFAULT-VALUE}."})
+                "With TLS on, the port has TLS too: certificates give roles, as do tokens (AUTH). Default: ${DEFAULT-VALUE}."})
     int redisPort;
 
     @Option(names = "--redis-address", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
@@ -71,11 +71,6 @@ final class ServerCommand implements Callable<Integer> {
     private ShardGroupServer.Redis redis() {
         if (redisPort < 0 || redisPort > 65_535) {
             throw new IllegalArgumentException("--redis-port must be 0 to 65535, got " + redisPort);
-        }
-        if (replica.tls.config().isPresent()) {
-            throw new IllegalArgumentException("--redis-port cannot be combined with TLS yet: the Redis port has no TLS"
-                    + " or AUTH, so it would let anyone who reaches it read and write; run the Redis port on a cluster"
-                    + " without --tls-cert");
         }
         if (redisMaxConnections < 1) {
             throw new IllegalArgumentException("--redis-max-connections must be at least 1, got " + redisMaxConnections);

@@ -45,7 +45,7 @@ class LocalClusterEndToEndTest {
             int base = 20_000 + random.nextInt(400) * 100;
             boolean free = true;
             for (int p = base + 1; p <= base + 40 && free; p++) {
-                free = free(p) && free(p + LocalLayout.METRICS_OFFSET);
+                free = free(p) && free(p + LocalLayout.METRICS_OFFSET) && free(p + LocalLayout.REDIS_OFFSET);
             }
             if (free) {
                 return base;

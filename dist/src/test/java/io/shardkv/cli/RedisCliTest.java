@@ -31,7 +31,7 @@ class RedisCliTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final int KEYS = 40;
 
-    private static void assumeRedisCli() {
+    static void assumeRedisCli() {
         boolean installed = Files.isExecutable(REDIS_CLI);
         if ("1".equals(System.getenv("SHARDKV_REQUIRE_REDIS"))) {
             assertTrue(installed, "SHARDKV_REQUIRE_REDIS=1 but " + REDIS_CLI + " is missing (apt-get install redis-tools)");

@@ -47,19 +47,21 @@ final class GroupRedisBackend implements RedisBackend {
     private final ReplicaServer replica;
     private final IntFunction<String> addressOfNode;
     private final RedisEndpoints endpoints;
+    private final WriteForwarder forwarder;
     private final String clusterId;
     private final int numShards;
     private final RedisEndpoint self;
 
     /** @param self this replica's own endpoint (its RESP address); {@code leader} there is ignored */
     GroupRedisBackend(ShardGroupStateMachine machine, RsmHost host, ReplicaServer replica,
-                      IntFunction<String> addressOfNode, RedisEndpoints endpoints, String clusterId, int numShards,
-                      RedisEndpoint self) {
+                      IntFunction<String> addressOfNode, RedisEndpoints endpoints, WriteForwarder forwarder,
+                      String clusterId, int numShards, RedisEndpoint self) {
         this.machine = machine;
         this.host = host;
         this.replica = replica;
         this.addressOfNode = addressOfNode;
         this.endpoints = endpoints;
+        this.forwarder = forwarder;
         this.clusterId = clusterId;
         this.numShards = numShards;
         this.self = self;
@@ -69,6 +71,11 @@ final class GroupRedisBackend implements RedisBackend {
     public CompletableFuture<KvResponse> execute(KvRequest request) {
         return replica.serve(request).thenApply(answer -> answer instanceof KvResponse r ? r
                 : KvResponse.refused(KvStatus.BAD_REQUEST, "unexpected answer " + answer));
+    }
+
+    @Override
+    public CompletableFuture<KvResponse> forward(KvRequest request) {
+        return forwarder.forward(request);
     }
 
     @Override

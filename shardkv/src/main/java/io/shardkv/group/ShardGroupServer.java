@@ -12,6 +12,7 @@ import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Services;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.codec.Codec;
+import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvWireTypes;
@@ -19,6 +20,8 @@ import io.shardkv.rpc.migration.MigrationWireTypes;
 import io.shardkv.rpc.redis.RedisEndpoint;
 import io.shardkv.rpc.redis.RedisEndpointRequest;
 import io.shardkv.rpc.redis.RedisWireTypes;
+import io.shardkv.rpc.tls.TlsContexts;
+import io.shardkv.rpc.tls.TokenFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -79,7 +82,8 @@ public final class ShardGroupServer implements AutoCloseable {
     }
 
     /**
-     * A replica's RESP port.
+     * A replica's RESP port. With TLS on the replica ({@link ReplicaConfig#tls()}) it has TLS too,
+     * and its clients' certificates or tokens ({@link ReplicaConfig#tokens()}) give their roles.
      *
      * @param listen         where to bind (port 0: any free port)
      * @param announce       the {@code host:port} Redis clients are sent to for this replica
@@ -91,11 +95,6 @@ public final class ShardGroupServer implements AutoCloseable {
                         String version) {
         public Redis {
             Objects.requireNonNull(listen, "listen");
-            Objects.requireNonNull(limits, "limits");
-            Objects.requireNonNull(version, "version");
-            if (maxConnections < 1) {
-                throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
-            }
         }
     }
 
@@ -105,6 +104,7 @@ public final class ShardGroupServer implements AutoCloseable {
     private final ReplicaServer replica;
     private final ScheduledExecutorService ticker;
     private final RedisEndpoints redisEndpoints;
+    private final WriteForwarder forwarder;
     private final RedisServer redis;
     private MigrationDriver driver;
     private RsmHost host;
@@ -154,11 +154,16 @@ public final class ShardGroupServer implements AutoCloseable {
             throw e;
         }
         this.redisEndpoints = new RedisEndpoints(outbound, System::nanoTime);
+        this.forwarder = new WriteForwarder(outbound, key -> replica.node().callOnNodeThread(() -> {
+            Config reached = machine.config();
+            return reached.groups().get(reached.groupOf(Shards.shardOf(key, reached.numShards())));
+        }));
         try {
             this.redis = settings.redis() == null ? null : startRedis(config, settings, loops);
         } catch (IOException | RuntimeException e) {
             replica.close();
             redisEndpoints.close();
+            forwarder.close();
             peers.close();
             outbound.close();
             throw e;
@@ -174,9 +179,13 @@ public final class ShardGroupServer implements AutoCloseable {
 
     private RedisServer startRedis(ReplicaConfig config, Settings settings, EventLoops loops) throws IOException {
         Redis r = settings.redis();
-        GroupRedisBackend backend = new GroupRedisBackend(machine, host, replica, addressOfNode, redisEndpoints,
+        GroupRedisBackend backend = new GroupRedisBackend(machine, host, replica, addressOfNode, redisEndpoints, forwarder,
                 config.clusterId(), settings.numShards(), new RedisEndpoint(settings.gid(), config.id(), null, false));
-        RedisServer server = RedisServer.listen(r.listen(), backend, loops, r.version(), r.maxConnections(), r.limits());
+        // The RESP port has the cluster port's TLS files and tokens: the same certificates give the same roles.
+        TlsContexts tls = config.tls().map(files -> TlsContexts.load(files, config.tokens().isPresent())).orElse(null);
+        TokenFile tokens = config.tokens().map(TokenFile::load).orElse(null);
+        RedisServer server = RedisServer.listen(r.listen(), backend, loops,
+                new RedisServer.Options(r.maxConnections(), r.limits(), r.version(), tls, tokens));
         InetSocketAddress own = config.peers().get(config.id());
         redisAddress = r.announce() != null ? r.announce()
                 : HostPort.format(InetSocketAddress.createUnresolved(own == null ? server.localAddress().getHostString()
@@ -262,6 +271,7 @@ public final class ShardGroupServer implements AutoCloseable {
             replica.close();
         } finally {
             redisEndpoints.close();
+            forwarder.close();
             peers.close();
             outbound.close();
         }

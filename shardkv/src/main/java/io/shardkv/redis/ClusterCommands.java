@@ -6,6 +6,7 @@ import static io.shardkv.redis.RedisCommands.text;
 import io.shardkv.redis.resp.RespReply;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.tls.Role;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ final class ClusterCommands {
     }
 
     void register(RedisCommands commands) {
-        commands.add("cluster", -2, this::cluster);
+        commands.add("cluster", -2, Role.READONLY, this::cluster);
     }
 
     private CompletableFuture<RespReply> cluster(RedisClient client, List<byte[]> args) {

@@ -4,6 +4,9 @@ import static io.shardkv.redis.RedisCommands.done;
 import static io.shardkv.redis.RedisCommands.text;
 
 import io.shardkv.redis.resp.RespReply;
+import io.shardkv.rpc.tls.PeerCertificates;
+import io.shardkv.rpc.tls.Role;
+import io.shardkv.rpc.tls.TokenFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,40 +21,62 @@ final class ConnectionCommands {
 
     private final RedisBackend backend;
     private final String version;
+    private final TokenFile tokens;
     private final LongSupplier clockMillis;
     private RedisCommands commands;
 
-    /** @param version shardkv's version, which HELLO and INFO report */
-    ConnectionCommands(RedisBackend backend, String version, LongSupplier clockMillis) {
+    /**
+     * @param version shardkv's version, which HELLO and INFO report
+     * @param tokens  the tokens AUTH accepts; null for none
+     */
+    ConnectionCommands(RedisBackend backend, String version, TokenFile tokens, LongSupplier clockMillis) {
         this.backend = backend;
         this.version = version;
+        this.tokens = tokens;
         this.clockMillis = clockMillis;
     }
 
     void register(RedisCommands commands) {
         this.commands = commands;
-        commands.add("ping", -1, (c, a) -> done(a.size() == 1 ? new RespReply.Simple("PONG")
+        commands.add("ping", -1, Role.READONLY, (c, a) -> done(a.size() == 1 ? new RespReply.Simple("PONG")
                 : a.size() == 2 ? new RespReply.Bulk(a.get(1)) : RedisCommands.wrongArity("ping")));
-        commands.add("echo", 2, (c, a) -> done(new RespReply.Bulk(a.get(1))));
-        commands.add("hello", -1, this::hello);
-        commands.add("auth", -2, (c, a) -> done(a.size() > 3 ? RespReply.error("ERR syntax error") : noPassword()));
-        commands.add("select", 2, (c, a) -> done("0".equals(text(a.get(1))) ? RespReply.OK
+        commands.add("echo", 2, Role.READONLY, (c, a) -> done(new RespReply.Bulk(a.get(1))));
+        commands.add("hello", -1, null, this::hello);
+        commands.add("auth", -2, null, (c, a) -> done(a.size() > 3 ? RespReply.error("ERR syntax error")
+                : authenticate(c, a.size() == 3 ? text(a.get(1)) : null, text(a.get(a.size() - 1)))));
+        commands.add("select", 2, Role.READONLY, (c, a) -> done("0".equals(text(a.get(1))) ? RespReply.OK
                 : RespReply.error("ERR SELECT is not allowed in cluster mode")));
-        commands.add("quit", -1, (c, a) -> {
+        commands.add("quit", -1, null, (c, a) -> {
             c.quitting = true;
             return done(RespReply.OK);
         });
-        commands.add("readonly", 1, (c, a) -> {
+        commands.add("readonly", 1, Role.READONLY, (c, a) -> {
             c.readOnly = true;
             return done(RespReply.OK);
         });
-        commands.add("readwrite", 1, (c, a) -> {
+        commands.add("readwrite", 1, Role.READONLY, (c, a) -> {
             c.readOnly = false;
             return done(RespReply.OK);
         });
-        commands.add("client", -2, this::client);
-        commands.add("command", -1, this::command);
-        commands.add("info", -1, (c, a) -> done(new RespReply.Verbatim(info())));
+        commands.add("client", -2, Role.READONLY, this::client);
+        commands.add("command", -1, Role.READONLY, this::command);
+        commands.add("info", -1, Role.READONLY, (c, a) -> done(new RespReply.Verbatim(info())));
+    }
+
+    /**
+     * AUTH [name] token, and HELLO's AUTH: a token from the replica's token file (TLS only) makes the
+     * connection its holder's, with its role. A name, if given, must be the token's.
+     */
+    private RespReply authenticate(RedisClient client, String name, String token) {
+        if (tokens == null) {
+            return noPassword();
+        }
+        PeerCertificates.Holder holder = tokens.holder(token).orElse(null);
+        if (holder == null || name != null && !name.equals(holder.name()) && !name.equals("default")) {
+            return RespReply.error("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+        client.identity = new PeerCertificates.Holder("the token of '" + holder.name() + "'", holder.role());
+        return RespReply.OK;
     }
 
     private static RespReply noPassword() {
@@ -75,7 +100,11 @@ final class ConnectionCommands {
         for (; i < args.size(); i++) {
             String option = text(args.get(i)).toUpperCase(Locale.ROOT);
             if (option.equals("AUTH") && i + 2 < args.size()) {
-                return done(noPassword());
+                RespReply auth = authenticate(client, text(args.get(i + 1)), text(args.get(i + 2)));
+                if (auth != RespReply.OK) {
+                    return done(auth);
+                }
+                i += 2;
             } else if (option.equals("SETNAME") && i + 1 < args.size()) {
                 name = text(args.get(++i));
                 if (!validName(name)) {
@@ -84,6 +113,11 @@ final class ConnectionCommands {
             } else {
                 return done(RespReply.error("ERR Syntax error in HELLO option '" + text(args.get(i)) + "'"));
             }
+        }
+        if (client.secured && client.identity == null) {
+            return done(RespReply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the"
+                    + " HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP"
+                    + " protocol version at the same time"));
         }
         client.protocol = protocol;
         if (name != null) {

@@ -14,6 +14,14 @@ public interface RedisBackend {
     /** Runs {@code request} on this replica, answered within the replica's request timeout. */
     CompletableFuture<KvResponse> execute(KvRequest request);
 
+    /**
+     * Sends {@code request} — a write this replica took in but could not finish (its leadership or
+     * the shard moved meanwhile) — unchanged to wherever the key is served now, following leaders
+     * and configurations until {@code FORWARD_DEADLINE}; the shards' session tables, which move
+     * with them, make it apply at most once.
+     */
+    CompletableFuture<KvResponse> forward(KvRequest request);
+
     /** Where {@code slot} is served, as this replica's state says now. */
     CompletableFuture<SlotRoute> route(int slot);
 

@@ -7,6 +7,7 @@ import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
+import io.shardkv.rpc.tls.Role;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,8 +30,11 @@ final class RedisCommands {
     /** How often a request without an outcome in time is sent again, unchanged (so applied at most once). */
     static final int TIMEOUT_RETRIES = 2;
 
-    /** A command: its handler and Redis's arity (n: exactly n words with the name; -n: at least n). */
-    record Spec(String name, int arity, Handler handler) {
+    /**
+     * A command: its handler, Redis's arity (n: exactly n words with the name; -n: at least n) and
+     * the role it needs where the port has TLS (null: anyone, before authenticating too).
+     */
+    record Spec(String name, int arity, Role role, Handler handler) {
     }
 
     interface Handler {
@@ -44,36 +48,36 @@ final class RedisCommands {
         this.backend = backend;
         connection.register(this);
         cluster.register(this);
-        add("get", 2, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
+        add("get", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
             case OK -> new RespReply.Bulk(r.value());
             case NO_KEY -> RespReply.NULL;
             default -> unexpected(r);
         }));
-        add("set", -3, this::set);
-        add("setnx", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
+        add("set", -3, Role.READWRITE, this::set);
+        add("setnx", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
-        add("del", -2, (c, a) -> a.size() > 2 ? notYet("DEL of several keys") : keyed(c, a.get(1),
+        add("del", -2, Role.READWRITE, (c, a) -> a.size() > 2 ? notYet("DEL of several keys") : keyed(c, a.get(1),
                 c.session.write(KvOp.DELETE, a.get(1), null, null), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
-        add("unlink", -2, (c, a) -> table.get("del").handler().run(c, a));
-        add("exists", -2, (c, a) -> a.size() > 2 ? notYet("EXISTS of several keys") : keyed(c, a.get(1),
+        add("unlink", -2, Role.READWRITE, (c, a) -> table.get("del").handler().run(c, a));
+        add("exists", -2, Role.READONLY, (c, a) -> a.size() > 2 ? notYet("EXISTS of several keys") : keyed(c, a.get(1),
                 c.session.read(a.get(1)), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
-        add("strlen", 2, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
+        add("strlen", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? r.value().length : 0)));
-        add("dbsize", 1, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
-        add("getset", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_PUT, a.get(1), a.get(2), null),
+        add("dbsize", 1, Role.READONLY, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
+        add("getset", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_PUT, a.get(1), a.get(2), null),
                 r -> RespReply.bulkOrNull(r.value())));
-        add("getdel", 2, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_DELETE, a.get(1), null, null),
+        add("getdel", 2, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_DELETE, a.get(1), null, null),
                 r -> r.status() == KvStatus.OK ? new RespReply.Bulk(r.value()) : RespReply.NULL));
-        add("append", 3, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.APPEND, a.get(1), a.get(2), null),
+        add("append", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.APPEND, a.get(1), a.get(2), null),
                 RedisCommands::integer));
-        add("incr", 2, (c, a) -> increment(c, a.get(1), 1));
-        add("decr", 2, (c, a) -> increment(c, a.get(1), -1));
-        add("incrby", 3, (c, a) -> incrementBy(c, a, false));
-        add("decrby", 3, (c, a) -> incrementBy(c, a, true));
+        add("incr", 2, Role.READWRITE, (c, a) -> increment(c, a.get(1), 1));
+        add("decr", 2, Role.READWRITE, (c, a) -> increment(c, a.get(1), -1));
+        add("incrby", 3, Role.READWRITE, (c, a) -> incrementBy(c, a, false));
+        add("decrby", 3, Role.READWRITE, (c, a) -> incrementBy(c, a, true));
     }
 
-    void add(String name, int arity, Handler handler) {
-        table.put(name, new Spec(name, arity, handler));
+    void add(String name, int arity, Role role, Handler handler) {
+        table.put(name, new Spec(name, arity, role, handler));
     }
 
     /** The commands, by lower-case name (COMMAND lists them). */
@@ -91,6 +95,17 @@ final class RedisCommands {
         }
         if (spec.arity() >= 0 ? args.size() != spec.arity() : args.size() < -spec.arity()) {
             return done(wrongArity(name));
+        }
+        if (client.secured && spec.role() != null) {
+            if (client.identity == null) {
+                return done(RespReply.error("NOAUTH Authentication required."));
+            }
+            Role role = client.identity.role();
+            if (role == null || !role.includes(spec.role())) {
+                return done(RespReply.error("NOPERM this user has no permissions to run the '" + name + "' command: it"
+                        + " needs role " + spec.role().title() + "; " + client.identity.name() + " has role "
+                        + (role == null ? "none" : role.title())));
+            }
         }
         return spec.handler().run(client, args);
     }
@@ -189,15 +204,43 @@ final class RedisCommands {
                 return done(redirect(slot, route));
             }
             return backend.execute(request).thenCompose(r -> switch (r.status()) {
-                case WRONG_LEADER, WRONG_GROUP, SHUTTING_DOWN -> backend.route(slot).thenApply(again ->
-                        again instanceof SlotRoute.Here ? RespReply.error("TRYAGAIN " + describe(r)) : redirect(slot, again));
-                case TIMEOUT -> retries > 0 ? routed(slot, request, reply, retries - 1)
-                        : done(RespReply.error("TRYAGAIN no outcome within the request timeout"
-                        + (request.op() == KvOp.GET ? "" : "; the write may have been applied")));
+                case WRONG_LEADER, WRONG_GROUP, SHUTTING_DOWN -> request.op() == KvOp.GET
+                        ? backend.route(slot).thenApply(again -> again instanceof SlotRoute.Here
+                                ? RespReply.error("TRYAGAIN " + describe(r)) : redirect(slot, again))
+                        : forwarded(request, reply);
+                case TIMEOUT -> retries > 0 ? routed(slot, request, reply, retries - 1) : done(request.op() == KvOp.GET
+                        ? RespReply.error("TRYAGAIN no outcome within the request timeout")
+                        : unknownOutcome("no outcome within the request timeout"));
                 case BAD_REQUEST, SESSION_EXPIRED -> done(RespReply.error("ERR " + describe(r)));
                 default -> done(reply.apply(r));
             });
         });
+    }
+
+    /**
+     * A write may have reached the log of a leader that was deposed before it answered: it must go
+     * on, unchanged, to whoever serves the key now, never come back to the client as a redirect that
+     * its library would follow with a second, new write.
+     */
+    private CompletableFuture<RespReply> forwarded(KvRequest request, Function<KvResponse, RespReply> reply) {
+        return backend.forward(request).handle((r, e) -> {
+            if (e != null) {
+                return unknownOutcome("it could not be finished: " + e.getMessage());
+            }
+            return switch (r.status()) {
+                case BAD_REQUEST, SESSION_EXPIRED -> RespReply.error("ERR " + describe(r));
+                case OK, NO_KEY, CAS_FAILED -> reply.apply(r);
+                default -> unknownOutcome(describe(r));
+            };
+        });
+    }
+
+    /**
+     * A write that may or may not have been applied. Not TRYAGAIN, MOVED or CLUSTERDOWN: client
+     * libraries send the command again on those, and this one may already have applied.
+     */
+    private static RespReply unknownOutcome(String why) {
+        return RespReply.error("ERR the write's outcome is unknown (" + why + "): it may or may not have been applied");
     }
 
     private static RespReply redirect(int slot, SlotRoute route) {

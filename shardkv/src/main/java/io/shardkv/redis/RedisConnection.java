@@ -1,6 +1,7 @@
 package io.shardkv.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +35,8 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
     private final RedisClient client;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean closing;
+    /** Set while the server stops: reading has stopped, and this completes once every reply is out. */
+    private CompletableFuture<Void> drained;
 
     RedisConnection(RedisCommands commands, RedisClient client) {
         this.commands = commands;
@@ -85,12 +88,33 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        if (pending.size() < MAX_PENDING / 2 && !closing && !ctx.channel().config().isAutoRead()) {
+        if (pending.size() < MAX_PENDING / 2 && !closing && drained == null && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
+        }
+        if (pending.isEmpty() && drained != null) {
+            drained.complete(null);
         }
         if (pending.isEmpty() && (closing || client.quitting) && ctx.channel().isActive()) {
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Stops reading commands and completes once every command read so far is answered: a server
+     * that stops drains its connections first, so no command it took in is cut off unanswered (a
+     * client library would send a write again on a new connection, where it may apply twice).
+     * Commands not read yet are never run; their clients see the connection close.
+     */
+    CompletableFuture<Void> drain(Channel channel) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            channel.config().setAutoRead(false);
+            drained = done;
+            if (pending.isEmpty()) {
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.shardkv.redis.resp.RespDecoder;
 import io.shardkv.redis.resp.RespEncoder;
@@ -14,10 +15,22 @@ import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.redis.resp.RespReply;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
+import io.shardkv.rpc.tls.PeerCertificates;
+import io.shardkv.rpc.tls.TlsContexts;
+import io.shardkv.rpc.tls.TokenFile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +44,9 @@ public final class RedisServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
 
+    /** How long a stopping server waits for its connections' commands: a request timeout and a forwarded write's deadline. */
+    public static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+
     private final Channel listener;
     private final ChannelGroup connections;
     private final InetSocketAddress localAddress;
@@ -42,21 +58,39 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code address} (port 0: any free port) and serves {@code backend} there.
+     * How a RESP port runs.
      *
-     * @param version shardkv's version, for HELLO and INFO
+     * @param maxConnections Redis clients at a time
+     * @param version        shardkv's version, for HELLO and INFO
+     * @param tls            TLS on the port (client certificates give the roles); null for plain TCP, where
+     *                       everyone who reaches the port may do everything, as on the cluster port
+     * @param tokens         the tokens AUTH accepts (TLS only); null for none
      */
-    public static RedisServer listen(InetSocketAddress address, RedisBackend backend, EventLoops loops, String version,
-                                     int maxConnections, RespLimits limits) throws IOException {
-        RedisCommands commands = new RedisCommands(backend, new ConnectionCommands(backend, version,
-                System::currentTimeMillis), new ClusterCommands(backend));
+    public record Options(int maxConnections, RespLimits limits, String version, TlsContexts tls, TokenFile tokens) {
+        public Options {
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(version, "version");
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
+            }
+            if (tokens != null && tls == null) {
+                throw new IllegalArgumentException("tokens need TLS: they would cross the network in the clear");
+            }
+        }
+    }
+
+    /** Binds {@code address} (port 0: any free port) and serves {@code backend} there. */
+    public static RedisServer listen(InetSocketAddress address, RedisBackend backend, EventLoops loops, Options options)
+            throws IOException {
+        RedisCommands commands = new RedisCommands(backend, new ConnectionCommands(backend, options.version(),
+                options.tokens(), System::currentTimeMillis), new ClusterCommands(backend));
         ChannelGroup connections = new DefaultChannelGroup("RESP on " + address, GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
         SecureRandom random = new SecureRandom();
         ChannelFuture bound = loops.serverBootstrap().childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
-                if (connections.size() >= maxConnections) {
+                if (connections.size() >= options.maxConnections()) {
                     ByteBuf refusal = channel.alloc().buffer();
                     RespEncoder.write(RespReply.error("ERR max number of clients reached"), 2, refusal);
                     channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
@@ -64,9 +98,17 @@ public final class RedisServer implements AutoCloseable {
                 }
                 connections.add(channel);
                 RedisClient client = new RedisClient(ids.incrementAndGet(), channel.remoteAddress(), channel.eventLoop(),
-                        random.nextLong(),
-                        System.currentTimeMillis());
-                channel.pipeline().addLast(new RespDecoder(limits), new RedisConnection(commands, client));
+                        random.nextLong(), System.currentTimeMillis(), options.tls() != null);
+                if (options.tls() != null) {
+                    SslHandler tls = options.tls().server().newHandler(channel.alloc());
+                    tls.handshakeFuture().addListener(done -> {
+                        if (done.isSuccess()) {
+                            client.identity = certificateHolder(tls);
+                        }
+                    });
+                    channel.pipeline().addLast(tls);
+                }
+                channel.pipeline().addLast(new RespDecoder(options.limits()), new RedisConnection(commands, client));
             }
         }).bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address)
                 .awaitUninterruptibly();
@@ -75,8 +117,20 @@ public final class RedisServer implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         RedisServer server = new RedisServer(bound.channel(), connections);
-        LOG.info("serving the Redis protocol (RESP2/RESP3) on {}: plain TCP, no AUTH", server.localAddress);
+        LOG.info("serving the Redis protocol (RESP2/RESP3) on {}: {}", server.localAddress, options.tls() == null
+                ? "plain TCP, no AUTH: anyone who can reach the port may read and write"
+                : "TLS; roles from client certificates" + (options.tokens() == null ? "" : " or AUTH tokens"));
         return server;
+    }
+
+    /** The client certificate's holder, or null if the client presented none (it may AUTH with a token). */
+    private static PeerCertificates.Holder certificateHolder(SslHandler tls) {
+        try {
+            PeerCertificates.Holder h = PeerCertificates.of(tls.engine().getSession());
+            return new PeerCertificates.Holder("the certificate of '" + h.name() + "'", h.role());
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
     }
 
     public InetSocketAddress localAddress() {
@@ -88,10 +142,35 @@ public final class RedisServer implements AutoCloseable {
         return connections.size();
     }
 
-    /** Stops listening and closes every connection. Must not be called from an event loop thread. */
+    /**
+     * Stops listening, lets every connection answer the commands it has read (at most
+     * {@code drainLimit}), then closes them. Must not be called from an event loop thread.
+     */
+    public void close(Duration drainLimit) {
+        listener.close().awaitUninterruptibly();
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
+        for (Channel channel : connections) {
+            RedisConnection connection = channel.pipeline().get(RedisConnection.class);
+            if (connection != null) {
+                drained.add(connection.drain(channel));
+            }
+        }
+        try {
+            CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).get(drainLimit.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("closing Redis connections with commands still unanswered after {}", drainLimit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("draining a Redis connection failed", e.getCause());
+        }
+        connections.close().awaitUninterruptibly();
+    }
+
+    /** {@link #close(Duration)} with {@link #DRAIN_LIMIT}. */
     @Override
     public void close() {
-        listener.close().awaitUninterruptibly();
-        connections.close().awaitUninterruptibly();
+        close(DRAIN_LIMIT);
     }
 }
