@@ -113,19 +113,31 @@ final class RedisCommands {
     // ------------------------------------------------------------------ SET
 
     /**
-     * SET key value [NX | XX] [GET]: NX is a compare-and-set on absence (with GET it answers the value
-     * found, which is then left alone); XX writes only over a value; GET answers the value replaced.
+     * SET key value [NX | XX | IFEQ expected] [GET]: NX is a compare-and-set on absence (with GET it
+     * answers the value found, which is then left alone); IFEQ, Redis 8.4's conditional SET, is the
+     * compare-and-set on a value; XX writes only over a value; GET answers the value replaced (or,
+     * where a condition failed, the value found).
      */
     private CompletableFuture<RespReply> set(RedisClient client, List<byte[]> args) {
         boolean nx = false;
         boolean xx = false;
         boolean get = false;
+        byte[] ifEqual = null;
         for (int i = 3; i < args.size(); i++) {
             String option = new String(args.get(i), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
             switch (option) {
                 case "NX" -> nx = true;
                 case "XX" -> xx = true;
                 case "GET" -> get = true;
+                case "IFEQ" -> {
+                    if (i + 1 == args.size() || ifEqual != null) {
+                        return done(RespReply.error("ERR syntax error"));
+                    }
+                    ifEqual = args.get(++i);
+                }
+                case "IFNE", "IFDEQ", "IFDNE" -> {
+                    return notYet("SET ... " + option);
+                }
                 case "EX", "PX", "EXAT", "PXAT", "KEEPTTL" -> {
                     return done(RespReply.error("ERR SET " + option + ": keys do not expire in shardkv (no TTL yet)"));
                 }
@@ -134,15 +146,16 @@ final class RedisCommands {
                 }
             }
         }
-        if (nx && xx) {
+        if ((nx ? 1 : 0) + (xx ? 1 : 0) + (ifEqual != null ? 1 : 0) > 1) {
             return done(RespReply.error("ERR syntax error"));
         }
         byte[] key = args.get(1);
         byte[] value = args.get(2);
-        if (nx) {
+        if (nx || ifEqual != null) {
             boolean answerOld = get;
-            return keyed(client, key, client.session.write(KvOp.CAS, key, value, null), r -> switch (r.status()) {
-                case OK -> answerOld ? RespReply.NULL : RespReply.OK;
+            byte[] expected = ifEqual;
+            return keyed(client, key, client.session.write(KvOp.CAS, key, value, expected), r -> switch (r.status()) {
+                case OK -> answerOld ? RespReply.bulkOrNull(expected) : RespReply.OK;
                 case CAS_FAILED -> answerOld ? RespReply.bulkOrNull(r.value()) : RespReply.NULL;
                 default -> unexpected(r);
             });
