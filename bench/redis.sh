@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Redis-protocol figures of docs/performance.md: on this machine, side by side per point
-# (A B A B), one shard group of 3 replicas on 127.0.0.1 with fsync on and 256-byte values:
+# (A B A B), 3 shard groups of 3 replicas on 127.0.0.1 (redis-benchmark's cluster mode wants at least
+# 3 masters) with fsync on and 256-byte values:
 #   native  bin/shardkv bench run (the Java client, Kryo frames)
 #   resp    redis-benchmark --cluster against the same replicas' Redis ports
 #   redis   redis-benchmark against one redis-server with appendonly yes, appendfsync always on the
@@ -50,7 +51,7 @@ mkdir -p "$work/redis"
     echo "points: reps $reps, about $seconds s each; values 256 B, $keys keys"
 } | tee "$out/machine.txt"
 
-"$shardkv" local start --groups 1 --dir "$work/shardkv" --base-port "$base"
+"$shardkv" local start --groups 3 --dir "$work/shardkv" --base-port "$base"
 redis-server --port "$redis_port" --dir "$work/redis" --appendonly yes --appendfsync always --save "" \
     --daemonize yes --logfile "$work/redis/redis.log"
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -66,7 +67,7 @@ native() { # OP CLIENTS REP
     local workload=write
     [[ "$1" == get ]] && workload=read
     "$shardkv" bench run --dir "$work/shardkv" --workload "$workload" --clients "$2" --keys "$keys" \
-        --value-size 256 --duration "${seconds}s" --warmup 2s --progress 1h --json 2>/dev/null \
+        --value-size 256 --duration "${seconds}s" --warmup 2s --progress 60s --json 2>/dev/null \
         | python3 -c 'import json,sys; r=json.load(sys.stdin); a=r["latencyMs"]["all"]; print("%.0f,%.3f,%.3f" % (r["opsPerSecond"], a["p50"], a["p99"]))' \
         | sed "s/^/native,$1,$2,$3,/" >> "$out/results.csv"
 }
@@ -75,10 +76,10 @@ benchmark() { # SYSTEM OP CLIENTS REP PORT [--cluster]
     local system="$1" op="$2" clients="$3" rep="$4" port="$5"; shift 5
     local probe n
     probe=$(redis-benchmark -p "$port" "$@" -t "$op" -d 256 -r "$keys" -c "$clients" -n $((clients * 200)) --csv \
-        | awk -F'"' 'NR==2 {print $4}')
+        | awk -F'"' '$2 == "SET" || $2 == "GET" {print $4}')
     n=$(requests "$probe")
     redis-benchmark -p "$port" "$@" -t "$op" -d 256 -r "$keys" -c "$clients" -n "$n" --csv \
-        | awk -F'"' -v s="$system" -v o="$op" -v c="$clients" -v r="$rep" 'NR==2 {printf "%s,%s,%s,%s,%.0f,%s,%s\n", s, o, c, r, $4, $10, $14}' \
+        | awk -F'"' -v s="$system" -v o="$op" -v c="$clients" -v r="$rep" '$2 == "SET" || $2 == "GET" {printf "%s,%s,%s,%s,%.0f,%s,%s\n", s, o, c, r, $4, $10, $14}' \
         >> "$out/results.csv"
 }
 

@@ -134,6 +134,8 @@ class RedisCliTest {
                     new String[] {"(error) ERR syntax error", "set", "s", "v", "NX", "XX"},
                     new String[] {"(error) ERR wrong number of arguments for 'get' command", "get"},
                     new String[] {"(error) ERR unknown command 'nosuch', with args beginning with: 'a'", "nosuch", "a"},
+                    new String[] {"1) \"appendonly\"\n2) \"yes\"", "config", "get", "appendonly"},
+                    new String[] {"(empty array)", "config", "get", "maxmemory"},
                     new String[] {"PONG", "ping"});
             for (String[] step : script) {
                 List<String> args = new ArrayList<>(List.of("-c"));

@@ -61,6 +61,7 @@ final class ConnectionCommands {
         commands.add("client", -2, Role.READONLY, this::client);
         commands.add("command", -1, Role.READONLY, this::command);
         commands.add("info", -1, Role.READONLY, (c, a) -> done(new RespReply.Verbatim(info())));
+        commands.add("config", -2, Role.READONLY, this::config);
     }
 
     /**
@@ -77,6 +78,36 @@ final class ConnectionCommands {
         }
         client.identity = new PeerCertificates.Holder("the token of '" + holder.name() + "'", holder.role());
         return RespReply.OK;
+    }
+
+    /**
+     * CONFIG GET answers the few parameters tools ask about (redis-benchmark asks for save and
+     * appendonly): every acknowledged write is in a majority's fsynced log, which is what appendonly
+     * with appendfsync always means, and there are no RDB snapshots to schedule. Other parameters
+     * are not there (an empty answer, as Redis gives for an unknown one); CONFIG SET is refused.
+     */
+    private CompletableFuture<RespReply> config(RedisClient client, List<byte[]> args) {
+        String sub = text(args.get(1)).toUpperCase(Locale.ROOT);
+        if (!sub.equals("GET")) {
+            return RedisCommands.notYet("CONFIG " + sub);
+        }
+        List<RespReply> found = new ArrayList<>();
+        for (int i = 2; i < args.size(); i++) {
+            String parameter = text(args.get(i)).toLowerCase(Locale.ROOT);
+            String value = switch (parameter) {
+                case "save" -> "";
+                case "appendonly" -> "yes";
+                case "appendfsync" -> "always";
+                case "databases" -> "1";
+                case "cluster-enabled" -> "yes";
+                default -> null;
+            };
+            if (value != null) {
+                found.add(RespReply.bulk(parameter));
+                found.add(RespReply.bulk(value));
+            }
+        }
+        return done(new RespReply.Map(found));
     }
 
     private static RespReply noPassword() {
