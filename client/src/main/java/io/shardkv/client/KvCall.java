@@ -8,6 +8,7 @@ import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
+import io.shardkv.rpc.kv.KvSteps;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -137,7 +138,7 @@ final class KvCall {
         long remaining = deadlineNanos - System.nanoTime();
         Duration groupDeadline = Duration.ofNanos(Math.min(remaining, GROUP_DEADLINE.toNanos()));
         sent = true;
-        group.call(request, groupDeadline, KvCall::classify).whenComplete((r, error) -> step(() -> {
+        group.call(request, groupDeadline, KvSteps::classify).whenComplete((r, error) -> step(() -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
                 refreshAfter(config, backoff);
@@ -196,17 +197,5 @@ final class KvCall {
                 }
             }));
         }));
-    }
-
-    /** Every status the servers decide is an answer here; leader hints are followed, timeouts retried. */
-    private static GroupClient.Step<KvResponse> classify(Object response) {
-        if (!(response instanceof KvResponse r)) {
-            return new GroupClient.Retry<>();
-        }
-        return switch (r.status()) {
-            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
-            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-            default -> new GroupClient.Done<>(r);
-        };
     }
 }

@@ -67,6 +67,15 @@ public final class GroupClient implements AutoCloseable {
         this(transport, servers, attemptTimeout, retryPause, null);
     }
 
+    /** A client of the group whose servers a configuration names as {@code host:port} texts. */
+    public static GroupClient of(Transport transport, List<String> servers, Duration attemptTimeout, Duration retryPause) {
+        List<InetSocketAddress> addresses = new ArrayList<>(servers.size());
+        for (String s : servers) {
+            addresses.add(HostPort.parse(s));
+        }
+        return new GroupClient(transport, addresses, attemptTimeout, retryPause);
+    }
+
     /** The same, for servers that must serve {@code expectedService} ({@link Services}; null for any). */
     public GroupClient(Transport transport, List<InetSocketAddress> servers, Duration attemptTimeout,
                        Duration retryPause, String expectedService) {

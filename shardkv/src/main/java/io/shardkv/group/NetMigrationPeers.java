@@ -1,7 +1,6 @@
 package io.shardkv.group;
 
 import io.shardkv.rpc.GroupClient;
-import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
@@ -12,7 +11,6 @@ import io.shardkv.rpc.migration.PullShardRequest;
 import io.shardkv.rpc.migration.PullShardResponse;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,21 +65,13 @@ final class NetMigrationPeers implements MigrationPeers, AutoCloseable {
                           Consumer<R> done) {
         GroupClient group;
         try {
-            group = groups.computeIfAbsent(servers, this::connect);
+            group = groups.computeIfAbsent(servers, s -> GroupClient.of(transport, s, ATTEMPT_TIMEOUT, RETRY_PAUSE));
         } catch (IllegalArgumentException e) {
             LOG.error("cannot reach group {}: {}", servers, e.getMessage());
             onNode.execute(() -> done.accept(null));
             return;
         }
         deliver(group.call(request, DEADLINE, classify), done);
-    }
-
-    private GroupClient connect(List<String> servers) {
-        List<InetSocketAddress> addresses = new ArrayList<>(servers.size());
-        for (String s : servers) {
-            addresses.add(HostPort.parse(s));
-        }
-        return new GroupClient(transport, addresses, ATTEMPT_TIMEOUT, RETRY_PAUSE);
     }
 
     /** Hands the outcome to the node's thread; a failure (a timeout, a refusal) becomes null. */

@@ -1,14 +1,12 @@
 package io.shardkv.group;
 
 import io.shardkv.rpc.GroupClient;
-import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Transport;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
+import io.shardkv.rpc.kv.KvSteps;
 import io.shardkv.rpc.kv.KvStatus;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +50,8 @@ final class WriteForwarder implements AutoCloseable {
             if (servers == null || servers.isEmpty()) {
                 return later(request, deadlineNanos);
             }
-            GroupClient group = groups.computeIfAbsent(servers, WriteForwarder.this::connect);
-            return group.call(request, Duration.ofNanos(left), WriteForwarder::classify).thenCompose(r ->
+            GroupClient group = groups.computeIfAbsent(servers, s -> GroupClient.of(transport, s, ATTEMPT_TIMEOUT, PAUSE));
+            return group.call(request, Duration.ofNanos(left), KvSteps::classify).thenCompose(r ->
                     r.status() == KvStatus.WRONG_GROUP ? later(request, deadlineNanos) : CompletableFuture.completedFuture(r));
         });
     }
@@ -63,25 +61,6 @@ final class WriteForwarder implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> null,
                 CompletableFuture.delayedExecutor(PAUSE.toMillis(), TimeUnit.MILLISECONDS))
                 .thenCompose(ignored -> forward(request, deadlineNanos));
-    }
-
-    private GroupClient connect(List<String> servers) {
-        List<InetSocketAddress> addresses = new ArrayList<>(servers.size());
-        for (String s : servers) {
-            addresses.add(HostPort.parse(s));
-        }
-        return new GroupClient(transport, addresses, ATTEMPT_TIMEOUT, PAUSE);
-    }
-
-    private static GroupClient.Step<KvResponse> classify(Object response) {
-        if (!(response instanceof KvResponse r)) {
-            return new GroupClient.Retry<>();
-        }
-        return switch (r.status()) {
-            case WRONG_LEADER -> new GroupClient.Redirect<>(r.leaderHint());
-            case TIMEOUT, SHUTTING_DOWN -> new GroupClient.Retry<>();
-            default -> new GroupClient.Done<>(r);
-        };
     }
 
     @Override
