@@ -190,7 +190,7 @@ public final class ShardKvClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new ShardKvException(ShardKvException.Kind.BAD_REQUEST, tooLarge));
         }
         ClientSession session = core.session;
-        long seq = op == KvOp.GET ? 0 : session.begin();
+        long seq = op.isRead() ? 0 : session.begin();
         KvRequest request = new KvRequest(session.clientId(), seq, session.lowestUnacked(), op, key, value, expected);
         CompletableFuture<KvResponse> result = new KvCall(core.router, () -> core.closed, request, timeout).start();
         if (seq != 0) {

@@ -134,6 +134,12 @@ class RedisCliTest {
                     new String[] {"(error) ERR syntax error", "set", "s", "v", "NX", "XX"},
                     new String[] {"(error) ERR wrong number of arguments for 'get' command", "get"},
                     new String[] {"(error) ERR unknown command 'nosuch', with args beginning with: 'a'", "nosuch", "a"},
+                    new String[] {"OK", "mset", "{t}a", "1", "{t}b", "2"},
+                    new String[] {"1) \"1\"\n2) \"2\"\n3) (nil)", "mget", "{t}a", "{t}b", "{t}c"},
+                    new String[] {"(integer) 3", "exists", "{t}a", "{t}b", "{t}c", "{t}a"},
+                    new String[] {"(integer) 2", "del", "{t}a", "{t}b", "{t}c"},
+                    new String[] {"(error) CROSSSLOT Keys in request don't hash to the same slot", "mget", "a", "b"},
+                    new String[] {"(error) ERR wrong number of arguments for 'mset' command", "mset", "a", "1", "b"},
                     new String[] {"1) \"appendonly\"\n2) \"yes\"", "config", "get", "appendonly"},
                     new String[] {"(empty array)", "config", "get", "maxmemory"},
                     new String[] {"PONG", "ping"});

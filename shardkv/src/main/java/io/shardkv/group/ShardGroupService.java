@@ -112,13 +112,20 @@ final class ShardGroupService {
             reply.accept(refusal);
             return;
         }
+        String invalid = machine.invalidList(request);
+        if (invalid != null) {
+            reply.accept(KvResponse.refused(KvStatus.BAD_REQUEST, invalid));
+            return;
+        }
         if (host.isLeader() && !machine.serves(request.key())) {
             // Refused without a log entry; a follower lets the log path answer WRONG_LEADER instead.
             reply.accept(KvResponse.of(KvStatus.WRONG_GROUP));
             return;
         }
-        if (request.op() == KvOp.GET) {
-            host.query(KvCommands.encodeQuery(request.key()), outcome -> reply.accept(response(outcome)));
+        if (request.op().isRead()) {
+            byte[] query = request.op() == KvOp.GET ? KvCommands.encodeQuery(request.key())
+                    : KvCommands.encodeMultiQuery(request.value());
+            host.query(query, outcome -> reply.accept(response(outcome)));
         } else {
             host.submitInternal(GroupCodec.encode(new GroupCommand.ClientWrite(request)), outcome -> reply.accept(response(outcome)));
         }

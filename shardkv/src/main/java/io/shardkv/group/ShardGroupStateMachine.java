@@ -8,11 +8,14 @@ import io.shardkv.raft.rsm.SessionTable;
 import io.shardkv.raft.rsm.StateMachine;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.kv.KvLimits;
+import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -180,6 +183,10 @@ final class ShardGroupStateMachine implements StateMachine {
         if (!serves(r.key())) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
+        String invalid = invalidList(r);
+        if (invalid != null) {
+            return KvCommands.refusal(invalid);
+        }
         Shard s = state.shardOf(r.key());
         s.sessions.expire(now, sessionTimeoutMillis);
         SessionTable.Admission a = s.sessions.admit(r.clientId(), r.seq(), r.lowestUnacked(), now);
@@ -329,11 +336,60 @@ final class ShardGroupStateMachine implements StateMachine {
 
     @Override
     public byte[] query(byte[] query) {
-        byte[] key = KvCommands.decodeQuery(query);
+        KvCommands.Query q = KvCommands.decodeQuery(query);
+        byte[] key = q.keys().get(0);
         if (!serves(key)) {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
-        return KvOps.read(state.shardOf(key).data(), key);
+        if (!q.multi()) {
+            return KvOps.read(state.shardOf(key).data(), key);
+        }
+        String elsewhere = keysOfOtherShards(q.keys(), 1);
+        return elsewhere != null ? KvCommands.refusal(elsewhere) : KvOps.readAll(state.shardOf(key).data(), q.keys());
+    }
+
+    /**
+     * Why a request on a list of keys (MULTI_PUT, MULTI_DELETE, MULTI_GET) cannot run as one step
+     * of the request key's shard, or null if it can (or is no such request): the list must decode,
+     * be whole pairs for MULTI_PUT, start with the request's key and hold keys of that shard only.
+     * Checked before a write is logged, and again when it is applied.
+     */
+    String invalidList(KvRequest r) {
+        if (r.op() != KvOp.MULTI_PUT && r.op() != KvOp.MULTI_DELETE && r.op() != KvOp.MULTI_GET) {
+            return null;
+        }
+        List<byte[]> items;
+        try {
+            items = KvCommands.decodeList(r.value());
+        } catch (IllegalStateException e) {
+            return r.op() + " carries a malformed list: " + e.getMessage();
+        }
+        int step = r.op() == KvOp.MULTI_PUT ? 2 : 1;
+        if (items.isEmpty() || items.size() % step != 0) {
+            return r.op() + " needs " + (step == 2 ? "whole key, value pairs" : "at least one key") + ", got "
+                    + items.size() + " items";
+        }
+        if (items.contains(null) || !Arrays.equals(items.get(0), r.key())) {
+            return r.op() + "'s list must start with the request's key and hold no absent items";
+        }
+        for (int i = 0; i < items.size(); i += step) {
+            if (items.get(i).length > KvLimits.MAX_KEY_BYTES) {
+                return "key of " + items.get(i).length + " bytes exceeds the limit of " + KvLimits.MAX_KEY_BYTES;
+            }
+        }
+        return keysOfOtherShards(items, step);
+    }
+
+    /** Why not every {@code step}-th item of {@code keys} is in the first one's shard, or null if they all are. */
+    private String keysOfOtherShards(List<byte[]> keys, int step) {
+        int shard = Shards.shardOf(keys.get(0), state.numShards);
+        for (int i = step; i < keys.size(); i += step) {
+            int other = Shards.shardOf(keys.get(i), state.numShards);
+            if (other != shard) {
+                return "the keys are in several shards (" + shard + " and " + other + "): one request may touch one shard";
+            }
+        }
+        return null;
     }
 
     /**

@@ -5,15 +5,19 @@ import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The key/value service's bytes in the Raft log and in the RSM host's reply cache. Layouts
  * (big-endian; "bytes" = int length + content):
  * <pre>
  *   command: op (1) | key bytes | value bytes | expects a value (1) | expected bytes (CAS only)
- *   query:   key bytes
+ *   query:   multi (1) | key bytes, or (multi) a list of keys ({@link #encodeList})
  *   reply:   status (1) | has value (1) | value bytes
  * </pre>
  * These are part of the durable format: change them only with a version. Malformed bytes (an op
@@ -53,12 +57,62 @@ public final class KvCommands {
         });
     }
 
-    public static byte[] encodeQuery(byte[] key) {
-        return ByteBuffer.allocate(4 + key.length).putInt(key.length).put(key).array();
+    /** A decoded read: one key, or (MULTI_GET) several, read at one point. */
+    public record Query(List<byte[]> keys, boolean multi) {
     }
 
-    public static byte[] decodeQuery(byte[] query) {
-        return DataFormat.read(query, "key/value query", DataFormat::readBytes);
+    public static byte[] encodeQuery(byte[] key) {
+        return DataFormat.write(out -> {
+            out.writeBoolean(false);
+            DataFormat.writeBytes(out, key);
+        });
+    }
+
+    /** A query of the keys in {@code keyList} (as {@link #encodeList} wrote them). */
+    public static byte[] encodeMultiQuery(byte[] keyList) {
+        return DataFormat.write(out -> {
+            out.writeBoolean(true);
+            out.write(keyList);
+        });
+    }
+
+    public static Query decodeQuery(byte[] query) {
+        return DataFormat.read(query, "key/value query", in -> {
+            boolean multi = in.readBoolean();
+            return new Query(multi ? readList(in) : List.of(DataFormat.readBytes(in)), multi);
+        });
+    }
+
+    /**
+     * A list of byte strings — MULTI_PUT's keys and values in turn, MULTI_DELETE's and MULTI_GET's
+     * keys, MULTI_GET's answer with null for an absent key: count (4) | (present (1) | bytes)*.
+     */
+    public static byte[] encodeList(List<byte[]> items) {
+        return DataFormat.write(out -> {
+            out.writeInt(items.size());
+            for (byte[] item : items) {
+                out.writeBoolean(item != null);
+                if (item != null) {
+                    DataFormat.writeBytes(out, item);
+                }
+            }
+        });
+    }
+
+    public static List<byte[]> decodeList(byte[] list) {
+        return DataFormat.read(list, "key/value list", KvCommands::readList);
+    }
+
+    private static List<byte[]> readList(DataInputStream in) throws IOException {
+        int count = DataFormat.readCount(in, "list items");
+        if (count > in.available()) {
+            throw new IOException("a list of " + count + " items in " + in.available() + " bytes");
+        }
+        List<byte[]> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            items.add(in.readBoolean() ? DataFormat.readBytes(in) : null);
+        }
+        return items;
     }
 
     public static byte[] reply(KvStatus status, byte[] value) {

@@ -4,7 +4,9 @@ import io.shardkv.rpc.kv.KvLimits;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,8 +65,31 @@ public final class KvOps {
                 yield KvCommands.reply(removed == null ? KvStatus.NO_KEY : KvStatus.OK, removed);
             }
             case INCREMENT -> increment(data, key, c.value());
-            case GET -> throw new IllegalStateException("GET is a read: it is never logged");
+            case MULTI_PUT -> {
+                List<byte[]> pairs = KvCommands.decodeList(c.value());
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    data.put(new Key(pairs.get(i)), pairs.get(i + 1));
+                }
+                yield KvCommands.reply(KvStatus.OK, null);
+            }
+            case MULTI_DELETE -> {
+                long deleted = 0;
+                for (byte[] k : KvCommands.decodeList(c.value())) {
+                    deleted += data.remove(new Key(k)) != null ? 1 : 0;
+                }
+                yield KvCommands.reply(KvStatus.OK, decimal(deleted));
+            }
+            case GET, MULTI_GET -> throw new IllegalStateException(c.op() + " is a read: it is never logged");
         };
+    }
+
+    /** Reads several keys at one point: the values in order, null where a key is absent. */
+    public static byte[] readAll(Map<Key, byte[]> data, List<byte[]> keys) {
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            values.add(data.get(new Key(k)));
+        }
+        return KvCommands.reply(KvStatus.OK, KvCommands.encodeList(values));
     }
 
     private static byte[] increment(Map<Key, byte[]> data, Key key, byte[] delta) {

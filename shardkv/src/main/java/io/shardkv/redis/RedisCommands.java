@@ -1,5 +1,6 @@
 package io.shardkv.redis;
 
+import io.shardkv.kv.KvCommands;
 import io.shardkv.kv.KvOps;
 import io.shardkv.redis.resp.RespReply;
 import io.shardkv.rpc.ctrler.Shards;
@@ -56,11 +57,15 @@ final class RedisCommands {
         add("set", -3, Role.READWRITE, this::set);
         add("setnx", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
-        add("del", -2, Role.READWRITE, (c, a) -> a.size() > 2 ? notYet("DEL of several keys") : keyed(c, a.get(1),
-                c.session.write(KvOp.DELETE, a.get(1), null, null), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
+        add("del", -2, Role.READWRITE, this::delete);
         add("unlink", -2, Role.READWRITE, (c, a) -> table.get("del").handler().run(c, a));
-        add("exists", -2, Role.READONLY, (c, a) -> a.size() > 2 ? notYet("EXISTS of several keys") : keyed(c, a.get(1),
-                c.session.read(a.get(1)), r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
+        add("exists", -2, Role.READONLY, this::exists);
+        add("mget", -2, Role.READONLY, (c, a) -> sameSlot(a.subList(1, a.size()), 1, keys -> keyed(c, keys.get(0),
+                c.session.readAll(keys), r -> new RespReply.Array(KvCommands.decodeList(r.value()).stream()
+                        .map(RespReply::bulkOrNull).toList()))));
+        add("mset", -3, Role.READWRITE, (c, a) -> a.size() % 2 == 0 ? done(wrongArity("mset"))
+                : sameSlot(a.subList(1, a.size()), 2, pairs -> keyed(c, pairs.get(0), c.session.write(KvOp.MULTI_PUT,
+                        pairs.get(0), KvCommands.encodeList(pairs), null), r -> RespReply.OK)));
         add("strlen", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? r.value().length : 0)));
         add("dbsize", 1, Role.READONLY, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
@@ -172,6 +177,44 @@ final class RedisCommands {
                 r -> r.status() == KvStatus.OK ? RespReply.OK : unexpected(r));
     }
 
+    // ------------------------------------------------------------------ several keys
+
+    /** DEL key [key ...]: one key is a DELETE; several, of one slot, one MULTI_DELETE counting what existed. */
+    private CompletableFuture<RespReply> delete(RedisClient client, List<byte[]> args) {
+        if (args.size() == 2) {
+            return keyed(client, args.get(1), client.session.write(KvOp.DELETE, args.get(1), null, null),
+                    r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0));
+        }
+        return sameSlot(args.subList(1, args.size()), 1, keys -> keyed(client, keys.get(0),
+                client.session.write(KvOp.MULTI_DELETE, keys.get(0), KvCommands.encodeList(keys), null),
+                RedisCommands::integer));
+    }
+
+    /** EXISTS key [key ...]: how many of the keys exist, a key named twice counted twice, read at one point. */
+    private CompletableFuture<RespReply> exists(RedisClient client, List<byte[]> args) {
+        if (args.size() == 2) {
+            return keyed(client, args.get(1), client.session.read(args.get(1)),
+                    r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0));
+        }
+        return sameSlot(args.subList(1, args.size()), 1, keys -> keyed(client, keys.get(0), client.session.readAll(keys),
+                r -> new RespReply.Int(KvCommands.decodeList(r.value()).stream().filter(v -> v != null).count())));
+    }
+
+    /**
+     * Runs {@code command} on the keys (every {@code step}-th item of {@code items}) if they share a
+     * hash slot, as Redis Cluster requires of a command on several keys; CROSSSLOT otherwise.
+     */
+    private static CompletableFuture<RespReply> sameSlot(List<byte[]> items, int step,
+                                                         Function<List<byte[]>, CompletableFuture<RespReply>> command) {
+        int slot = Shards.slotOf(items.get(0));
+        for (int i = step; i < items.size(); i += step) {
+            if (Shards.slotOf(items.get(i)) != slot) {
+                return done(RespReply.error("CROSSSLOT Keys in request don't hash to the same slot"));
+            }
+        }
+        return command.apply(List.copyOf(items));
+    }
+
     // ------------------------------------------------------------------ counters
 
     private CompletableFuture<RespReply> incrementBy(RedisClient client, List<byte[]> args, boolean decrement) {
@@ -217,11 +260,11 @@ final class RedisCommands {
                 return done(redirect(slot, route));
             }
             return backend.execute(request).thenCompose(r -> switch (r.status()) {
-                case WRONG_LEADER, WRONG_GROUP, SHUTTING_DOWN -> request.op() == KvOp.GET
+                case WRONG_LEADER, WRONG_GROUP, SHUTTING_DOWN -> request.op().isRead()
                         ? backend.route(slot).thenApply(again -> again instanceof SlotRoute.Here
                                 ? RespReply.error("TRYAGAIN " + describe(r)) : redirect(slot, again))
                         : forwarded(request, reply);
-                case TIMEOUT -> retries > 0 ? routed(slot, request, reply, retries - 1) : done(request.op() == KvOp.GET
+                case TIMEOUT -> retries > 0 ? routed(slot, request, reply, retries - 1) : done(request.op().isRead()
                         ? RespReply.error("TRYAGAIN no outcome within the request timeout")
                         : unknownOutcome("no outcome within the request timeout"));
                 case BAD_REQUEST, SESSION_EXPIRED -> done(RespReply.error("ERR " + describe(r)));

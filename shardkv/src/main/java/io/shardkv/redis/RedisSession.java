@@ -1,7 +1,9 @@
 package io.shardkv.redis;
 
+import io.shardkv.kv.KvCommands;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
+import java.util.List;
 import java.util.TreeSet;
 
 /**
@@ -33,9 +35,14 @@ final class RedisSession {
         return KvRequest.get(clientId, 0, lowestUnanswered(), key);
     }
 
+    /** A read of several keys of one shard at one point. */
+    KvRequest readAll(List<byte[]> keys) {
+        return new KvRequest(clientId, 0, lowestUnanswered(), KvOp.MULTI_GET, keys.get(0), KvCommands.encodeList(keys), null);
+    }
+
     /** The client has the answer to {@code request} (or an error in its place): its reply need not be kept. */
     void answered(KvRequest request) {
-        if (request.op() != KvOp.GET) {
+        if (!request.op().isRead()) {
             unanswered.remove(request.seq());
         }
     }

@@ -118,6 +118,28 @@ class ShardGroupStateMachineTest {
     }
 
     @Test
+    void aListOfKeysMustStayInOneShard() {
+        take(a, config(1, 1, 1, 1));
+        String k0 = keyIn(0);
+        String k1 = keyIn(1);
+        byte[] list = KvCommands.encodeList(List.of(bytes(k0), bytes("v"), bytes(k1), bytes("w")));
+        KvRequest across = new KvRequest(7, 1, 1, KvOp.MULTI_PUT, bytes(k0), list, null);
+        KvResponse refused = KvCommands.decodeReply(write(a, across));
+        assertEquals(KvStatus.BAD_REQUEST, refused.status());
+        assertTrue(refused.message().startsWith("the keys are in several shards (0 and 1)"), refused.message());
+        assertEquals(KvStatus.NO_KEY, get(a, k0).status(), "nothing was written");
+        byte[] odd = KvCommands.encodeList(List.of(bytes(k0), bytes("v"), bytes(k0)));
+        assertTrue(a.invalidList(new KvRequest(7, 2, 1, KvOp.MULTI_PUT, bytes(k0), odd, null)).contains("whole key, value pairs"));
+        assertTrue(a.invalidList(new KvRequest(7, 2, 1, KvOp.MULTI_DELETE, bytes(k0), new byte[] {1, 2}, null))
+                .contains("malformed list"));
+        assertNull(a.invalidList(new KvRequest(7, 2, 1, KvOp.PUT, bytes(k0), bytes("v"), null)));
+    }
+
+    private byte[] write(ShardGroupStateMachine sm, KvRequest r) {
+        return sm.apply(++index, 0, GroupCodec.encode(new GroupCommand.ClientWrite(r)));
+    }
+
+    @Test
     void freshShardsAreServedAtOnceAndOthersAreWrongGroup() {
         Config c1 = config(1, 1, 2, 2);
         take(a, c1);

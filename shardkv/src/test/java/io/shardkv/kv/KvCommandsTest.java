@@ -3,6 +3,7 @@ package io.shardkv.kv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
@@ -10,6 +11,7 @@ import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The key/value bytes in logs and reply caches: read back as written, and corrupt ones named. */
@@ -27,7 +29,11 @@ class KvCommandsTest {
         assertArrayEquals(b("k"), cas.key());
         assertArrayEquals(b("new"), cas.value());
         assertArrayEquals(b("old"), cas.expected());
-        assertArrayEquals(b("k"), KvCommands.decodeQuery(KvCommands.encodeQuery(b("k"))));
+        assertArrayEquals(b("k"), KvCommands.decodeQuery(KvCommands.encodeQuery(b("k"))).keys().get(0));
+        KvCommands.Query multi = KvCommands.decodeQuery(KvCommands.encodeMultiQuery(KvCommands.encodeList(
+                List.of(b("a"), b("b")))));
+        assertTrue(multi.multi());
+        assertArrayEquals(b("b"), multi.keys().get(1));
         KvResponse failed = KvCommands.decodeReply(KvCommands.reply(KvStatus.CAS_FAILED, b("now")));
         assertEquals(KvStatus.CAS_FAILED, failed.status());
         assertArrayEquals(b("now"), failed.value());
@@ -37,11 +43,11 @@ class KvCommandsTest {
     @Test
     void aCommandWhoseOpIsNoOpsOrdinalIsNamed() {
         byte[] command = KvCommands.encode(new KvRequest(1, 2, 1, KvOp.PUT, b("k"), b("v"), null));
-        command[0] = 9;
+        command[0] = 12;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> KvCommands.decode(command));
-        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 9 is not one of"
-                + " [GET, PUT, APPEND, DELETE, CAS, GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT] (0 to 8)",
-                e.getMessage());
+        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 12 is not one of"
+                + " [GET, PUT, APPEND, DELETE, CAS, GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT, MULTI_PUT,"
+                + " MULTI_DELETE, MULTI_GET] (0 to 11)", e.getMessage());
     }
 
     @Test

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,22 @@ class KvOpsTest {
         assertEquals(KvStatus.OK, r.status());
         assertArrayEquals(b("v"), r.value());
         assertNull(value("k"));
+    }
+
+    @Test
+    void listsOfKeysArePutDeletedAndReadInOneStep() {
+        assertEquals(KvStatus.OK, write(KvOp.MULTI_PUT, "a", KvCommands.encodeList(List.of(b("a"), b("1"), b("b"),
+                b("2")))).status());
+        assertEquals("1", value("a"));
+        assertEquals("2", value("b"));
+        KvResponse read = KvCommands.decodeReply(KvOps.readAll(data, List.of(b("a"), b("c"), b("b"))));
+        List<byte[]> values = KvCommands.decodeList(read.value());
+        assertArrayEquals(b("1"), values.get(0));
+        assertNull(values.get(1), "absent");
+        assertArrayEquals(b("2"), values.get(2));
+        assertArrayEquals(b("2"), write(KvOp.MULTI_DELETE, "a", KvCommands.encodeList(List.of(b("a"), b("b"), b("c"))))
+                .value(), "two of the three existed");
+        assertTrue(data.isEmpty());
     }
 
     @Test

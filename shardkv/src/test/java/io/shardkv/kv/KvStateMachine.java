@@ -27,7 +27,7 @@ final class KvStateMachine implements StateMachine {
 
     @Override
     public byte[] query(byte[] query) {
-        return KvOps.read(data, KvCommands.decodeQuery(query));
+        return KvOps.read(data, KvCommands.decodeQuery(query).keys().get(0));
     }
 
     @Override

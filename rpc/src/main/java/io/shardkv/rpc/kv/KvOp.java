@@ -19,5 +19,19 @@ public enum KvOp {
      * decimal integer (an absent key is 0), answering with the new value in decimal: Redis's INCR,
      * DECR, INCRBY and DECRBY.
      */
-    INCREMENT
+    INCREMENT,
+    /**
+     * Put every key and value of a list (the request's value: {@code KvCommands} has the bytes; the
+     * request's key is the first key, and every key must be in its shard) in one step: Redis's MSET.
+     */
+    MULTI_PUT,
+    /** Delete every key of a list (as MULTI_PUT's), answering how many existed: Redis's DEL and UNLINK of several keys. */
+    MULTI_DELETE,
+    /** Read every key of a list (as MULTI_PUT's) at one point: Redis's MGET and EXISTS of several keys. */
+    MULTI_GET;
+
+    /** Whether the op only reads: answered by ReadIndex, never logged. */
+    public boolean isRead() {
+        return this == GET || this == MULTI_GET;
+    }
 }

@@ -39,6 +39,6 @@ public record KvRequest(long clientId, long seq, long lowestUnacked, KvOp op, by
 
     @Override
     public Role requiredRole() {
-        return op == KvOp.GET ? Role.READONLY : Role.READWRITE;
+        return op.isRead() ? Role.READONLY : Role.READWRITE;
     }
 }
