@@ -8,8 +8,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,7 +23,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The launcher end to end, as a user runs it: {@code local start} spawns a controller group and two
@@ -60,17 +57,6 @@ class LocalClusterEndToEndTest {
         } catch (IOException inUse) {
             return false;
         }
-    }
-
-    private String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        assertEquals(0, code, String.join(" ", args) + " failed: " + err + out);
-        return out.toString();
     }
 
     /** A {@code shardkv cli} process in pipe mode: one command in, one reply out. */
@@ -117,7 +103,7 @@ class LocalClusterEndToEndTest {
         String base = Integer.toString(freeBasePort());
         String d = dir.toString();
         try {
-            String started = run("local", "start", "--dir", d, "--groups", "2", "--shards", "10", "--base-port", base);
+            String started = Launch.ok("local", "start", "--dir", d, "--groups", "2", "--shards", "10", "--base-port", base);
             assertTrue(started.contains("ready in"), started);
             List<String> expected = new ArrayList<>();
             try (Pipe cli = new Pipe(dir)) {
@@ -142,12 +128,10 @@ class LocalClusterEndToEndTest {
                 assertEquals("NIL", cli.send("get never-written"));
                 assertTrue(cli.send("frobnicate x").startsWith("ERR USAGE"));
             }
-            StringWriter statusOut = new StringWriter();
-            CommandLine statusCommand = Main.commandLine();
-            statusCommand.setOut(new PrintWriter(statusOut));
-            assertEquals(Main.FAILED, statusCommand.execute("local", "status", "--dir", d), "status fails while processes are down");
-            assertTrue(statusOut.toString().contains("7 of 9 processes alive"), statusOut.toString());
-            String restarted = run("local", "start", "--dir", d);
+            Launch.Result down = Launch.run("local", "status", "--dir", d);
+            assertEquals(Main.FAILED, down.code(), "status fails while processes are down");
+            assertTrue(down.out().contains("7 of 9 processes alive"), down.out());
+            String restarted = Launch.ok("local", "start", "--dir", d);
             assertTrue(restarted.contains("2 processes started"), restarted);
             String metrics = httpGet("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/metrics");
@@ -161,19 +145,17 @@ class LocalClusterEndToEndTest {
             String ready = awaitReady("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/readyz");
             assertTrue(ready.contains("[+]leader ok") && ready.endsWith("readyz check passed\n"), ready);
-            String status = run("local", "status", "--dir", d);
+            String status = Launch.ok("local", "status", "--dir", d);
             assertTrue(status.contains("9 of 9 processes alive"), status);
             assertTrue(status.lines().filter(l -> l.contains(" LEADER ")).count() >= 3,
                     "every group (controllers included) reports a leader:\n" + status);
-            assertEquals("value-0and more", run("cli", "--dir", d, "get", "key-0").trim());
-            StringWriter refusal = new StringWriter();
-            CommandLine leave = Main.commandLine();
-            leave.setErr(new PrintWriter(refusal));
-            assertEquals(Main.FAILED, leave.execute("admin", "--dir", d, "leave", "--gid", "999"));
-            assertTrue(refusal.toString().contains("the controller refused: BAD_REQUEST: group 999 is not in the"
-                    + " configuration"), refusal.toString());
+            assertEquals("value-0and more", Launch.ok("cli", "--dir", d, "get", "key-0").trim());
+            Launch.Result leave = Launch.run("admin", "--dir", d, "leave", "--gid", "999");
+            assertEquals(Main.FAILED, leave.code());
+            assertTrue(leave.err().contains("the controller refused: BAD_REQUEST: group 999 is not in the"
+                    + " configuration"), leave.err());
         } finally {
-            run("local", "stop", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
         }
         assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
     }
@@ -183,35 +165,32 @@ class LocalClusterEndToEndTest {
         String base = Integer.toString(freeBasePort());
         String d = dir.toString();
         try {
-            run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--base-port", base);
-            run("cli", "--dir", d, "put", "k", "before");
+            Launch.ok("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--base-port", base);
+            Launch.ok("cli", "--dir", d, "put", "k", "before");
 
-            String group = run("local", "replace", "--dir", d, "--group", "100", "--replica", "2");
+            String group = Launch.ok("local", "replace", "--dir", d, "--group", "100", "--replica", "2");
             assertTrue(group.contains("server-100-2 replaced by server-100-4"), group);
-            String ctrler = run("local", "replace", "--dir", d, "--replica", "1");
+            String ctrler = Launch.ok("local", "replace", "--dir", d, "--replica", "1");
             assertTrue(ctrler.contains("ctrler-1 replaced by ctrler-4"), ctrler);
             assertFalse(Files.exists(dir.resolve("data").resolve("server-100-2")), "the old replica's data is deleted");
 
-            String status = run("local", "status", "--dir", d);
+            String status = Launch.ok("local", "status", "--dir", d);
             assertTrue(status.contains("6 of 6 processes alive"), status);
             assertTrue(status.contains("server-100-4.log") && !status.contains("server-100-2.log"), status);
-            assertEquals("before", run("cli", "--dir", d, "get", "k").trim());
-            run("cli", "--dir", d, "put", "k", "after");
+            assertEquals("before", Launch.ok("cli", "--dir", d, "get", "k").trim());
+            Launch.ok("cli", "--dir", d, "put", "k", "after");
 
             // The layout remembers the members: a stop and start brings back the new ones, on their data.
-            run("local", "stop", "--dir", d);
-            String restarted = run("local", "start", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
+            String restarted = Launch.ok("local", "start", "--dir", d);
             assertTrue(restarted.contains("6 processes started"), restarted);
-            assertEquals("after", run("cli", "--dir", d, "get", "k").trim());
+            assertEquals("after", Launch.ok("cli", "--dir", d, "get", "k").trim());
 
-            StringWriter refusal = new StringWriter();
-            CommandLine wrong = Main.commandLine();
-            wrong.setErr(new PrintWriter(refusal));
-            assertEquals(Main.USAGE, wrong.execute("local", "replace", "--dir", d, "--group", "100", "--replica", "2"));
-            assertTrue(refusal.toString().contains("replica 2 is not a member of group 100 (members [1, 3, 4])"),
-                    refusal.toString());
+            Launch.Result wrong = Launch.run("local", "replace", "--dir", d, "--group", "100", "--replica", "2");
+            assertEquals(Main.USAGE, wrong.code());
+            assertTrue(wrong.err().contains("replica 2 is not a member of group 100 (members [1, 3, 4])"), wrong.err());
         } finally {
-            run("local", "stop", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
         }
     }
 

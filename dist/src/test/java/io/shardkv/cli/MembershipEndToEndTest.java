@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Replacing a dead replica as an operator does it, through the launcher: a local cluster's shard
@@ -39,10 +36,10 @@ class MembershipEndToEndTest {
         String d = dir.toString();
         Process joined = null;
         try {
-            run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--fsync", "NEVER", "--base-port",
+            Launch.ok("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--fsync", "NEVER", "--base-port",
                     Integer.toString(LocalClusterEndToEndTest.freeBasePort()));
             for (int i = 0; i < 50; i++) {
-                run("cli", "--dir", d, "put", "key-" + i, "value-" + i);
+                Launch.ok("cli", "--dir", d, "put", "key-" + i, "value-" + i);
             }
             LocalLayout layout = LocalLayout.load(dir);
             List<LocalLayout.Process> group = layout.group(0);
@@ -55,7 +52,7 @@ class MembershipEndToEndTest {
                     "--controllers", String.join(",", LocalLayout.addresses(layout.controllers())));
 
             String gid = Integer.toString(dead.gid());
-            String replaced = run("admin", "--dir", d, "--timeout", "30s", "replace", "--group", gid, "--old",
+            String replaced = Launch.ok("admin", "--dir", d, "--timeout", "30s", "replace", "--group", gid, "--old",
                     Integer.toString(dead.id()), "--new", "4=" + address, "--catch-up-timeout", "60s");
             assertTrue(replaced.contains("added 4 at " + address + " as a learner"), replaced);
             assertTrue(replaced.contains("learner 4 caught up"), replaced);
@@ -63,28 +60,25 @@ class MembershipEndToEndTest {
             assertTrue(replaced.contains("removed " + dead.id()), replaced);
             assertTrue(replaced.contains("records group " + gid + " at "), replaced);
 
-            String members = run("admin", "--dir", d, "member", "list", "--group", gid);
+            String members = Launch.ok("admin", "--dir", d, "member", "list", "--group", gid);
             assertTrue(members.contains("4    voter           " + address), members);
             assertFalse(members.contains(dead.address()), members);
 
-            String moved = run("admin", "--dir", d, "--timeout", "30s", "move-leader", "--group", gid, "--to", "4");
+            String moved = Launch.ok("admin", "--dir", d, "--timeout", "30s", "move-leader", "--group", gid, "--to", "4");
             assertTrue(moved.contains("4 leads"), moved);
 
             for (int i = 0; i < 50; i++) {
-                assertEquals("value-" + i, run("cli", "--dir", d, "get", "key-" + i).trim());
+                assertEquals("value-" + i, Launch.ok("cli", "--dir", d, "get", "key-" + i).trim());
             }
-            StringWriter err = new StringWriter();
-            CommandLine promote = Main.commandLine();
-            promote.setErr(new PrintWriter(err));
-            assertEquals(Main.USAGE, promote.execute("admin", "--dir", d, "member", "promote", "--group", gid,
-                    "--id", "2"));
-            assertTrue(err.toString().contains("2 is not a learner"), err.toString());
+            Launch.Result promote = Launch.run("admin", "--dir", d, "member", "promote", "--group", gid, "--id", "2");
+            assertEquals(Main.USAGE, promote.code());
+            assertTrue(promote.err().contains("2 is not a learner"), promote.err());
         } finally {
             if (joined != null) {
                 joined.destroy();
                 joined.waitFor(30, TimeUnit.SECONDS);
             }
-            run("local", "stop", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
         }
     }
 
@@ -98,9 +92,9 @@ class MembershipEndToEndTest {
         String d = dir.toString();
         List<Process> joined = new ArrayList<>();
         try {
-            run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--fsync", "NEVER", "--base-port",
+            Launch.ok("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--fsync", "NEVER", "--base-port",
                     Integer.toString(LocalClusterEndToEndTest.freeBasePort()));
-            run("cli", "--dir", d, "put", "before", "replacement");
+            Launch.ok("cli", "--dir", d, "put", "before", "replacement");
             LocalLayout layout = LocalLayout.load(dir);
             List<LocalLayout.Process> ctrlers = layout.controllers();
             String oldList = String.join(",", LocalLayout.addresses(ctrlers));
@@ -116,24 +110,24 @@ class MembershipEndToEndTest {
                 StringBuilder peers = new StringBuilder();
                 alive.forEach((id, a) -> peers.append(id).append('=').append(a).append(','));
                 joined.add(spawnWithPeers(layout, "ctrler", nextId, address, peers.toString()));
-                String replaced = run("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id",
+                String replaced = Launch.ok("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id",
                         layout.clusterId(), "--timeout", "30s", "replace", "--ctrler", "--old",
                         Integer.toString(dead.id()), "--new", nextId + "=" + address, "--catch-up-timeout", "60s");
                 assertTrue(replaced.contains("removed " + dead.id()), replaced);
                 alive.put(nextId, address);
                 nextId++;
             }
-            String members = run("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id", layout.clusterId(),
+            String members = Launch.ok("admin", "--ctrl", String.join(",", alive.values()), "--cluster-id", layout.clusterId(),
                     "member", "list", "--ctrler");
             assertTrue(members.contains("4    voter") && members.contains("5    voter"), members);
-            assertEquals("replacement", run("cli", "--ctrl", oldList, "--cluster-id", layout.clusterId(),
+            assertEquals("replacement", Launch.ok("cli", "--ctrl", oldList, "--cluster-id", layout.clusterId(),
                     "--timeout", "30s", "get", "before").trim());
         } finally {
             for (Process p : joined) {
                 p.destroy();
                 p.waitFor(30, TimeUnit.SECONDS);
             }
-            run("local", "stop", "--dir", d);
+            Launch.ok("local", "stop", "--dir", d);
         }
     }
 
@@ -158,17 +152,6 @@ class MembershipEndToEndTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(role + "-new-" + id + ".log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-    }
-
-    private String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        assertEquals(0, code, String.join(" ", args) + " failed: " + err + out);
-        return out.toString();
     }
 
     private static int freePort() throws IOException {

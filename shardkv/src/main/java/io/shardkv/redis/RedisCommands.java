@@ -58,7 +58,7 @@ final class RedisCommands {
         add("setnx", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
         add("del", -2, Role.READWRITE, this::delete);
-        add("unlink", -2, Role.READWRITE, (c, a) -> table.get("del").handler().run(c, a));
+        add("unlink", -2, Role.READWRITE, this::delete);
         add("exists", -2, Role.READONLY, this::exists);
         add("mget", -2, Role.READONLY, (c, a) -> sameSlot(a.subList(1, a.size()), 1, keys -> keyed(c, keys.get(0),
                 c.session.readAll(keys), r -> new RespReply.Array(KvCommands.decodeList(r.value()).stream()
