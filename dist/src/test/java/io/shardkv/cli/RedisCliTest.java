@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,5 +154,76 @@ class RedisCliTest {
                 assertEquals(step[0], redisCli(port, args.toArray(String[]::new)), String.join(" ", args));
             }
         }
+    }
+
+    @Test
+    void keysAreListedPerNodeAsRedisClusterListsThem(@TempDir Path tmp) throws Exception {
+        assumeRedisCli();
+        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 9);
+             ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
+            Config joined = cluster.join(0, 1, 2);
+            cluster.awaitSettled(joined.num(), PATIENCE);
+            Set<String> scanKeys = new TreeSet<>();
+            for (int i = 0; i < 300; i++) {
+                kv.put("scan-" + i, "v");
+                scanKeys.add("scan-" + i);
+            }
+            for (int i = 0; i < 30; i++) {
+                kv.put("{tag}:" + i, "v");
+            }
+            String tagSlot = redisCli(cluster.redisPort(0, 1), "cluster", "keyslot", "{tag}");
+
+            List<String> scanned = new ArrayList<>();
+            List<String> matched = new ArrayList<>();
+            long keysInTagSlot = 0;
+            long dbsize = 0;
+            int tagMaster = -1;
+            for (int gi = 0; gi < 3; gi++) {
+                int port = masterPort(cluster, gi);
+                // redis-cli --scan sends SCAN (ten keys a call) until the cursor comes back 0.
+                scanned.addAll(lines(redisCli(port, "--scan", "--pattern", "scan-*")));
+                matched.addAll(lines(redisCli(port, "keys", "scan-1?")));
+                dbsize += Long.parseLong(redisCli(port, "dbsize"));
+                long inSlot = Long.parseLong(redisCli(port, "cluster", "countkeysinslot", tagSlot));
+                if (inSlot > 0) {
+                    tagMaster = port;
+                }
+                keysInTagSlot += inSlot;
+            }
+            assertEquals(scanKeys.size(), scanned.size(), "the masters' full SCANs return each key once: " + scanned);
+            assertEquals(scanKeys, new TreeSet<>(scanned));
+            assertEquals(scanKeys.stream().filter(k -> k.matches("scan-1.")).collect(Collectors.toCollection(TreeSet::new)),
+                    new TreeSet<>(matched), "KEYS scan-1?");
+            assertEquals(330, dbsize);
+            assertEquals(30, keysInTagSlot, "one master holds slot " + tagSlot + ", with every {tag} key");
+            List<String> ten = lines(redisCli(tagMaster, "cluster", "getkeysinslot", tagSlot, "10"));
+            assertEquals(10, ten.size(), ten.toString());
+            assertTrue(ten.stream().allMatch(k -> k.startsWith("{tag}:")), ten.toString());
+            assertEquals(30, lines(redisCli(tagMaster, "cluster", "getkeysinslot", tagSlot, "1000")).size());
+
+            List<String> page = lines(redisCli(tagMaster, "scan", "0", "count", "4"));
+            assertEquals(5, page.size(), "a cursor and four keys: " + page);
+            List<String> next = lines(redisCli(tagMaster, "scan", page.get(0), "count", "4"));
+            assertTrue(next.size() > 1 && !page.subList(1, 5).contains(next.get(1)),
+                    "another connection takes the iteration on: " + page + " then " + next);
+            assertEquals("ERR invalid cursor", redisCli(tagMaster, "scan", "12345"), "a cursor never handed out");
+            assertEquals("ERR Invalid slot", redisCli(tagMaster, "cluster", "countkeysinslot", "16384"));
+            assertEquals("ERR syntax error", redisCli(tagMaster, "scan", "0", "count", "0"));
+            assertEquals("0", redisCli(tagMaster, "scan", "0", "type", "hash"), "no key holds a hash");
+        }
+    }
+
+    /** The Redis port of the replica leading group {@code gi} now. */
+    private static int masterPort(ShardServerCluster cluster, int gi) {
+        for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
+            if (cluster.server(gi, id).status().role() == io.shardkv.raft.core.Role.LEADER) {
+                return cluster.redisPort(gi, id);
+            }
+        }
+        throw new AssertionError("group " + gi + " has no leader");
+    }
+
+    private static List<String> lines(String output) {
+        return output.isEmpty() ? List.of() : List.of(output.split("\n"));
     }
 }

@@ -1,9 +1,11 @@
 package io.shardkv.group;
 
+import io.shardkv.kv.Key;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.redis.ClusterLayout;
+import io.shardkv.redis.KeyPage;
 import io.shardkv.redis.RedisBackend;
 import io.shardkv.redis.RedisNodeIds;
 import io.shardkv.redis.SlotRoute;
@@ -16,6 +18,7 @@ import io.shardkv.rpc.redis.RedisEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -192,13 +195,41 @@ final class GroupRedisBackend implements RedisBackend {
     }
 
     @Override
+    public CompletableFuture<KeyPage> keys(KeyPage.Position from, int lastShard, int limit) {
+        return replica.node().callOnNodeThread(() -> page(from, Math.min(lastShard, numShards - 1), limit));
+    }
+
+    /** On the node's thread: the keys are never changed in place, so the page may be read anywhere. */
+    private KeyPage page(KeyPage.Position from, int lastShard, int limit) {
+        List<byte[]> keys = new ArrayList<>(Math.min(limit, 1024));
+        for (int shard = from.shard(); shard <= lastShard; shard++) {
+            NavigableMap<Key, byte[]> data = machine.servedData(shard);
+            if (data == null) {
+                continue;
+            }
+            if (shard == from.shard() && from.after() != null) {
+                data = data.tailMap(new Key(from.after()), false);
+            }
+            for (Key key : data.keySet()) {
+                if (keys.size() == limit) {
+                    return new KeyPage(keys, new KeyPage.Position(shard, keys.get(keys.size() - 1)));
+                }
+                keys.add(key.bytes());
+            }
+            if (keys.size() == limit && shard < lastShard) {
+                return new KeyPage(keys, new KeyPage.Position(shard + 1, null));
+            }
+        }
+        return new KeyPage(keys, null);
+    }
+
+    @Override
     public CompletableFuture<Long> keyCount() {
         return replica.node().callOnNodeThread(() -> {
             long keys = 0;
             for (int shard = 0; shard < machine.config().numShards(); shard++) {
-                if (machine.state(shard) == ShardState.SERVING && machine.config().groupOf(shard) == machine.gid()) {
-                    keys += machine.keys(shard);
-                }
+                NavigableMap<Key, byte[]> data = machine.servedData(shard);
+                keys += data == null ? 0 : data.size();
             }
             return keys;
         });

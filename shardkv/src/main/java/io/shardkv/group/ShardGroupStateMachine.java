@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -112,6 +113,15 @@ final class ShardGroupStateMachine implements StateMachine {
             }
         }
         return new ShardGroupView(config().num(), settled(), states, keys);
+    }
+
+    /**
+     * The data of {@code shard} in key order if this group serves it now (null if not), for
+     * reading on the node's thread only.
+     */
+    NavigableMap<Key, byte[]> servedData(int shard) {
+        Shard s = state.shards[shard];
+        return s != null && s.serving() && config().groupOf(shard) == gid() ? s.data() : null;
     }
 
     /** Keys held for {@code shard}, for tests and metrics. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * CLUSTER and its subcommands, built from the configuration the replica has reached and the
@@ -40,9 +41,57 @@ final class ClusterCommands {
             case "SHARDS" -> backend.layout().thenApply(ClusterCommands::shards);
             case "NODES" -> backend.layout().thenApply(l -> new RespReply.Verbatim(nodes(l)));
             case "INFO" -> backend.layout().thenApply(l -> new RespReply.Verbatim(info(l)));
-            case "COUNTKEYSINSLOT", "GETKEYSINSLOT" -> RedisCommands.notYet("CLUSTER " + sub);
+            case "COUNTKEYSINSLOT" -> args.size() != 3 ? done(RedisCommands.wrongArity("cluster|countkeysinslot"))
+                    : countKeysInSlot(client, args.get(2));
+            case "GETKEYSINSLOT" -> args.size() != 4 ? done(RedisCommands.wrongArity("cluster|getkeysinslot"))
+                    : keysInSlot(client, args.get(2), args.get(3));
             default -> done(RespReply.error("ERR unknown subcommand '" + text(args.get(1)) + "'. Try CLUSTER HELP."));
         };
+    }
+
+    /**
+     * Keys this replica holds in {@code slot}, if its group serves the slot. Shards keep no count
+     * per slot: this reads the slot's whole shard, a page at a time.
+     */
+    private CompletableFuture<RespReply> countKeysInSlot(RedisClient client, byte[] slotArg) {
+        Integer slot = slot(slotArg);
+        if (slot == null) {
+            return done(RespReply.error("ERR Invalid slot"));
+        }
+        long[] count = new long[1];
+        return inSlot(client, slot, key -> {
+            count[0]++;
+            return true;
+        }).thenApply(v -> new RespReply.Int(count[0]));
+    }
+
+    /** At most {@code countArg} of the keys this replica holds in {@code slot}, in key order. */
+    private CompletableFuture<RespReply> keysInSlot(RedisClient client, byte[] slotArg, byte[] countArg) {
+        Integer slot = slot(slotArg);
+        Long count = KeyCommands.unsigned(text(countArg));
+        if (slot == null || count == null) {
+            return done(RespReply.error(slot == null ? "ERR Invalid slot" : "ERR Invalid number of keys"));
+        }
+        long limit = Math.min(count, KeyCommands.KEYS_LIMIT);
+        List<RespReply> keys = new ArrayList<>();
+        if (limit == 0) {
+            return done(new RespReply.Array(keys));
+        }
+        return inSlot(client, slot, key -> {
+            keys.add(new RespReply.Bulk(key));
+            return keys.size() < limit;
+        }).thenApply(v -> new RespReply.Array(keys));
+    }
+
+    private CompletableFuture<Void> inSlot(RedisClient client, int slot, Predicate<byte[]> visitor) {
+        int shard = Shards.shardOfSlot(slot, backend.numShards());
+        return KeyListing.walk(backend, new KeyPage.Position(shard, null), shard, client.executor,
+                key -> Shards.slotOf(key) != slot || visitor.test(key));
+    }
+
+    private static Integer slot(byte[] arg) {
+        Long slot = KeyCommands.unsigned(text(arg));
+        return slot == null || slot >= Shards.SLOTS ? null : slot.intValue();
     }
 
     private static RespReply slots(ClusterLayout layout) {

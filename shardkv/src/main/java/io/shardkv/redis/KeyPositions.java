@@ -12,7 +12,7 @@ final class KeyPositions {
     private static final Set<String> ALL_KEYS = Set.of("del", "unlink", "exists", "mget");
     private static final Set<String> KEY_VALUE_PAIRS = Set.of("mset", "msetnx");
     private static final Set<String> NO_KEYS = Set.of("ping", "echo", "hello", "auth", "select", "quit", "readonly",
-            "readwrite", "client", "command", "info", "config", "dbsize", "cluster");
+            "readwrite", "client", "command", "info", "config", "dbsize", "cluster", "scan", "keys");
 
     private KeyPositions() {
     }

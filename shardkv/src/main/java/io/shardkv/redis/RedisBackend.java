@@ -28,6 +28,13 @@ public interface RedisBackend {
     /** The cluster as the configuration this replica has reached names it, with every group's replicas. */
     CompletableFuture<ClusterLayout> layout();
 
+    /**
+     * At most {@code limit} of the keys this replica holds in the shards its group serves, from
+     * {@code from} through shard {@code lastShard}: its applied state, like DBSIZE, not a
+     * linearizable read. A shard is skipped unless served here when the page is read.
+     */
+    CompletableFuture<KeyPage> keys(KeyPage.Position from, int lastShard, int limit);
+
     /** Keys this replica holds in the shards its group serves (DBSIZE). */
     CompletableFuture<Long> keyCount();
 

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * The Redis commands a replica answers, with Redis's reply types and error words. Key commands are
  * routed first ({@link SlotRoute}): run here on the leader of the slot's group, else {@code MOVED},
  * {@code TRYAGAIN} or {@code CLUSTERDOWN}. Connection and cluster commands are in
- * {@link ConnectionCommands} and {@link ClusterCommands}. Stateless: one instance serves every
+ * {@link ConnectionCommands}, {@link ClusterCommands} and {@link KeyCommands}. Stateless: one instance serves every
  * connection of a replica.
  */
 final class RedisCommands {
@@ -45,10 +45,11 @@ final class RedisCommands {
     private final RedisBackend backend;
     private final Map<String, Spec> table = new TreeMap<>();
 
-    RedisCommands(RedisBackend backend, ConnectionCommands connection, ClusterCommands cluster) {
+    RedisCommands(RedisBackend backend, ConnectionCommands connection, ClusterCommands cluster, KeyCommands listing) {
         this.backend = backend;
         connection.register(this);
         cluster.register(this);
+        listing.register(this);
         add("get", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
             case OK -> new RespReply.Bulk(r.value());
             case NO_KEY -> RespReply.NULL;

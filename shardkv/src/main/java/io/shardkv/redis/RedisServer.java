@@ -82,11 +82,12 @@ public final class RedisServer implements AutoCloseable {
     /** Binds {@code address} (port 0: any free port) and serves {@code backend} there. */
     public static RedisServer listen(InetSocketAddress address, RedisBackend backend, EventLoops loops, Options options)
             throws IOException {
+        SecureRandom random = new SecureRandom();
         RedisCommands commands = new RedisCommands(backend, new ConnectionCommands(backend, options.version(),
-                options.tokens(), System::currentTimeMillis), new ClusterCommands(backend));
+                options.tokens(), System::currentTimeMillis), new ClusterCommands(backend),
+                new KeyCommands(backend, new ScanCursors(random)));
         ChannelGroup connections = new DefaultChannelGroup("RESP on " + address, GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
-        SecureRandom random = new SecureRandom();
         ChannelFuture bound = loops.serverBootstrap().childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
