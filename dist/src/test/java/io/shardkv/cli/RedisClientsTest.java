@@ -46,10 +46,17 @@ class RedisClientsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     /** Jedis's cluster client, told of one replica; it learns the others from CLUSTER SLOTS. */
+    /**
+     * Jedis resends a command on a new connection when a reply is late past its socket timeout, and
+     * a write sent twice that way may apply twice (docs/redis.md), which the history check would
+     * rightly reject. Servers stopped gracefully answer what they read before closing, and every
+     * write is answered within its forward deadline, so a socket timeout far above both makes such
+     * a resend not happen here; RedisIT, under kill -9, forbids resends outright.
+     */
     private static redis.clients.jedis.RedisClusterClient jedis(ShardServerCluster cluster) {
         return redis.clients.jedis.RedisClusterClient.builder()
                 .nodes(Set.of(new HostAndPort("127.0.0.1", cluster.redisPort(0, 1))))
-                .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(10_000).connectionTimeoutMillis(2_000)
+                .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(60_000).connectionTimeoutMillis(2_000)
                         .build())
                 .maxAttempts(10)
                 .build();

@@ -24,6 +24,7 @@ import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.ControllerClerk;
 import io.shardkv.rpc.ctrler.CtrlerWireTypes;
 import io.shardkv.rpc.ctrler.Shards;
+import io.shardkv.rpc.tls.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +59,8 @@ final class ContainerCluster implements AutoCloseable {
 
     static final String LABEL = "io.shardkv.it";
     static final int PORT = 7000;
+    /** Every shard-group replica's Redis port (with TLS, as its cluster port). */
+    static final int REDIS_PORT = 6379;
     static final int SHARDS = 16;
     static final List<Integer> GIDS = List.of(1, 2, 3);
     /** How long a started server may take to answer (JVM start on a busy 2-core machine included). */
@@ -111,7 +114,8 @@ final class ContainerCluster implements AutoCloseable {
                 replicas.add(new ClusterNode("g" + gid + "-r" + i, gid, i, prefix + (10 + 10 * gid + i), List.of(
                         "server", "--gid", Integer.toString(gid), "--id", Integer.toString(i), "--peers", peers,
                         "--controllers", ctrlAddresses, "--data-dir", "/data", "--shards", Integer.toString(SHARDS),
-                        "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT)));
+                        "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT,
+                        "--redis-port", Integer.toString(REDIS_PORT))));
             }
             groups.put(gid, replicas);
         }
@@ -250,6 +254,16 @@ final class ContainerCluster implements AutoCloseable {
 
     ShardKvClient client(Duration callTimeout) {
         return ShardKvClient.connect(clientConfig(callTimeout));
+    }
+
+    /** Where Redis clients reach the shard-group replicas now: each one's Redis port. */
+    List<String> redisAddresses() {
+        return servers().stream().map(n -> n.ip() + ":" + REDIS_PORT).toList();
+    }
+
+    /** The test's certificate (role admin), for its clients of every port. */
+    TlsConfig adminTls() {
+        return certificates.admin();
     }
 
     /** How the test's clients reach the cluster: over TLS with the admin certificate. */
@@ -599,7 +613,7 @@ final class ContainerCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(gid == 0
                 ? List.of("ctrler", "--id", Integer.toString(id))
                 : List.of("server", "--gid", Integer.toString(gid), "--id", Integer.toString(id),
-                "--controllers", ctrlOptions));
+                "--controllers", ctrlOptions, "--redis-port", Integer.toString(REDIS_PORT)));
         command.addAll(List.of("--join", "--peers", peers, "--data-dir", "/data", "--shards",
                 Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT));
         ClusterNode fresh = new ClusterNode((gid == 0 ? "ctrl-" : "g" + gid + "-r") + id, gid, id, ip, command);

@@ -72,6 +72,18 @@ enum Nemesis {
             return new Fault("kill -9 " + n, () -> cluster.restart(n));
         }
     },
+    /** SIGKILL of a shard group's leader, restarted on its data once another replica leads. */
+    KILL_GROUP_LEADER {
+        @Override
+        Fault inject(ContainerCluster cluster, Random random) throws Exception {
+            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
+            ClusterNode leader = cluster.awaitLeader(group);
+            long term = cluster.term(leader);
+            cluster.kill(leader);
+            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
+            return new Fault("kill -9 group leader " + leader + " (" + next + " took over)", () -> cluster.restart(leader));
+        }
+    },
     /** SIGKILL of all three replicas of a shard group at once, restarted on their data. */
     KILL_GROUP {
         @Override

@@ -42,6 +42,7 @@ final class NemesisRun {
     private final long seed;
     private final Random random;
     private boolean reconfigure;
+    private boolean throughRedis;
 
     private final Map<String, Integer> faults = new TreeMap<>();
     private int reconfigurations;
@@ -67,6 +68,12 @@ final class NemesisRun {
     /** Also joins, leaves or moves a shard while each fault is in place. */
     NemesisRun reconfiguring() {
         this.reconfigure = true;
+        return this;
+    }
+
+    /** The workload's clients are Jedis's RedisClusterClient on the Redis ports, not the client library. */
+    NemesisRun throughRedis() {
+        this.throughRedis = true;
         return this;
     }
 
@@ -103,16 +110,19 @@ final class NemesisRun {
                 round(cluster, round, schedule);
             }
         }
-        System.out.printf("containers %s: seed %d, %d round(s), %d faults %s, %d reconfigurations, %d operations"
-                        + " (%d completed, %d timed out), %d histories checked (all linearizable, slowest check %d ms),"
-                        + " %d acknowledged appends all present exactly once, anomalies 0, %d s%n",
-                name, seed, rounds, faults.values().stream().mapToInt(Integer::intValue).sum(), faults,
+        System.out.printf("containers %s: seed %d, clients %s, %d round(s), %d faults %s, %d reconfigurations,"
+                        + " %d operations (%d completed, %d timed out), %d histories checked (all linearizable, slowest"
+                        + " check %d ms), %d acknowledged appends all present exactly once, anomalies 0, %d s%n",
+                name, seed, throughRedis ? "Jedis on the Redis ports" : "the client library", rounds, faults.values().stream().mapToInt(Integer::intValue).sum(), faults,
                 reconfigurations, operations, completed, timedOut, histories, slowestCheckMillis, appendsChecked,
                 (System.nanoTime() - started) / 1_000_000_000L);
     }
 
     private void round(ContainerCluster cluster, int round, Supplier<Nemesis> schedule) throws Exception {
-        try (Workload w = new Workload(cluster, name + "-" + round + "-", seed + round, MAX_ROUND)) {
+        Supplier<ClusterSession> sessions = throughRedis
+                ? () -> RedisClusterSession.connect(cluster, Workload.CALL_TIMEOUT)
+                : () -> new LibrarySession(cluster.client(Workload.CALL_TIMEOUT));
+        try (Workload w = new Workload(sessions, name + "-" + round + "-", seed + round, MAX_ROUND)) {
             w.awaitEveryThreadCompletes(2, LIVENESS_BOUND);
             for (Nemesis next = schedule.get(); next != null; next = schedule.get()) {
                 Nemesis.Fault fault = next.inject(cluster, random);

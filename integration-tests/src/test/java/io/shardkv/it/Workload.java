@@ -1,7 +1,5 @@
 package io.shardkv.it;
 
-import io.shardkv.client.ShardKvClient;
-import io.shardkv.client.ShardKvException;
 import io.shardkv.linearizability.Bytes;
 import io.shardkv.linearizability.History;
 import io.shardkv.linearizability.KvInput;
@@ -22,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Concurrent clients on a small key space, every operation recorded for the linearizability
- * checker. {@value #THREADS} threads over {@value #CLIENTS} client instances, each its own session
- * and connections; two instances serve two threads each, so concurrent callers of one session are
+ * checker. {@value #THREADS} threads over {@value #CLIENTS} client instances ({@link ClusterSession}:
+ * the client library or a Redis client), each its own session and connections; two instances serve two threads each, so concurrent callers of one session are
  * exercised too. Register keys see get, put, append and
  * compare-and-set; ledger keys see only appends of unique tokens and reads, so that a final read
  * shows every acknowledged append exactly once.
@@ -50,7 +49,7 @@ final class Workload implements AutoCloseable {
     private static final int MAX_OPS_PER_SECOND_PER_THREAD = 60;
 
     private final History history = new History();
-    private final List<ShardKvClient> clients = new ArrayList<>();
+    private final List<ClusterSession> clients = new ArrayList<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     private final List<Future<?>> threads = new ArrayList<>();
     private final AtomicLongArray completed = new AtomicLongArray(THREADS);
@@ -63,10 +62,10 @@ final class Workload implements AutoCloseable {
     private volatile boolean stop;
 
     /**
-     * Starts the clients on keys named {@code prefix}...; they stop on {@link #stop()} or after
-     * {@code maxDuration}, whichever comes first.
+     * Starts the clients, each a session from {@code sessions}, on keys named {@code prefix}...; they
+     * stop on {@link #stop()} or after {@code maxDuration}, whichever comes first.
      */
-    Workload(ContainerCluster cluster, String prefix, long seed, Duration maxDuration) {
+    Workload(Supplier<ClusterSession> sessions, String prefix, long seed, Duration maxDuration) {
         this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
         for (int k = 0; k < REGISTER_KEYS; k++) {
             registers.add(prefix + "register" + k);
@@ -75,7 +74,7 @@ final class Workload implements AutoCloseable {
             ledgers.add(prefix + "ledger" + k);
         }
         for (int c = 0; c < CLIENTS; c++) {
-            clients.add(cluster.client(CALL_TIMEOUT));
+            clients.add(sessions.get());
         }
         for (String ledger : ledgers) {
             acknowledged.put(ledger, ConcurrentHashMap.newKeySet());
@@ -84,13 +83,13 @@ final class Workload implements AutoCloseable {
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
             Random random = new Random(seed * 31 + t);
-            ShardKvClient client = clients.get(t % CLIENTS);
+            ClusterSession client = clients.get(t % CLIENTS);
             threads.add(pool.submit(() -> run(thread, client, random)));
         }
         pool.shutdown();
     }
 
-    private void run(int thread, ShardKvClient client, Random random) {
+    private void run(int thread, ClusterSession client, Random random) {
         Map<String, String> lastSeen = new HashMap<>();
         long period = TimeUnit.SECONDS.toNanos(1) / MAX_OPS_PER_SECOND_PER_THREAD;
         long next = System.nanoTime();
@@ -155,11 +154,8 @@ final class Workload implements AutoCloseable {
             history.ret(handle, call.run());
             completed.incrementAndGet(thread);
             return true;
-        } catch (ShardKvException e) {
-            if (e.kind() != ShardKvException.Kind.TIMEOUT && e.kind() != ShardKvException.Kind.UNAVAILABLE) {
-                throw e; // anything else is a bug the test reports when it collects the threads
-            }
-            // An UNAVAILABLE write was not applied; the checker may still treat it as timed out (perhaps applied).
+        } catch (ClusterSession.OutcomeUnknown e) {
+            // Anything else thrown is a bug the test reports when it collects the threads.
             history.timedOut(handle);
             timedOut.incrementAndGet();
             return false;
@@ -239,6 +235,6 @@ final class Workload implements AutoCloseable {
     public void close() {
         stop = true;
         pool.shutdownNow();
-        clients.forEach(ShardKvClient::close);
+        clients.forEach(ClusterSession::close);
     }
 }
