@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisCliTest {
 
     private static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
+    /** From the same package as redis-cli. */
+    private static final Path REDIS_BENCHMARK = Path.of("/usr/bin/redis-benchmark");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final int KEYS = 40;
 
@@ -210,6 +212,41 @@ class RedisCliTest {
             assertEquals("ERR Invalid slot", redisCli(tagMaster, "cluster", "countkeysinslot", "16384"));
             assertEquals("ERR syntax error", redisCli(tagMaster, "scan", "0", "count", "0"));
             assertEquals("0", redisCli(tagMaster, "scan", "0", "type", "hash"), "no key holds a hash");
+        }
+    }
+
+    @Test
+    void redisBenchmarkInClusterModeWritesWhatTheClientLibraryReads(@TempDir Path tmp) throws Exception {
+        assumeRedisCli();
+        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 10);
+             ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
+            Config joined = cluster.join(0, 1, 2);
+            cluster.awaitSettled(joined.num(), PATIENCE);
+            // Cluster mode reads CLUSTER NODES, wants at least three masters and spreads its keys over them.
+            Process p = new ProcessBuilder(REDIS_BENCHMARK.toString(), "-p", Integer.toString(cluster.redisPort(1, 1)),
+                    "--cluster", "-t", "set,get", "-d", "256", "-r", "500", "-c", "4", "-n", "2000", "--csv")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "redis-benchmark finished");
+            assertEquals(0, p.exitValue(), out);
+            for (String test : List.of("SET", "GET")) {
+                String line = out.lines().filter(l -> l.startsWith("\"" + test + "\"")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + test + " result in: " + out));
+                assertTrue(Double.parseDouble(line.split("\"")[3]) > 0, line);
+            }
+            assertTrue(!out.contains("ERR") && !out.contains("rror"), out);
+
+            List<String> written = new ArrayList<>();
+            for (int gi = 0; gi < 3; gi++) {
+                written.addAll(lines(redisCli(masterPort(cluster, gi), "--scan", "--pattern", "key:*")));
+            }
+            // Each master's keys carry a hash tag of its own slots: up to 500 random keys on each.
+            assertTrue(written.size() > 100 && written.size() <= 3 * 500, "keys over every master: " + written.size());
+            for (String key : written.subList(0, 20)) {
+                String value = kv.get(key);
+                assertEquals(256, value.length(), key + ": -d 256");
+                assertEquals(value, redisCli(cluster.redisPort(0, 2), "-c", "get", key), key + ", through both ways in");
+            }
         }
     }
 
