@@ -2,6 +2,7 @@ package io.shardkv.cli;
 
 import io.shardkv.group.MigrationDriver;
 import io.shardkv.group.ShardGroupServer;
+import io.shardkv.redis.RedisServer;
 import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
@@ -47,6 +48,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Redis clients at a time; more are told so and closed. Default: ${DEFAULT-VALUE}.")
     int redisMaxConnections;
 
+    @Option(names = "--redis-max-incomplete-bytes", defaultValue = "256m", paramLabel = "SIZE",
+            description = {"Bytes all Redis connections together may hold for commands not yet fully received; the",
+                "connection that would pass it is answered a protocol error and closed. Default: ${DEFAULT-VALUE}."})
+    ByteSize redisMaxIncompleteBytes;
+
     @Override
     public Integer call() throws Exception {
         var config = replica.replicaConfig();
@@ -75,10 +81,15 @@ final class ServerCommand implements Callable<Integer> {
         if (redisMaxConnections < 1) {
             throw new IllegalArgumentException("--redis-max-connections must be at least 1, got " + redisMaxConnections);
         }
+        if (redisMaxIncompleteBytes.bytes() < RespLimits.DEFAULTS.maxCommandBytes()) {
+            throw new IllegalArgumentException("--redis-max-incomplete-bytes must hold one command of the largest size, "
+                    + RespLimits.DEFAULTS.maxCommandBytes() + " bytes; got " + redisMaxIncompleteBytes.bytes());
+        }
         if (redisAnnounce != null) {
             HostPort.parse(redisAnnounce);
         }
         return new ShardGroupServer.Redis(new InetSocketAddress(redisAddress, redisPort), redisAnnounce,
-                redisMaxConnections, RespLimits.DEFAULTS, BuildInfo.version());
+                new RedisServer.Options(redisMaxConnections, redisMaxIncompleteBytes.bytes(), RespLimits.DEFAULTS,
+                        BuildInfo.version()));
     }
 }

@@ -6,7 +6,6 @@ import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.transport.RaftWireTypes;
 import io.shardkv.redis.RedisServer;
-import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
 import io.shardkv.rpc.Services;
@@ -85,16 +84,14 @@ public final class ShardGroupServer implements AutoCloseable {
      * A replica's RESP port. With TLS on the replica ({@link ReplicaConfig#tls()}) it has TLS too,
      * and its clients' certificates or tokens ({@link ReplicaConfig#tokens()}) give their roles.
      *
-     * @param listen         where to bind (port 0: any free port)
-     * @param announce       the {@code host:port} Redis clients are sent to for this replica
-     *                       (MOVED, CLUSTER SLOTS); null: this replica's cluster host with the bound port
-     * @param maxConnections Redis clients at a time
-     * @param version        shardkv's version, for HELLO and INFO
+     * @param listen   where to bind (port 0: any free port)
+     * @param announce the {@code host:port} Redis clients are sent to for this replica
+     *                 (MOVED, CLUSTER SLOTS); null: this replica's cluster host with the bound port
      */
-    public record Redis(InetSocketAddress listen, String announce, int maxConnections, RespLimits limits,
-                        String version) {
+    public record Redis(InetSocketAddress listen, String announce, RedisServer.Options options) {
         public Redis {
             Objects.requireNonNull(listen, "listen");
+            Objects.requireNonNull(options, "options");
         }
     }
 
@@ -184,8 +181,8 @@ public final class ShardGroupServer implements AutoCloseable {
         // The RESP port has the cluster port's TLS files and tokens: the same certificates give the same roles.
         TlsContexts tls = config.tls().map(files -> TlsContexts.load(files, config.tokens().isPresent())).orElse(null);
         TokenFile tokens = config.tokens().map(TokenFile::load).orElse(null);
-        RedisServer server = RedisServer.listen(r.listen(), backend, loops,
-                new RedisServer.Options(r.maxConnections(), r.limits(), r.version(), tls, tokens));
+        RedisServer server = RedisServer.listen(r.listen(), backend, loops, r.options(),
+                new RedisServer.Security(tls, tokens));
         InetSocketAddress own = config.peers().get(config.id());
         redisAddress = r.announce() != null ? r.announce()
                 : HostPort.format(InetSocketAddress.createUnresolved(own == null ? server.localAddress().getHostString()

@@ -9,6 +9,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.shardkv.redis.resp.RespBudget;
 import io.shardkv.redis.resp.RespDecoder;
 import io.shardkv.redis.resp.RespEncoder;
 import io.shardkv.redis.resp.RespLimits;
@@ -60,19 +61,40 @@ public final class RedisServer implements AutoCloseable {
     /**
      * How a RESP port runs.
      *
-     * @param maxConnections Redis clients at a time
-     * @param version        shardkv's version, for HELLO and INFO
-     * @param tls            TLS on the port (client certificates give the roles); null for plain TCP, where
-     *                       everyone who reaches the port may do everything, as on the cluster port
-     * @param tokens         the tokens AUTH accepts (TLS only); null for none
+     * @param maxConnections     Redis clients at a time
+     * @param maxIncompleteBytes bytes all connections together may hold for commands not yet fully received
+     * @param version            shardkv's version, for HELLO and INFO
      */
-    public record Options(int maxConnections, RespLimits limits, String version, TlsContexts tls, TokenFile tokens) {
+    public record Options(int maxConnections, long maxIncompleteBytes, RespLimits limits, String version) {
+
+        /** As much as the cluster port buffers for frames not yet complete. */
+        public static final long DEFAULT_MAX_INCOMPLETE_BYTES = 256L << 20;
+
         public Options {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(version, "version");
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("maxConnections must be positive, was " + maxConnections);
             }
+            if (maxIncompleteBytes < limits.maxCommandBytes()) {
+                throw new IllegalArgumentException("the incomplete-command budget (" + maxIncompleteBytes + " bytes) must"
+                        + " hold at least one command of the largest size, " + limits.maxCommandBytes() + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Who may do what on the port.
+     *
+     * @param tls    TLS on the port (client certificates give the roles); null for plain TCP, where
+     *               everyone who reaches the port may do everything, as on the cluster port
+     * @param tokens the tokens AUTH accepts (TLS only); null for none
+     */
+    public record Security(TlsContexts tls, TokenFile tokens) {
+
+        public static final Security PLAIN = new Security(null, null);
+
+        public Security {
             if (tokens != null && tls == null) {
                 throw new IllegalArgumentException("tokens need TLS: they would cross the network in the clear");
             }
@@ -80,14 +102,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Binds {@code address} (port 0: any free port) and serves {@code backend} there. */
-    public static RedisServer listen(InetSocketAddress address, RedisBackend backend, EventLoops loops, Options options)
-            throws IOException {
+    public static RedisServer listen(InetSocketAddress address, RedisBackend backend, EventLoops loops, Options options,
+                                     Security security) throws IOException {
         SecureRandom random = new SecureRandom();
         RedisCommands commands = new RedisCommands(backend, new ConnectionCommands(backend, options.version(),
-                options.tokens(), System::currentTimeMillis), new ClusterCommands(backend),
+                security.tokens(), System::currentTimeMillis), new ClusterCommands(backend),
                 new KeyCommands(backend, new ScanCursors(random)));
         ChannelGroup connections = new DefaultChannelGroup("RESP on " + address, GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
+        RespBudget incomplete = new RespBudget(options.maxIncompleteBytes());
         ChannelFuture bound = loops.serverBootstrap().childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
@@ -99,9 +122,9 @@ public final class RedisServer implements AutoCloseable {
                 }
                 connections.add(channel);
                 RedisClient client = new RedisClient(ids.incrementAndGet(), channel.remoteAddress(), channel.eventLoop(),
-                        random.nextLong(), System.currentTimeMillis(), options.tls() != null);
-                if (options.tls() != null) {
-                    SslHandler tls = options.tls().server().newHandler(channel.alloc());
+                        random.nextLong(), System.currentTimeMillis(), security.tls() != null);
+                if (security.tls() != null) {
+                    SslHandler tls = security.tls().server().newHandler(channel.alloc());
                     tls.handshakeFuture().addListener(done -> {
                         if (done.isSuccess()) {
                             client.identity = certificateHolder(tls);
@@ -109,7 +132,7 @@ public final class RedisServer implements AutoCloseable {
                     });
                     channel.pipeline().addLast(tls);
                 }
-                channel.pipeline().addLast(new RespDecoder(options.limits()), new RedisConnection(commands, client));
+                channel.pipeline().addLast(new RespDecoder(options.limits(), incomplete), new RedisConnection(commands, client));
             }
         }).bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address)
                 .awaitUninterruptibly();
@@ -118,9 +141,9 @@ public final class RedisServer implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         RedisServer server = new RedisServer(bound.channel(), connections);
-        LOG.info("serving the Redis protocol (RESP2/RESP3) on {}: {}", server.localAddress, options.tls() == null
+        LOG.info("serving the Redis protocol (RESP2/RESP3) on {}: {}", server.localAddress, security.tls() == null
                 ? "plain TCP, no AUTH: anyone who can reach the port may read and write"
-                : "TLS; roles from client certificates" + (options.tokens() == null ? "" : " or AUTH tokens"));
+                : "TLS; roles from client certificates" + (security.tokens() == null ? "" : " or AUTH tokens"));
         return server;
     }
 

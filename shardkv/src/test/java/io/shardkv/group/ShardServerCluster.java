@@ -6,6 +6,7 @@ import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.testing.FreePorts;
+import io.shardkv.redis.RedisServer;
 import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
 import io.shardkv.rpc.HostPort;
@@ -150,7 +151,8 @@ public final class ShardServerCluster implements AutoCloseable {
         }
         ReplicaConfig config = ReplicaConfig.of(id, groupPeers.get(gi), dataDir(gi, id), CLUSTER).withRsm(rsm);
         ShardGroupServer.Redis redis = new ShardGroupServer.Redis(new InetSocketAddress("127.0.0.1", redisPorts[gi][id]),
-                null, 1000, RespLimits.DEFAULTS, "test");
+                null, new RedisServer.Options(1000, RedisServer.Options.DEFAULT_MAX_INCOMPLETE_BYTES, RespLimits.DEFAULTS,
+                "test"));
         servers[gi][id] = ShardGroupServer.start(config, new ShardGroupServer.Settings(GIDS[gi], numShards,
                 controllerAddresses(), driver, redis), loops);
     }

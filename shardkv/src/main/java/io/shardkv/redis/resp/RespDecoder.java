@@ -3,6 +3,7 @@ package io.shardkv.redis.resp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,15 @@ import java.util.List;
  * announces a huge array or bulk costs nothing until it sends it. Input that is not RESP is a
  * {@link RespProtocolException} with Redis's words for it; after one the rest of the stream is
  * discarded (the connection answers the error and closes).
+ *
+ * <p>The bytes held for a command not yet complete (its arguments so far and the bytes buffered)
+ * are also taken from the server's {@link RespBudget}; the connection whose bytes it cannot hold
+ * fails the same way, so no number of connections buffers more than the budget.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
+
+    /** Java's cost of an argument beside its bytes: the array's header and its reference in the list. */
+    static final int ARGUMENT_OVERHEAD = 24;
 
     private final RespLimits limits;
     /** Arguments of the array being read; null between commands. */
@@ -24,10 +32,43 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /** Length of the bulk string being read, or -1 if its header is next. */
     private int bulkLength = -1;
     private long commandBytes;
+    /** Bytes of the arguments of the array being read, with what each costs beside its bytes. */
+    private long argBytes;
     private boolean failed;
+    private final RespBudget budget;
+    /** Bytes of the budget this connection holds: what it held after the last read. */
+    private long reserved;
 
-    public RespDecoder(RespLimits limits) {
+    public RespDecoder(RespLimits limits, RespBudget budget) {
         this.limits = limits;
+        this.budget = budget;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        super.channelRead(ctx, msg);
+        long held = failed ? 0 : argBytes + internalBuffer().readableBytes();
+        if (held == reserved) {
+            return;
+        }
+        if (budget.reserve(held - reserved)) {
+            reserved = held;
+            return;
+        }
+        failed = true;
+        args = null;
+        argBytes = 0;
+        internalBuffer().skipBytes(internalBuffer().readableBytes());
+        budget.reserve(-reserved);
+        reserved = 0;
+        ctx.fireExceptionCaught(new DecoderException(new RespProtocolException("the server's connections together"
+                + " may hold at most " + budget.max() + " bytes of commands not yet complete; this one would pass it")));
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        budget.reserve(-reserved);
+        reserved = 0;
     }
 
     @Override
@@ -72,6 +113,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         args = new ArrayList<>((int) Math.min(count, 1024));
         expectedArgs = (int) count;
         commandBytes = 0;
+        argBytes = 0;
         return continueArray(in);
     }
 
@@ -108,10 +150,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 throw new RespProtocolException("expected CRLF after a bulk string of " + bulkLength + " bytes");
             }
             args.add(arg);
+            argBytes += arg.length + ARGUMENT_OVERHEAD;
             bulkLength = -1;
         }
         List<byte[]> command = args;
         args = null;
+        argBytes = 0;
         return command;
     }
 

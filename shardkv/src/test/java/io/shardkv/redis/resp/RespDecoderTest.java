@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
@@ -17,7 +19,7 @@ class RespDecoderTest {
 
     private static final RespLimits SMALL = new RespLimits(8, 16, 40, 32, 16);
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(SMALL));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(SMALL, new RespBudget(Long.MAX_VALUE)));
 
     private void send(String text) {
         channel.writeInbound(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.ISO_8859_1)));
@@ -96,10 +98,53 @@ class RespDecoderTest {
 
     @Test
     void aHugeAnnouncedBulkCostsOnlyTheBytesSent() {
-        EmbeddedChannel big = new EmbeddedChannel(new RespDecoder(RespLimits.DEFAULTS));
+        RespBudget budget = new RespBudget(Long.MAX_VALUE);
+        EmbeddedChannel big = new EmbeddedChannel(new RespDecoder(RespLimits.DEFAULTS, budget));
         big.writeInbound(Unpooled.wrappedBuffer("*1\r\n$1048576\r\nabc".getBytes(StandardCharsets.US_ASCII)));
         assertNull(big.readInbound(), "incomplete");
+        assertEquals(3, budget.held(), "what was sent of the bulk, nothing of what it announced");
         big.finishAndReleaseAll();
+    }
+
+    @Test
+    void connectionsTogetherHoldNoMoreThanTheBudgetOfIncompleteCommands() {
+        RespBudget budget = new RespBudget(60);
+        // GET's 3 bytes and an argument's overhead, then 4 of a 10-byte bulk buffered.
+        String part = "*2\r\n$3\r\nGET\r\n$10\r\n0123";
+        long held = 3 + RespDecoder.ARGUMENT_OVERHEAD + 4;
+        EmbeddedChannel a = new EmbeddedChannel(new RespDecoder(SMALL, budget));
+        a.writeInbound(ascii(part));
+        assertEquals(held, budget.held());
+
+        EmbeddedChannel b = new EmbeddedChannel(new RespDecoder(SMALL, budget));
+        DecoderException e = assertThrows(DecoderException.class, () -> b.writeInbound(ascii(part)));
+        assertTrue(assertInstanceOf(RespProtocolException.class, e.getCause()).getMessage()
+                .contains("at most 60 bytes of commands not yet complete"), e.getCause().getMessage());
+        assertEquals(held, budget.held(), "the refused connection holds nothing");
+        b.writeInbound(ascii("456789\r\n"));
+        assertNull(b.readInbound(), "nothing more is read from it");
+
+        a.writeInbound(ascii("456789\r\n"));
+        assertEquals(List.of("GET", "0123456789"), words(a.readInbound()), "the first connection goes on");
+        assertEquals(0, budget.held(), "a complete command holds nothing");
+
+        EmbeddedChannel c = new EmbeddedChannel(new RespDecoder(SMALL, budget));
+        c.writeInbound(ascii(part));
+        assertEquals(held, budget.held());
+        c.finishAndReleaseAll();
+        assertEquals(0, budget.held(), "a connection closed half-way gives its bytes back");
+        a.finishAndReleaseAll();
+        b.finishAndReleaseAll();
+    }
+
+    private static ByteBuf ascii(String text) {
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static List<String> words(Object command) {
+        @SuppressWarnings("unchecked")
+        List<byte[]> args = (List<byte[]>) command;
+        return args.stream().map(arg -> new String(arg, StandardCharsets.US_ASCII)).toList();
     }
 
     /** The refusal of {@code text} on a connection of its own: a refusal ends its connection. */

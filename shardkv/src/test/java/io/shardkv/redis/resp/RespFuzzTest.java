@@ -55,7 +55,8 @@ class RespFuzzTest {
         long started = System.nanoTime();
         for (int i = 0; i < INPUTS; i++) {
             Input input = next();
-            EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(LIMITS));
+            RespBudget budget = new RespBudget(Long.MAX_VALUE);
+            EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(LIMITS, budget));
             channel.config().setAllocator(HEAP);
             long before = threads.getCurrentThreadAllocatedBytes();
             boolean failed = false;
@@ -97,6 +98,8 @@ class RespFuzzTest {
                 decoded++;
             }
             channel.finishAndReleaseAll();
+            assertEquals(0, budget.held(), "input " + i + " (" + input.kind() + ") left bytes reserved after its"
+                    + " connection closed: " + HexFormat.of().formatHex(input.bytes()));
         }
         System.out.printf("fuzz: RESP seed=%d inputs=%d refused=%d decoded=%d incomplete=%d time=%.1fs"
                         + " max allocation per input after warm-up=%d bytes%n", SEED, INPUTS, refused, decoded, incomplete,
