@@ -20,6 +20,7 @@ import io.shardkv.raft.rsm.RsmStats;
 import io.shardkv.raft.server.ReplicaServer;
 import io.shardkv.raft.storage.StorageStats;
 import io.shardkv.raft.transport.PeerTraffic;
+import io.shardkv.redis.RedisServer;
 import io.shardkv.rpc.ConnectionLimits.Limit;
 import io.shardkv.rpc.LatencyHistogram;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import java.util.function.ToDoubleFunction;
  * {@code jvm_} names): Raft state, latency histograms of the WAL fsync, commit, apply, snapshots,
  * client requests and peer round trips, the traffic to each peer, and for shard groups the shards
  * held. Sampled when scraped, without waiting on the node's thread: what only that thread can read
- * (the shard view) is served from the last answer when it is slow, and counted stale. The reference
+ * (the shard view) is served from the last answer when it is slow, and counted stale; and for a
+ * replica with a Redis port, its commands and connections. The reference
  * with example alerts is in docs/operations.md.
  */
 final class ServerMetrics {
@@ -63,8 +65,25 @@ final class ServerMetrics {
             counter(registry, process, "shardkv_migrated_bytes", "Shard data (keys and values) pulled in while leading.",
                     group::migratedBytes);
             registry.register(new ShardCollector(process, new LastKnown<>(group::view, VIEW_WAIT)));
+            if (group.redis() != null) {
+                redis(registry, process, group.redis());
+            }
         }
         return registry;
+    }
+
+    private static void redis(PrometheusRegistry registry, Labels labels, RedisServer redis) {
+        registry.register(PrometheusHistograms.of("shardkv_redis_command_duration_seconds",
+                "Redis commands from arrival to their reply, by command and reply (ok, or an error's first word:"
+                        + " MOVED, TRYAGAIN, CLUSTERDOWN, CROSSSLOT, NOPERM, ERR, ...).", labels, redis.stats().commands()));
+        gauge(registry, labels, "shardkv_redis_connections", "Redis clients connected now.", redis::connectionCount);
+        gauge(registry, labels, "shardkv_redis_incomplete_command_bytes", "Bytes the Redis connections hold for"
+                + " commands not yet fully received (bounded by --redis-max-incomplete-bytes).", redis::incompleteBytes);
+        counter(registry, labels, "shardkv_redis_refused_connections", "Redis clients refused at"
+                + " --redis-max-connections.", () -> redis.stats().refusedConnections());
+        counter(registry, labels, "shardkv_redis_protocol_errors", "Redis connections closed for input that is not"
+                + " RESP, or past a limit (argument counts, sizes, the incomplete-command budget).",
+                () -> redis.stats().protocolErrors());
     }
 
     private static void raft(PrometheusRegistry registry, Labels labels, ReplicaServer replica) {

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -133,15 +134,23 @@ class LocalClusterEndToEndTest {
             assertTrue(down.out().contains("7 of 9 processes alive"), down.out());
             String restarted = Launch.ok("local", "start", "--dir", d);
             assertTrue(restarted.contains("2 processes started"), restarted);
+            try (Socket redis = new Socket("127.0.0.1", Integer.parseInt(base) + 21 + LocalLayout.REDIS_OFFSET)) {
+                redis.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("+PONG\r\n", new String(redis.getInputStream().readNBytes(7), StandardCharsets.US_ASCII));
+            }
             String metrics = httpGet("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/metrics");
             for (String name : new String[] {"shardkv_raft_term{", "shardkv_raft_role{",
                 "shardkv_wal_fsync_duration_seconds_bucket{", "shardkv_raft_commit_duration_seconds_bucket{",
                 "shardkv_raft_proposals_committed_total{", "shardkv_migrated_bytes_total{", "shardkv_shard_keys{",
                 "shardkv_rpc_failed_requests_total{", "shardkv_peer_round_trip_seconds_bucket{",
-                "shardkv_build_info{", "jvm_memory_used_bytes{"}) {
+                "shardkv_build_info{", "jvm_memory_used_bytes{", "shardkv_redis_connections{",
+                "shardkv_redis_incomplete_command_bytes{", "shardkv_redis_protocol_errors_total{"}) {
                 assertTrue(metrics.contains(name), name + " missing from:\n" + metrics);
             }
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("shardkv_redis_command_duration_seconds_count{")
+                    && l.contains("command=\"ping\"") && l.contains("reply=\"ok\"") && l.endsWith(" 1")),
+                    "the PING is counted:\n" + metrics);
             String ready = awaitReady("http://127.0.0.1:" + (Integer.parseInt(base) + 21 + LocalLayout.METRICS_OFFSET)
                     + "/readyz");
             assertTrue(ready.contains("[+]leader ok") && ready.endsWith("readyz check passed\n"), ready);

@@ -91,6 +91,12 @@ final class RedisCommands {
         return table;
     }
 
+    /** The command's name as its metrics label it: lower case if it exists, else "unknown". */
+    String metricName(byte[] name) {
+        String lower = new String(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return table.containsKey(lower) ? lower : "unknown";
+    }
+
     /** Runs one command; the reply may come later. */
     CompletableFuture<RespReply> run(RedisClient client, List<byte[]> args) {
         String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);

@@ -28,19 +28,22 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
 
-    private record Pending(CompletableFuture<RespReply> reply, int protocol) {
+    /** @param command the command's name for the metrics; null for a reply that answers no command */
+    private record Pending(CompletableFuture<RespReply> reply, int protocol, String command, long startNanos) {
     }
 
     private final RedisCommands commands;
     private final RedisClient client;
+    private final RedisStats stats;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private boolean closing;
     /** Set while the server stops: reading has stopped, and this completes once every reply is out. */
     private CompletableFuture<Void> drained;
 
-    RedisConnection(RedisCommands commands, RedisClient client) {
+    RedisConnection(RedisCommands commands, RedisClient client, RedisStats stats) {
         this.commands = commands;
         this.client = client;
+        this.stats = stats;
     }
 
     @Override
@@ -49,25 +52,27 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
         if (closing || client.quitting) {
             return;
         }
+        long start = System.nanoTime();
+        List<byte[]> args = (List<byte[]>) msg;
         CompletableFuture<RespReply> reply;
         try {
-            reply = commands.run(client, (List<byte[]>) msg);
+            reply = commands.run(client, args);
         } catch (RuntimeException e) {
             LOG.error("RESP command failed on {}", ctx.channel(), e);
             reply = CompletableFuture.completedFuture(RespReply.error("ERR internal error: " + e));
         }
-        enqueue(ctx, reply, client.protocol);
+        enqueue(ctx, new Pending(reply, client.protocol, commands.metricName(args.get(0)), start));
         if (pending.size() >= MAX_PENDING) {
             ctx.channel().config().setAutoRead(false);
         }
     }
 
-    private void enqueue(ChannelHandlerContext ctx, CompletableFuture<RespReply> reply, int protocol) {
-        pending.add(new Pending(reply, protocol));
-        if (reply.isDone()) {
+    private void enqueue(ChannelHandlerContext ctx, Pending p) {
+        pending.add(p);
+        if (p.reply().isDone()) {
             drain(ctx);
         } else {
-            reply.whenCompleteAsync((r, e) -> drain(ctx), ctx.executor());
+            p.reply().whenCompleteAsync((r, e) -> drain(ctx), ctx.executor());
         }
     }
 
@@ -80,6 +85,9 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
                 LOG.error("RESP command failed on {}", ctx.channel(), e);
                 return RespReply.error("ERR internal error: " + e);
             }).join();
+            if (p.command() != null) {
+                stats.commandAnswered(p.startNanos(), p.command(), reply);
+            }
             ByteBuf out = ctx.alloc().buffer();
             RespEncoder.write(reply, p.protocol(), out);
             ctx.write(out);
@@ -124,8 +132,9 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         if (cause instanceof DecoderException && cause.getCause() instanceof RespProtocolException p) {
-            enqueue(ctx, CompletableFuture.completedFuture(RespReply.error("ERR Protocol error: " + p.getMessage())),
-                    client.protocol);
+            stats.protocolError();
+            enqueue(ctx, new Pending(CompletableFuture.completedFuture(RespReply.error("ERR Protocol error: "
+                    + p.getMessage())), client.protocol, null, 0));
             return;
         }
         LOG.debug("closing RESP connection {}: {}", ctx.channel(), cause.toString());

@@ -51,11 +51,15 @@ public final class RedisServer implements AutoCloseable {
     private final Channel listener;
     private final ChannelGroup connections;
     private final InetSocketAddress localAddress;
+    private final RedisStats stats;
+    private final RespBudget incomplete;
 
-    private RedisServer(Channel listener, ChannelGroup connections) {
+    private RedisServer(Channel listener, ChannelGroup connections, RedisStats stats, RespBudget incomplete) {
         this.listener = listener;
         this.connections = connections;
         this.localAddress = (InetSocketAddress) listener.localAddress();
+        this.stats = stats;
+        this.incomplete = incomplete;
     }
 
     /**
@@ -111,10 +115,12 @@ public final class RedisServer implements AutoCloseable {
         ChannelGroup connections = new DefaultChannelGroup("RESP on " + address, GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
         RespBudget incomplete = new RespBudget(options.maxIncompleteBytes());
+        RedisStats stats = new RedisStats();
         ChannelFuture bound = loops.serverBootstrap().childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel channel) {
                 if (connections.size() >= options.maxConnections()) {
+                    stats.connectionRefused();
                     ByteBuf refusal = channel.alloc().buffer();
                     RespEncoder.write(RespReply.error("ERR max number of clients reached"), 2, refusal);
                     channel.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
@@ -132,7 +138,7 @@ public final class RedisServer implements AutoCloseable {
                     });
                     channel.pipeline().addLast(tls);
                 }
-                channel.pipeline().addLast(new RespDecoder(options.limits(), incomplete), new RedisConnection(commands, client));
+                channel.pipeline().addLast(new RespDecoder(options.limits(), incomplete), new RedisConnection(commands, client, stats));
             }
         }).bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address)
                 .awaitUninterruptibly();
@@ -140,7 +146,7 @@ public final class RedisServer implements AutoCloseable {
             throw new IOException("cannot listen for Redis clients on " + HostPort.format(address) + ": "
                     + bound.cause().getMessage(), bound.cause());
         }
-        RedisServer server = new RedisServer(bound.channel(), connections);
+        RedisServer server = new RedisServer(bound.channel(), connections, stats, incomplete);
         LOG.info("serving the Redis protocol (RESP2/RESP3) on {}: {}", server.localAddress, security.tls() == null
                 ? "plain TCP, no AUTH: anyone who can reach the port may read and write"
                 : "TLS; roles from client certificates" + (security.tokens() == null ? "" : " or AUTH tokens"));
@@ -164,6 +170,15 @@ public final class RedisServer implements AutoCloseable {
     /** Connections open now. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Bytes the connections hold now for commands not yet fully received. */
+    public long incompleteBytes() {
+        return incomplete.held();
+    }
+
+    public RedisStats stats() {
+        return stats;
     }
 
     /**
