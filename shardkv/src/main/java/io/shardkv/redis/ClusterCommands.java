@@ -28,7 +28,7 @@ final class ClusterCommands {
     }
 
     void register(RedisCommands commands) {
-        commands.add("cluster", -2, Role.READONLY, this::cluster);
+        commands.add("cluster", -2, Role.READONLY, KeyPositions.NONE, this::cluster);
     }
 
     private CompletableFuture<RespReply> cluster(RedisClient client, List<byte[]> args) {

@@ -38,30 +38,33 @@ final class ConnectionCommands {
 
     void register(RedisCommands commands) {
         this.commands = commands;
-        commands.add("ping", -1, Role.READONLY, (c, a) -> done(a.size() == 1 ? new RespReply.Simple("PONG")
+        commands.add("ping", -1, Role.READONLY, KeyPositions.NONE,
+                (c, a) -> done(a.size() == 1 ? new RespReply.Simple("PONG")
                 : a.size() == 2 ? new RespReply.Bulk(a.get(1)) : RedisCommands.wrongArity("ping")));
-        commands.add("echo", 2, Role.READONLY, (c, a) -> done(new RespReply.Bulk(a.get(1))));
-        commands.add("hello", -1, null, this::hello);
-        commands.add("auth", -2, null, (c, a) -> done(a.size() > 3 ? RespReply.error("ERR syntax error")
+        commands.add("echo", 2, Role.READONLY, KeyPositions.NONE, (c, a) -> done(new RespReply.Bulk(a.get(1))));
+        commands.add("hello", -1, null, KeyPositions.NONE, this::hello);
+        commands.add("auth", -2, null, KeyPositions.NONE,
+                (c, a) -> done(a.size() > 3 ? RespReply.error("ERR syntax error")
                 : authenticate(c, a.size() == 3 ? text(a.get(1)) : null, text(a.get(a.size() - 1)))));
-        commands.add("select", 2, Role.READONLY, (c, a) -> done("0".equals(text(a.get(1))) ? RespReply.OK
+        commands.add("select", 2, Role.READONLY, KeyPositions.NONE,
+                (c, a) -> done("0".equals(text(a.get(1))) ? RespReply.OK
                 : RespReply.error("ERR SELECT is not allowed in cluster mode")));
-        commands.add("quit", -1, null, (c, a) -> {
+        commands.add("quit", -1, null, KeyPositions.NONE, (c, a) -> {
             c.quitting = true;
             return done(RespReply.OK);
         });
-        commands.add("readonly", 1, Role.READONLY, (c, a) -> {
+        commands.add("readonly", 1, Role.READONLY, KeyPositions.NONE, (c, a) -> {
             c.readOnly = true;
             return done(RespReply.OK);
         });
-        commands.add("readwrite", 1, Role.READONLY, (c, a) -> {
+        commands.add("readwrite", 1, Role.READONLY, KeyPositions.NONE, (c, a) -> {
             c.readOnly = false;
             return done(RespReply.OK);
         });
-        commands.add("client", -2, Role.READONLY, this::client);
-        commands.add("command", -1, Role.READONLY, this::command);
-        commands.add("info", -1, Role.READONLY, (c, a) -> done(new RespReply.Verbatim(info())));
-        commands.add("config", -2, Role.READONLY, this::config);
+        commands.add("client", -2, Role.READONLY, KeyPositions.NONE, this::client);
+        commands.add("command", -1, Role.READONLY, KeyPositions.NONE, this::command);
+        commands.add("info", -1, Role.READONLY, KeyPositions.NONE, (c, a) -> done(new RespReply.Verbatim(info())));
+        commands.add("config", -2, Role.READONLY, KeyPositions.NONE, this::config);
     }
 
     /**
@@ -237,11 +240,10 @@ final class ConnectionCommands {
     }
 
     private static RespReply describe(RedisCommands.Spec spec) {
-        int firstKey = KeyPositions.firstKey(spec.name());
-        int lastKey = KeyPositions.lastKey(spec.name());
+        KeyPositions keys = spec.keys();
         return new RespReply.Array(List.of(RespReply.bulk(spec.name()), new RespReply.Int(spec.arity()),
-                new RespReply.Array(List.of()), new RespReply.Int(firstKey), new RespReply.Int(lastKey),
-                new RespReply.Int(firstKey == 0 ? 0 : KeyPositions.step(spec.name()))));
+                new RespReply.Array(List.of()), new RespReply.Int(keys.first()), new RespReply.Int(keys.last()),
+                new RespReply.Int(keys.step())));
     }
 
     private String info() {

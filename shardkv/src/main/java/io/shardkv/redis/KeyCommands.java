@@ -34,8 +34,8 @@ final class KeyCommands {
     }
 
     void register(RedisCommands commands) {
-        commands.add("scan", -2, Role.READONLY, this::scan);
-        commands.add("keys", 2, Role.READONLY, this::keys);
+        commands.add("scan", -2, Role.READONLY, KeyPositions.NONE, this::scan);
+        commands.add("keys", 2, Role.READONLY, KeyPositions.NONE, this::keys);
     }
 
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */

@@ -1,34 +1,17 @@
 package io.shardkv.redis;
 
-import java.util.Set;
-
 /**
- * Where a command's keys are among its arguments, as COMMAND reports them (first key, last key
- * with -1 for the last argument, step); cluster clients route by them. Commands without keys
- * answer 0, 0, 0.
+ * Where a command's keys are among its arguments, as COMMAND reports them and cluster clients route
+ * by them: the first key, the last (-1: the last argument) and the step between keys; 0, 0, 0 for a
+ * command without keys.
  */
-final class KeyPositions {
+record KeyPositions(int first, int last, int step) {
 
-    private static final Set<String> ALL_KEYS = Set.of("del", "unlink", "exists", "mget");
-    private static final Set<String> KEY_VALUE_PAIRS = Set.of("mset", "msetnx");
-    private static final Set<String> NO_KEYS = Set.of("ping", "echo", "hello", "auth", "select", "quit", "readonly",
-            "readwrite", "client", "command", "info", "config", "dbsize", "cluster", "scan", "keys");
-
-    private KeyPositions() {
-    }
-
-    static int firstKey(String command) {
-        return NO_KEYS.contains(command) ? 0 : 1;
-    }
-
-    static int lastKey(String command) {
-        if (NO_KEYS.contains(command)) {
-            return 0;
-        }
-        return ALL_KEYS.contains(command) || KEY_VALUE_PAIRS.contains(command) ? -1 : 1;
-    }
-
-    static int step(String command) {
-        return KEY_VALUE_PAIRS.contains(command) ? 2 : 1;
-    }
+    static final KeyPositions NONE = new KeyPositions(0, 0, 0);
+    /** One key, the first argument. */
+    static final KeyPositions ONE = new KeyPositions(1, 1, 1);
+    /** Every argument is a key (DEL, MGET). */
+    static final KeyPositions ALL = new KeyPositions(1, -1, 1);
+    /** Keys and values in turn (MSET). */
+    static final KeyPositions PAIRS = new KeyPositions(1, -1, 2);
 }

@@ -35,7 +35,7 @@ final class RedisCommands {
      * A command: its handler, Redis's arity (n: exactly n words with the name; -n: at least n) and
      * the role it needs where the port has TLS (null: anyone, before authenticating too).
      */
-    record Spec(String name, int arity, Role role, Handler handler) {
+    record Spec(String name, int arity, Role role, KeyPositions keys, Handler handler) {
     }
 
     interface Handler {
@@ -50,40 +50,46 @@ final class RedisCommands {
         connection.register(this);
         cluster.register(this);
         listing.register(this);
-        add("get", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
-            case OK -> new RespReply.Bulk(r.value());
-            case NO_KEY -> RespReply.NULL;
-            default -> unexpected(r);
-        }));
-        add("set", -3, Role.READWRITE, this::set);
-        add("setnx", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
+        add("get", 2, Role.READONLY, KeyPositions.ONE,
+                (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)), r -> switch (r.status()) {
+                    case OK -> new RespReply.Bulk(r.value());
+                    case NO_KEY -> RespReply.NULL;
+                    default -> unexpected(r);
+                }));
+        add("set", -3, Role.READWRITE, KeyPositions.ONE, this::set);
+        add("setnx", 3, Role.READWRITE, KeyPositions.ONE,
+                (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.CAS, a.get(1), a.get(2), null),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0)));
-        add("del", -2, Role.READWRITE, this::delete);
-        add("unlink", -2, Role.READWRITE, this::delete);
-        add("exists", -2, Role.READONLY, this::exists);
-        add("mget", -2, Role.READONLY, (c, a) -> sameSlot(a.subList(1, a.size()), 1, keys -> keyed(c, keys.get(0),
+        add("del", -2, Role.READWRITE, KeyPositions.ALL, this::delete);
+        add("unlink", -2, Role.READWRITE, KeyPositions.ALL, this::delete);
+        add("exists", -2, Role.READONLY, KeyPositions.ALL, this::exists);
+        add("mget", -2, Role.READONLY, KeyPositions.ALL,
+                (c, a) -> sameSlot(a.subList(1, a.size()), 1, keys -> keyed(c, keys.get(0),
                 c.session.readAll(keys), r -> new RespReply.Array(KvCommands.decodeList(r.value()).stream()
                         .map(RespReply::bulkOrNull).toList()))));
-        add("mset", -3, Role.READWRITE, (c, a) -> a.size() % 2 == 0 ? done(wrongArity("mset"))
+        add("mset", -3, Role.READWRITE, KeyPositions.PAIRS, (c, a) -> a.size() % 2 == 0 ? done(wrongArity("mset"))
                 : sameSlot(a.subList(1, a.size()), 2, pairs -> keyed(c, pairs.get(0), c.session.write(KvOp.MULTI_PUT,
                         pairs.get(0), KvCommands.encodeList(pairs), null), r -> RespReply.OK)));
-        add("strlen", 2, Role.READONLY, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
+        add("strlen", 2, Role.READONLY, KeyPositions.ONE, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? r.value().length : 0)));
-        add("dbsize", 1, Role.READONLY, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
-        add("getset", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_PUT, a.get(1), a.get(2), null),
+        add("dbsize", 1, Role.READONLY, KeyPositions.NONE, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));
+        add("getset", 3, Role.READWRITE, KeyPositions.ONE,
+                (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_PUT, a.get(1), a.get(2), null),
                 r -> RespReply.bulkOrNull(r.value())));
-        add("getdel", 2, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_DELETE, a.get(1), null, null),
+        add("getdel", 2, Role.READWRITE, KeyPositions.ONE,
+                (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.GET_AND_DELETE, a.get(1), null, null),
                 r -> r.status() == KvStatus.OK ? new RespReply.Bulk(r.value()) : RespReply.NULL));
-        add("append", 3, Role.READWRITE, (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.APPEND, a.get(1), a.get(2), null),
+        add("append", 3, Role.READWRITE, KeyPositions.ONE,
+                (c, a) -> keyed(c, a.get(1), c.session.write(KvOp.APPEND, a.get(1), a.get(2), null),
                 RedisCommands::integer));
-        add("incr", 2, Role.READWRITE, (c, a) -> increment(c, a.get(1), 1));
-        add("decr", 2, Role.READWRITE, (c, a) -> increment(c, a.get(1), -1));
-        add("incrby", 3, Role.READWRITE, (c, a) -> incrementBy(c, a, false));
-        add("decrby", 3, Role.READWRITE, (c, a) -> incrementBy(c, a, true));
+        add("incr", 2, Role.READWRITE, KeyPositions.ONE, (c, a) -> increment(c, a.get(1), 1));
+        add("decr", 2, Role.READWRITE, KeyPositions.ONE, (c, a) -> increment(c, a.get(1), -1));
+        add("incrby", 3, Role.READWRITE, KeyPositions.ONE, (c, a) -> incrementBy(c, a, false));
+        add("decrby", 3, Role.READWRITE, KeyPositions.ONE, (c, a) -> incrementBy(c, a, true));
     }
 
-    void add(String name, int arity, Role role, Handler handler) {
-        table.put(name, new Spec(name, arity, role, handler));
+    void add(String name, int arity, Role role, KeyPositions keys, Handler handler) {
+        table.put(name, new Spec(name, arity, role, keys, handler));
     }
 
     /** The commands, by lower-case name (COMMAND lists them). */

@@ -60,6 +60,14 @@ class RedisPortTest {
                 expected.append("$1\r\nv\r\n");
                 send(patient, pipeline.toString());
                 assertEquals(expected.toString(), read(patient, expected.length()), "300 INCRs and a GET, in order");
+
+                // Cluster clients route by these: name, arity, flags, first key, last key, step.
+                String info = "*3\r\n"
+                        + "*6\r\n$4\r\nmset\r\n:-3\r\n*0\r\n:1\r\n:-1\r\n:2\r\n"
+                        + "*6\r\n$6\r\ndbsize\r\n:1\r\n*0\r\n:0\r\n:0\r\n:0\r\n"
+                        + "*6\r\n$3\r\ndel\r\n:-2\r\n*0\r\n:1\r\n:-1\r\n:1\r\n";
+                send(patient, "COMMAND INFO mset dbsize del\r\n");
+                assertEquals(info, read(patient, info.length()), "COMMAND INFO's key positions");
             }
         }
     }
