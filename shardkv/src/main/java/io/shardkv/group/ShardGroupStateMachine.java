@@ -359,13 +359,15 @@ final class ShardGroupStateMachine implements StateMachine {
     }
 
     /**
-     * Why a request on a list of keys (MULTI_PUT, MULTI_DELETE, MULTI_GET) cannot run as one step
-     * of the request key's shard, or null if it can (or is no such request): the list must decode,
-     * be whole pairs for MULTI_PUT, start with the request's key and hold keys of that shard only.
+     * Why a request on a list of keys (MULTI_PUT, MULTI_PUT_IF_ABSENT, MULTI_DELETE, MULTI_GET)
+     * cannot run as one step of the request key's shard, or null if it can (or is no such request):
+     * the list must decode, be whole pairs for the puts, start with the request's key and hold keys
+     * of that shard only.
      * Checked before a write is logged, and again when it is applied.
      */
     String invalidList(KvRequest r) {
-        if (r.op() != KvOp.MULTI_PUT && r.op() != KvOp.MULTI_DELETE && r.op() != KvOp.MULTI_GET) {
+        if (r.op() != KvOp.MULTI_PUT && r.op() != KvOp.MULTI_PUT_IF_ABSENT && r.op() != KvOp.MULTI_DELETE
+                && r.op() != KvOp.MULTI_GET) {
             return null;
         }
         List<byte[]> items;
@@ -374,7 +376,7 @@ final class ShardGroupStateMachine implements StateMachine {
         } catch (IllegalStateException e) {
             return r.op() + " carries a malformed list: " + e.getMessage();
         }
-        int step = r.op() == KvOp.MULTI_PUT ? 2 : 1;
+        int step = r.op() == KvOp.MULTI_PUT || r.op() == KvOp.MULTI_PUT_IF_ABSENT ? 2 : 1;
         if (items.isEmpty() || items.size() % step != 0) {
             return r.op() + " needs " + (step == 2 ? "whole key, value pairs" : "at least one key") + ", got "
                     + items.size() + " items";

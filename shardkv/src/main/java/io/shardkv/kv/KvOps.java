@@ -72,6 +72,18 @@ public final class KvOps {
                 }
                 yield KvCommands.reply(KvStatus.OK, null);
             }
+            case MULTI_PUT_IF_ABSENT -> {
+                List<byte[]> pairs = KvCommands.decodeList(c.value());
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    if (data.containsKey(new Key(pairs.get(i)))) {
+                        yield KvCommands.reply(KvStatus.CAS_FAILED, null);
+                    }
+                }
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    data.put(new Key(pairs.get(i)), pairs.get(i + 1));
+                }
+                yield KvCommands.reply(KvStatus.OK, null);
+            }
             case MULTI_DELETE -> {
                 long deleted = 0;
                 for (byte[] k : KvCommands.decodeList(c.value())) {

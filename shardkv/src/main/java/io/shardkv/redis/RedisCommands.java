@@ -70,6 +70,10 @@ final class RedisCommands {
         add("mset", -3, Role.READWRITE, KeyPositions.PAIRS, (c, a) -> a.size() % 2 == 0 ? done(wrongArity("mset"))
                 : sameSlot(a.subList(1, a.size()), 2, pairs -> keyed(c, pairs.get(0), c.session.write(KvOp.MULTI_PUT,
                         pairs.get(0), KvCommands.encodeList(pairs), null), r -> RespReply.OK)));
+        add("msetnx", -3, Role.READWRITE, KeyPositions.PAIRS, (c, a) -> a.size() % 2 == 0 ? done(wrongArity("msetnx"))
+                : sameSlot(a.subList(1, a.size()), 2, pairs -> keyed(c, pairs.get(0), c.session.write(
+                        KvOp.MULTI_PUT_IF_ABSENT, pairs.get(0), KvCommands.encodeList(pairs), null),
+                        r -> new RespReply.Int(r.status() == KvStatus.OK ? 1 : 0))));
         add("strlen", 2, Role.READONLY, KeyPositions.ONE, (c, a) -> keyed(c, a.get(1), c.session.read(a.get(1)),
                 r -> new RespReply.Int(r.status() == KvStatus.OK ? r.value().length : 0)));
         add("dbsize", 1, Role.READONLY, KeyPositions.NONE, (c, a) -> backend.keyCount().thenApply(RespReply.Int::new));

@@ -132,6 +132,11 @@ class ShardGroupStateMachineTest {
         assertTrue(a.invalidList(new KvRequest(7, 2, 1, KvOp.MULTI_PUT, bytes(k0), odd, null)).contains("whole key, value pairs"));
         assertTrue(a.invalidList(new KvRequest(7, 2, 1, KvOp.MULTI_DELETE, bytes(k0), new byte[] {1, 2}, null))
                 .contains("malformed list"));
+        assertTrue(a.invalidList(new KvRequest(7, 2, 1, KvOp.MULTI_PUT_IF_ABSENT, bytes(k0), odd, null))
+                .contains("whole key, value pairs"));
+        KvRequest acrossIfAbsent = new KvRequest(7, 3, 1, KvOp.MULTI_PUT_IF_ABSENT, bytes(k0), list, null);
+        assertEquals(KvStatus.BAD_REQUEST, KvCommands.decodeReply(write(a, acrossIfAbsent)).status());
+        assertEquals(KvStatus.NO_KEY, get(a, k1).status(), "nothing was written");
         assertNull(a.invalidList(new KvRequest(7, 2, 1, KvOp.PUT, bytes(k0), bytes("v"), null)));
     }
 

@@ -90,6 +90,21 @@ class KvOpsTest {
     }
 
     @Test
+    void listsArePutIfNoneOfTheirKeysExists() {
+        byte[] pairs = KvCommands.encodeList(List.of(b("a"), b("1"), b("b"), b("2")));
+        assertEquals(KvStatus.OK, write(KvOp.MULTI_PUT_IF_ABSENT, "a", pairs).status());
+        assertEquals("1", value("a"));
+        assertEquals("2", value("b"));
+        byte[] overlapping = KvCommands.encodeList(List.of(b("c"), b("3"), b("b"), b("9")));
+        assertEquals(KvStatus.CAS_FAILED, write(KvOp.MULTI_PUT_IF_ABSENT, "c", overlapping).status());
+        assertNull(value("c"), "all or nothing: one key existed, so none was written");
+        assertEquals("2", value("b"));
+        byte[] repeated = KvCommands.encodeList(List.of(b("d"), b("1"), b("d"), b("2")));
+        assertEquals(KvStatus.OK, write(KvOp.MULTI_PUT_IF_ABSENT, "d", repeated).status());
+        assertEquals("2", value("d"), "a key given twice takes its last value, as in Redis");
+    }
+
+    @Test
     void incrementReadsAndWritesDecimalIntegersAsRedisDoes() {
         assertArrayEquals(b("1"), increment("n", 1).value(), "an absent key counts from 0");
         assertArrayEquals(b("-9"), increment("n", -10).value());

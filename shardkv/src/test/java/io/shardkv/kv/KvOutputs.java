@@ -18,7 +18,8 @@ public final class KvOutputs {
             case PUT, APPEND -> KvOutput.OK;
             case DELETE -> r.status() == KvStatus.OK ? KvOutput.OK : KvOutput.NO_KEY;
             case CAS -> KvOutput.casResult(r.status() == KvStatus.OK);
-            case GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT, MULTI_PUT, MULTI_DELETE, MULTI_GET ->
+            case GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT, MULTI_PUT, MULTI_DELETE, MULTI_GET,
+                 MULTI_PUT_IF_ABSENT ->
                     throw new IllegalArgumentException("the checker has no model of " + op + " yet");
         };
     }

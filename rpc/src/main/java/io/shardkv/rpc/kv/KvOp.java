@@ -28,7 +28,12 @@ public enum KvOp {
     /** Delete every key of a list (as MULTI_PUT's), answering how many existed: Redis's DEL and UNLINK of several keys. */
     MULTI_DELETE,
     /** Read every key of a list (as MULTI_PUT's) at one point: Redis's MGET and EXISTS of several keys. */
-    MULTI_GET;
+    MULTI_GET,
+    /**
+     * Put every key and value of a list (as MULTI_PUT's) if none of the keys has a value, else
+     * CAS_FAILED, changing nothing: Redis's MSETNX.
+     */
+    MULTI_PUT_IF_ABSENT;
 
     /** Whether the op only reads: answered by ReadIndex, never logged. */
     public boolean isRead() {
