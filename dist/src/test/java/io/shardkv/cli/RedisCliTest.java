@@ -57,10 +57,8 @@ class RedisCliTest {
     @Test
     void redisCliReadsAndWritesTheClustersDataThroughAnyReplica(@TempDir Path tmp) throws Exception {
         assumeRedisCli();
-        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 5);
+        try (ShardServerCluster cluster = threeGroups(tmp, 5);
              ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
-            Config joined = cluster.join(0, 1, 2);
-            cluster.awaitSettled(joined.num(), PATIENCE);
             for (int i = 0; i < KEYS; i++) {
                 // Each write starts at another replica of another group: most are redirected.
                 int port = cluster.redisPort(i % 3, 1 + i % ShardServerCluster.REPLICAS);
@@ -165,10 +163,8 @@ class RedisCliTest {
     @Test
     void keysAreListedPerNodeAsRedisClusterListsThem(@TempDir Path tmp) throws Exception {
         assumeRedisCli();
-        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 9);
+        try (ShardServerCluster cluster = threeGroups(tmp, 9);
              ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
-            Config joined = cluster.join(0, 1, 2);
-            cluster.awaitSettled(joined.num(), PATIENCE);
             Set<String> scanKeys = new TreeSet<>();
             for (int i = 0; i < 300; i++) {
                 kv.put("scan-" + i, "v");
@@ -222,10 +218,8 @@ class RedisCliTest {
     @Test
     void redisBenchmarkInClusterModeWritesWhatTheClientLibraryReads(@TempDir Path tmp) throws Exception {
         assumeRedisCli();
-        try (ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, 10);
+        try (ShardServerCluster cluster = threeGroups(tmp, 10);
              ShardKvClient kv = BackupRestoreTest.client(BackupRestoreTest.addresses(cluster))) {
-            Config joined = cluster.join(0, 1, 2);
-            cluster.awaitSettled(joined.num(), PATIENCE);
             // Cluster mode reads CLUSTER NODES, wants at least three masters and spreads its keys over them.
             Process p = new ProcessBuilder(REDIS_BENCHMARK.toString(), "-p", Integer.toString(cluster.redisPort(1, 1)),
                     "--cluster", "-t", "set,get", "-d", "256", "-r", "500", "-c", "4", "-n", "2000", "--csv")
@@ -254,14 +248,22 @@ class RedisCliTest {
         }
     }
 
-    /** The Redis port of the replica leading group {@code gi} now. */
-    private static int masterPort(ShardServerCluster cluster, int gi) {
-        for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
-            if (cluster.server(gi, id).status().role() == io.shardkv.raft.core.Role.LEADER) {
-                return cluster.redisPort(gi, id);
-            }
+    /** A real-socket cluster of 64 shards, its three groups joined and every shard served. */
+    private static ShardServerCluster threeGroups(Path tmp, long seed) throws Exception {
+        ShardServerCluster cluster = new ShardServerCluster(tmp, 64, 0, MigrationDriver.Options.DEFAULTS, seed);
+        try {
+            Config joined = cluster.join(0, 1, 2);
+            cluster.awaitSettled(joined.num(), PATIENCE);
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
         }
-        throw new AssertionError("group " + gi + " has no leader");
+    }
+
+    /** The Redis port of the replica leading group {@code gi} now. */
+    private static int masterPort(ShardServerCluster cluster, int gi) throws InterruptedException {
+        return cluster.redisPort(gi, cluster.leaderId(gi, PATIENCE));
     }
 
     private static List<String> lines(String output) {

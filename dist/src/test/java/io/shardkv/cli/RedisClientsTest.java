@@ -143,13 +143,7 @@ class RedisClientsTest {
 
     /** Stops the replica of group {@code gi} that leads it now. */
     private static void stopALeader(ShardServerCluster cluster, int gi) throws Exception {
-        for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
-            if (cluster.server(gi, id) != null && cluster.server(gi, id).status().role()
-                    == io.shardkv.raft.core.Role.LEADER) {
-                cluster.shutdownServer(gi, id);
-                return;
-            }
-        }
+        cluster.shutdownServer(gi, cluster.leaderId(gi, PATIENCE));
     }
 
     /** One client: SETs of values unique to it and GETs on a few keys, each recorded; at most 20,000 operations. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The faults the container tests inject, each undone by the {@link Fault} it returns. Partitions
@@ -43,24 +44,16 @@ enum Nemesis {
     ISOLATE_GROUP_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
-            ClusterNode leader = cluster.awaitLeader(group);
-            long term = cluster.term(leader);
-            cluster.partition(Set.of(leader));
-            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
-            return new Fault("isolate group leader " + leader + " (" + next + " took over)", cluster::healPartitions);
+            return onLeader(cluster, cluster.group(pick(ContainerCluster.GIDS, random)), "isolate group leader",
+                    leader -> cluster.partition(Set.of(leader)), leader -> cluster::healPartitions);
         }
     },
     /** The controller group's leader cut off from every other node. */
     ISOLATE_CONTROLLER_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            ClusterNode leader = cluster.awaitLeader(cluster.controllers());
-            long term = cluster.term(leader);
-            cluster.partition(Set.of(leader));
-            ClusterNode next = cluster.awaitNewLeader(cluster.controllers(), leader, term);
-            return new Fault("isolate controller leader " + leader + " (" + next + " took over)",
-                    cluster::healPartitions);
+            return onLeader(cluster, cluster.controllers(), "isolate controller leader",
+                    leader -> cluster.partition(Set.of(leader)), leader -> cluster::healPartitions);
         }
     },
     /** SIGKILL of one replica (any role), restarted on its data. */
@@ -76,12 +69,8 @@ enum Nemesis {
     KILL_GROUP_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
-            ClusterNode leader = cluster.awaitLeader(group);
-            long term = cluster.term(leader);
-            cluster.kill(leader);
-            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
-            return new Fault("kill -9 group leader " + leader + " (" + next + " took over)", () -> cluster.restart(leader));
+            return onLeader(cluster, cluster.group(pick(ContainerCluster.GIDS, random)), "kill -9 group leader",
+                    cluster::kill, leader -> () -> cluster.restart(leader));
         }
     },
     /** SIGKILL of all three replicas of a shard group at once, restarted on their data. */
@@ -101,24 +90,16 @@ enum Nemesis {
     PAUSE_GROUP_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            List<ClusterNode> group = cluster.group(pick(ContainerCluster.GIDS, random));
-            ClusterNode leader = cluster.awaitLeader(group);
-            long term = cluster.term(leader);
-            cluster.pause(leader);
-            ClusterNode next = cluster.awaitNewLeader(group, leader, term);
-            return new Fault("pause group leader " + leader + " (" + next + " took over)", () -> cluster.unpause(leader));
+            return onLeader(cluster, cluster.group(pick(ContainerCluster.GIDS, random)), "pause group leader",
+                    cluster::pause, leader -> () -> cluster.unpause(leader));
         }
     },
     /** The controller leader frozen for longer than an election timeout. */
     PAUSE_CONTROLLER_LEADER {
         @Override
         Fault inject(ContainerCluster cluster, Random random) throws Exception {
-            ClusterNode leader = cluster.awaitLeader(cluster.controllers());
-            long term = cluster.term(leader);
-            cluster.pause(leader);
-            ClusterNode next = cluster.awaitNewLeader(cluster.controllers(), leader, term);
-            return new Fault("pause controller leader " + leader + " (" + next + " took over)",
-                    () -> cluster.unpause(leader));
+            return onLeader(cluster, cluster.controllers(), "pause controller leader", cluster::pause,
+                    leader -> () -> cluster.unpause(leader));
         }
     },
     /**
@@ -204,6 +185,23 @@ enum Nemesis {
             return new Fault("rolling restart of every replica (" + String.join("; ", report) + ")", () -> { });
         }
     };
+
+    /**
+     * Does {@code fault} to {@code group}'s leader and waits until another replica leads in a later
+     * term, evidence that it took effect; the fault {@code healing} makes for the leader undoes it.
+     */
+    private static Fault onLeader(ContainerCluster cluster, List<ClusterNode> group, String what, LeaderFault fault,
+                                  Function<ClusterNode, Healing> healing) throws Exception {
+        ClusterNode leader = cluster.awaitLeader(group);
+        long term = cluster.term(leader);
+        fault.apply(leader);
+        ClusterNode next = cluster.awaitNewLeader(group, leader, term);
+        return new Fault(what + " " + leader + " (" + next + " took over)", healing.apply(leader));
+    }
+
+    private interface LeaderFault {
+        void apply(ClusterNode leader) throws Exception;
+    }
 
     /** Replaces {@code old}, a member of {@code group}, and checks that the group's voters are now the new set. */
     private static Fault replaced(ContainerCluster cluster, List<ClusterNode> group, ClusterNode old) throws Exception {

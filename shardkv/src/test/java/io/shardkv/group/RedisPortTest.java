@@ -3,7 +3,6 @@ package io.shardkv.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkv.raft.core.Role;
 import io.shardkv.rpc.ctrler.Config;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +29,7 @@ class RedisPortTest {
         try (ShardServerCluster cluster = new ShardServerCluster(tmp, 16, 0, MigrationDriver.Options.DEFAULTS, 11)) {
             Config joined = cluster.join(0);
             cluster.awaitSettled(joined.num(), PATIENCE);
-            int port = leaderPort(cluster);
+            int port = cluster.redisPort(0, cluster.leaderId(0, PATIENCE));
             try (Socket patient = connect(port)) {
                 send(patient, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n");
 
@@ -70,19 +69,6 @@ class RedisPortTest {
                 assertEquals(info, read(patient, info.length()), "COMMAND INFO's key positions");
             }
         }
-    }
-
-    private static int leaderPort(ShardServerCluster cluster) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (int id = 1; id <= ShardServerCluster.REPLICAS; id++) {
-                if (cluster.server(0, id).status().role() == Role.LEADER) {
-                    return cluster.redisPort(0, id);
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("group 0 has no leader within " + PATIENCE.toSeconds() + " s");
     }
 
     private static Socket connect(int port) throws IOException {

@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
 import io.shardkv.ctrler.ControllerServer;
+import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmOptions;
 import io.shardkv.raft.server.ReplicaConfig;
@@ -178,6 +179,22 @@ public final class ShardServerCluster implements AutoCloseable {
 
     public ShardGroupServer server(int gi, int id) {
         return servers[gi][id];
+    }
+
+    /** The id of the running replica of group {@code gi} that leads it, waiting up to {@code limit} for one. */
+    public int leaderId(int gi, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            for (int id = 1; id <= REPLICAS; id++) {
+                if (servers[gi][id] != null && servers[gi][id].status().role() == Role.LEADER) {
+                    return id;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("group " + gi + " has no leader within " + limit.toSeconds() + " s");
+            }
+            Thread.sleep(20);
+        }
     }
 
     public List<String> addresses(int gi) {
