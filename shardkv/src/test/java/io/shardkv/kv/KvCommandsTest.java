@@ -43,11 +43,11 @@ class KvCommandsTest {
     @Test
     void aCommandWhoseOpIsNoOpsOrdinalIsNamed() {
         byte[] command = KvCommands.encode(new KvRequest(1, 2, 1, KvOp.PUT, b("k"), b("v"), null));
-        command[0] = 12;
+        command[0] = 13;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> KvCommands.decode(command));
-        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 12 is not one of"
+        assertEquals("malformed key/value command (12 bytes): java.io.IOException: key/value op 13 is not one of"
                 + " [GET, PUT, APPEND, DELETE, CAS, GET_AND_PUT, PUT_IF_PRESENT, GET_AND_DELETE, INCREMENT, MULTI_PUT,"
-                + " MULTI_DELETE, MULTI_GET] (0 to 11)", e.getMessage());
+                + " MULTI_DELETE, MULTI_GET, MULTI_PUT_IF_ABSENT] (0 to 12)", e.getMessage());
     }
 
     @Test
