@@ -108,7 +108,8 @@ class CommandLineErrorsTest {
         for (String flag : new String[] {"--gid", "--id", "--peers", "--controllers", "--data-dir", "--cluster-id",
             "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format", "--max-connections",
             "--max-connections-per-address", "--max-incomplete-frame-bytes", "--max-requests-per-connection",
-            "--client-idle-timeout"}) {
+            "--client-idle-timeout", "--redis-port", "--redis-announce", "--redis-max-connections",
+            "--redis-max-incomplete-bytes"}) {
             assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("0 never. Default: 64m."), r.out());
