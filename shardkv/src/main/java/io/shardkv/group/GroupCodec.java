@@ -7,6 +7,7 @@ import static io.shardkv.rpc.codec.DataFormat.readCount;
 import static io.shardkv.rpc.codec.DataFormat.write;
 import static io.shardkv.rpc.codec.DataFormat.writeBytes;
 
+import io.shardkv.group.engine.ShardView;
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.rpc.ctrler.ConfigCodec;
@@ -15,6 +16,7 @@ import io.shardkv.rpc.kv.KvRequest;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -124,6 +126,24 @@ final class GroupCodec {
             throw new IllegalStateException("a shard group reply is 1 byte, not " + bytes.length);
         }
         return enumAt(ShardGroupStateMachine.Reply.values(), Byte.toUnsignedInt(bytes[0]), "shard group reply");
+    }
+
+    /** A shard's entries as a snapshot holds them: the count, then each key and value in key order. */
+    static void writeEntries(DataOutputStream out, ShardView entries) throws IOException {
+        out.writeInt(Math.toIntExact(entries.size()));
+        try {
+            entries.scan(null, (key, value) -> {
+                try {
+                    writeBytes(out, key.bytes());
+                    writeBytes(out, value);
+                    return true;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     static void writeEntries(DataOutputStream out, Collection<Map.Entry<Key, byte[]>> entries) throws IOException {

@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.ShardView;
 import io.shardkv.kv.Key;
 import io.shardkv.raft.core.RaftCore;
 import io.shardkv.raft.rsm.RsmHost;
@@ -18,7 +19,6 @@ import io.shardkv.rpc.redis.RedisEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -203,18 +203,22 @@ final class GroupRedisBackend implements RedisBackend {
     private KeyPage page(KeyPage.Position from, int lastShard, int limit) {
         List<byte[]> keys = new ArrayList<>(Math.min(limit, 1024));
         for (int shard = from.shard(); shard <= lastShard; shard++) {
-            NavigableMap<Key, byte[]> data = machine.servedData(shard);
+            ShardView data = machine.servedData(shard);
             if (data == null) {
                 continue;
             }
-            if (shard == from.shard() && from.after() != null) {
-                data = data.tailMap(new Key(from.after()), false);
-            }
-            for (Key key : data.keySet()) {
+            Key after = shard == from.shard() && from.after() != null ? new Key(from.after()) : null;
+            boolean[] more = {false};
+            data.scan(after, (key, value) -> {
                 if (keys.size() == limit) {
-                    return new KeyPage(keys, new KeyPage.Position(shard, keys.get(keys.size() - 1)));
+                    more[0] = true;
+                    return false;
                 }
                 keys.add(key.bytes());
+                return true;
+            });
+            if (more[0]) {
+                return new KeyPage(keys, new KeyPage.Position(shard, keys.get(keys.size() - 1)));
             }
             if (keys.size() == limit && shard < lastShard) {
                 return new KeyPage(keys, new KeyPage.Position(shard + 1, null));
@@ -228,7 +232,7 @@ final class GroupRedisBackend implements RedisBackend {
         return replica.node().callOnNodeThread(() -> {
             long keys = 0;
             for (int shard = 0; shard < machine.config().numShards(); shard++) {
-                NavigableMap<Key, byte[]> data = machine.servedData(shard);
+                ShardView data = machine.servedData(shard);
                 keys += data == null ? 0 : data.size();
             }
             return keys;

@@ -1,5 +1,8 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.GroupEngine;
+import io.shardkv.group.engine.ShardData;
+import io.shardkv.group.engine.ShardView;
 import io.shardkv.kv.Key;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.rsm.SessionTable;
@@ -12,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -36,9 +38,9 @@ final class GroupSnapshot {
     }
 
     /**
-     * Everything but the shards' data is copied now (it is small); each shard's map is captured
-     * copy-on-write ({@link Shard#captureData}), so the image is this instant's state however long
-     * writing it takes, and the node pays one map copy per shard written to meanwhile.
+     * Everything but the shards' data is copied now (it is small); each shard's data is captured
+     * ({@link ShardData#capture}), so the image is this instant's state however long writing it
+     * takes.
      */
     static SnapshotImage capture(GroupState state) {
         byte[] head = DataFormat.write(out -> {
@@ -48,7 +50,7 @@ final class GroupSnapshot {
             ConfigCodec.write(out, state.config);
         });
         List<byte[]> shardHeads = new ArrayList<>(state.numShards);
-        List<TreeMap<Key, byte[]>> shardData = new ArrayList<>(state.numShards);
+        List<ShardView> shardData = new ArrayList<>(state.numShards);
         for (int i = 0; i < state.numShards; i++) {
             GroupState.Holder h = state.holders[i];
             Shard s = state.shards[i];
@@ -61,7 +63,7 @@ final class GroupSnapshot {
                 }
                 writeShardHead(out, s);
             }));
-            shardData.add(s == null ? null : s.captureData());
+            shardData.add(s == null ? null : s.data.capture());
         }
         byte[] tail = DataFormat.write(out -> {
             out.writeInt(state.deletions.size());
@@ -78,7 +80,7 @@ final class GroupSnapshot {
             for (int i = 0; i < state.numShards; i++) {
                 out.write(shardHeads.get(i));
                 if (shardData.get(i) != null) {
-                    GroupCodec.writeEntries(out, shardData.get(i).entrySet());
+                    GroupCodec.writeEntries(out, shardData.get(i));
                 }
             }
             out.write(tail);
@@ -108,10 +110,12 @@ final class GroupSnapshot {
      * data is let go before the next one is read, so a restore never holds two whole states.
      *
      * @param newSessions an empty session table as the group makes them, for each shard read
+     * @param engine      where the shards' data goes
      * @throws IOException if the image is of another version, group or shard count, cut short, or
      *                     holds a shard state or a count that cannot be
      */
-    static void restore(InputStream image, GroupState state, Supplier<SessionTable> newSessions) throws IOException {
+    static void restore(InputStream image, GroupState state, Supplier<SessionTable> newSessions, GroupEngine engine)
+            throws IOException {
         DataInputStream in = new DataInputStream(image);
         int version = in.readInt();
         if (version != VERSION) {
@@ -129,7 +133,7 @@ final class GroupSnapshot {
             state.holders[i] = in.readBoolean()
                     ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
             state.shards[i] = null; // the replaced shard's data can go before the new one is read
-            state.shards[i] = readShard(in, i, newSessions);
+            state.shards[i] = readShard(in, i, newSessions, engine);
         }
         state.deletions.clear();
         for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
@@ -138,19 +142,19 @@ final class GroupSnapshot {
         }
     }
 
-    private static Shard readShard(DataInputStream in, int shard, Supplier<SessionTable> newSessions)
-            throws IOException {
+    private static Shard readShard(DataInputStream in, int shard, Supplier<SessionTable> newSessions,
+                                   GroupEngine engine) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
         ShardState state = DataFormat.readEnum(in, ShardState.values(), "shard " + shard + "'s state");
-        Shard s = new Shard(state, newSessions.get());
+        Shard s = new Shard(state, newSessions.get(), engine.newShard(shard));
         s.handoff = in.readLong();
         s.peer = in.readInt();
         s.peerServers = ConfigCodec.readServers(in);
         s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
         s.sessions.load(DataFormat.readBytes(in));
-        GroupCodec.readEntries(in, s.mutableData()::put);
+        GroupCodec.readEntries(in, s.data::put);
         return s;
     }
 }

@@ -29,22 +29,22 @@ final class PullAnswers {
             return state.config.num() < handoff ? new PullAnswer.NotReady(state.config.num()) : new PullAnswer.Gone();
         }
         List<Map.Entry<Key, byte[]>> entries = new ArrayList<>();
-        long bytes = 0;
-        Map<Key, byte[]> rest = from == null ? s.data() : s.data().tailMap(from, false);
-        boolean last = true;
-        for (Map.Entry<Key, byte[]> e : rest.entrySet()) {
-            if (!entries.isEmpty() && bytes + e.getKey().bytes().length + e.getValue().length > maxBytes) {
-                last = false;
-                break;
+        long[] bytes = {0};
+        boolean[] more = {false};
+        s.data.scan(from, (key, value) -> {
+            if (!entries.isEmpty() && bytes[0] + key.bytes().length + value.length > maxBytes) {
+                more[0] = true;
+                return false;
             }
-            entries.add(Map.entry(e.getKey(), e.getValue()));
-            bytes += e.getKey().bytes().length + e.getValue().length;
-        }
-        if (!last) {
+            entries.add(Map.entry(key, value));
+            bytes[0] += key.bytes().length + value.length;
+            return true;
+        });
+        if (more[0]) {
             return new PullAnswer.Chunk(entries, false, new byte[0]);
         }
         byte[] sessions = s.sessions.toBytes();
-        if (!entries.isEmpty() && bytes + sessions.length > maxBytes) {
+        if (!entries.isEmpty() && bytes[0] + sessions.length > maxBytes) {
             // The session table does not fit beside these entries: it comes alone, in one more chunk.
             return new PullAnswer.Chunk(entries, false, new byte[0]);
         }

@@ -1,13 +1,14 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.ShardData;
 import io.shardkv.kv.Key;
 import io.shardkv.raft.rsm.SessionTable;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * One shard a group holds: its data (in key order, so a handed-off shard can be sent in chunks
- * from any point), the exactly-once table of its clients, and where it stands in a migration.
+ * from any point; {@link ShardData}), the exactly-once table of its clients, and where it stands
+ * in a migration.
  */
 final class Shard {
 
@@ -22,38 +23,14 @@ final class Shard {
     List<String> peerServers = List.of();
     /** PULLING: the last key installed so far (null: none yet). */
     Key pullCursor;
-    private TreeMap<Key, byte[]> data = new TreeMap<>();
-    /** A snapshot being written still reads {@link #data}: the next change copies it first. */
-    private boolean dataShared;
+    /** The shard's keys and values, kept by the group's engine. */
+    final ShardData data;
     final SessionTable sessions;
 
-    Shard(ShardState state, SessionTable sessions) {
+    Shard(ShardState state, SessionTable sessions, ShardData data) {
         this.state = state;
         this.sessions = sessions;
-    }
-
-    /** The data, for reading on the node's thread. */
-    TreeMap<Key, byte[]> data() {
-        return data;
-    }
-
-    /**
-     * The data, for changing: copied first if a snapshot captured it (the copy shares keys and
-     * values, which are never changed in place; it costs one tree node per key, once per shard per
-     * snapshot, and only for shards written to while the snapshot is being written).
-     */
-    TreeMap<Key, byte[]> mutableData() {
-        if (dataShared) {
-            data = new TreeMap<>(data);
-            dataShared = false;
-        }
-        return data;
-    }
-
-    /** The data as of now, for a snapshot to read on another thread: from now on it is never changed. */
-    TreeMap<Key, byte[]> captureData() {
-        dataShared = true;
-        return data;
+        this.data = data;
     }
 
     /** Served to clients: its data is complete and this group owns it. */

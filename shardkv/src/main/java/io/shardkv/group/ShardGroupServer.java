@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.MemoryEngine;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.server.ReplicaConfig;
@@ -113,7 +114,7 @@ public final class ShardGroupServer implements AutoCloseable {
             throws IOException {
         GroupDataFormat.prepare(config.dataDir());
         this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
-                config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
+                MemoryEngine.INSTANCE, config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
         this.outbound = Transport.create(config.transportSettings().build(), codec(), loops);
         this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
         try {

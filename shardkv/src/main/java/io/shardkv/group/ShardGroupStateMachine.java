@@ -1,5 +1,7 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.GroupEngine;
+import io.shardkv.group.engine.ShardView;
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
 import io.shardkv.kv.KvOps;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -67,15 +68,17 @@ final class ShardGroupStateMachine implements StateMachine {
     }
 
     private final GroupState state;
+    private final GroupEngine engine;
     private final long sessionTimeoutMillis;
     private final int maxUnacked;
     private final ChunkValidator chunks;
 
     /**
+     * @param engine               where the shards' data is kept
      * @param sessionTimeoutMillis a client idle this long (replicated time) is forgotten by a shard
      * @param maxUnacked           replies a shard keeps per client for unacknowledged writes
      */
-    ShardGroupStateMachine(int gid, int numShards, long sessionTimeoutMillis, int maxUnacked) {
+    ShardGroupStateMachine(int gid, int numShards, GroupEngine engine, long sessionTimeoutMillis, int maxUnacked) {
         if (gid <= Config.NO_GROUP) {
             throw new IllegalArgumentException("group id must be > 0, was " + gid);
         }
@@ -83,6 +86,7 @@ final class ShardGroupStateMachine implements StateMachine {
             throw new IllegalArgumentException(Shards.invalidCount(numShards));
         }
         this.state = new GroupState(gid, numShards);
+        this.engine = engine;
         this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.maxUnacked = maxUnacked;
         this.chunks = new ChunkValidator(numShards, this::newSessions);
@@ -116,17 +120,17 @@ final class ShardGroupStateMachine implements StateMachine {
     }
 
     /**
-     * The data of {@code shard} in key order if this group serves it now (null if not), for
-     * reading on the node's thread only.
+     * The data of {@code shard} if this group serves it now (null if not), for reading on the
+     * node's thread only.
      */
-    NavigableMap<Key, byte[]> servedData(int shard) {
+    ShardView servedData(int shard) {
         Shard s = state.shards[shard];
-        return s != null && s.serving() && config().groupOf(shard) == gid() ? s.data() : null;
+        return s != null && s.serving() && config().groupOf(shard) == gid() ? s.data : null;
     }
 
     /** Keys held for {@code shard}, for tests and metrics. */
     int keys(int shard) {
-        return state.shards[shard] == null ? 0 : state.shards[shard].data().size();
+        return state.shards[shard] == null ? 0 : Math.toIntExact(state.shards[shard].data.size());
     }
 
     /**
@@ -204,7 +208,7 @@ final class ShardGroupStateMachine implements StateMachine {
             return d.reply();
         }
         if (a instanceof SessionTable.Fresh fresh) {
-            byte[] reply = KvOps.write(s.mutableData(), new KvCommands.Command(r.op(), r.key(), r.value(), r.expected()));
+            byte[] reply = KvOps.write(s.data, new KvCommands.Command(r.op(), r.key(), r.value(), r.expected()));
             fresh.session().record(r.seq(), reply);
             return reply;
         }
@@ -266,7 +270,7 @@ final class ShardGroupStateMachine implements StateMachine {
         GroupState.Holder h = state.holders[shard];
         Shard held = state.shards[shard];
         if (h == null) {
-            state.shards[shard] = new Shard(ShardState.SERVING, newSessions());
+            state.shards[shard] = new Shard(ShardState.SERVING, newSessions(), engine.newShard(shard));
         } else if (h.gid() == state.gid) {
             // Still ours from before, frozen since nobody else took it: serve it again.
             if (held == null || held.state != ShardState.OUTGOING || held.handoff != h.handoff()) {
@@ -277,7 +281,7 @@ final class ShardGroupStateMachine implements StateMachine {
             held.peer = Config.NO_GROUP;
             held.peerServers = List.of();
         } else {
-            Shard s = new Shard(ShardState.PULLING, newSessions());
+            Shard s = new Shard(ShardState.PULLING, newSessions(), engine.newShard(shard));
             s.handoff = h.handoff();
             s.peer = h.gid();
             s.peerServers = h.servers();
@@ -312,9 +316,8 @@ final class ShardGroupStateMachine implements StateMachine {
         if (invalidChunk(i.shard(), i.from(), i.chunk()) != null) {
             return Reply.IGNORED;
         }
-        Map<Key, byte[]> data = s.mutableData();
         for (Map.Entry<Key, byte[]> e : i.chunk().entries()) {
-            data.put(e.getKey(), e.getValue());
+            s.data.put(e.getKey(), e.getValue());
             s.pullCursor = e.getKey();
         }
         if (i.chunk().last()) {
@@ -352,10 +355,10 @@ final class ShardGroupStateMachine implements StateMachine {
             return KvCommands.reply(KvStatus.WRONG_GROUP, null);
         }
         if (!q.multi()) {
-            return KvOps.read(state.shardOf(key).data(), key);
+            return KvOps.read(state.shardOf(key).data, key);
         }
         String elsewhere = keysOfOtherShards(q.keys(), 1);
-        return elsewhere != null ? KvCommands.refusal(elsewhere) : KvOps.readAll(state.shardOf(key).data(), q.keys());
+        return elsewhere != null ? KvCommands.refusal(elsewhere) : KvOps.readAll(state.shardOf(key).data, q.keys());
     }
 
     /**
@@ -448,6 +451,6 @@ final class ShardGroupStateMachine implements StateMachine {
 
     @Override
     public void restore(InputStream image) throws IOException {
-        GroupSnapshot.restore(image, state, this::newSessions);
+        GroupSnapshot.restore(image, state, this::newSessions, engine);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the key/value operations do to a map, returning the reply bytes ({@link KvCommands}).
@@ -24,7 +23,7 @@ public final class KvOps {
     }
 
     /** Applies a write (put, append, delete, compare-and-set, and the Redis-shaped ones of {@link KvOp}). */
-    public static byte[] write(Map<Key, byte[]> data, KvCommands.Command c) {
+    public static byte[] write(KvMap data, KvCommands.Command c) {
         Key key = new Key(c.key());
         return switch (c.op()) {
             case PUT -> {
@@ -54,7 +53,7 @@ public final class KvOps {
             }
             case GET_AND_PUT -> KvCommands.reply(KvStatus.OK, data.put(key, c.value()));
             case PUT_IF_PRESENT -> {
-                if (!data.containsKey(key)) {
+                if (data.get(key) == null) {
                     yield KvCommands.reply(KvStatus.NO_KEY, null);
                 }
                 data.put(key, c.value());
@@ -75,7 +74,7 @@ public final class KvOps {
             case MULTI_PUT_IF_ABSENT -> {
                 List<byte[]> pairs = KvCommands.decodeList(c.value());
                 for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                    if (data.containsKey(new Key(pairs.get(i)))) {
+                    if (data.get(new Key(pairs.get(i))) != null) {
                         yield KvCommands.reply(KvStatus.CAS_FAILED, null);
                     }
                 }
@@ -96,7 +95,7 @@ public final class KvOps {
     }
 
     /** Reads several keys at one point: the values in order, null where a key is absent. */
-    public static byte[] readAll(Map<Key, byte[]> data, List<byte[]> keys) {
+    public static byte[] readAll(KvMap data, List<byte[]> keys) {
         List<byte[]> values = new ArrayList<>(keys.size());
         for (byte[] k : keys) {
             values.add(data.get(new Key(k)));
@@ -104,7 +103,7 @@ public final class KvOps {
         return KvCommands.reply(KvStatus.OK, KvCommands.encodeList(values));
     }
 
-    private static byte[] increment(Map<Key, byte[]> data, Key key, byte[] delta) {
+    private static byte[] increment(KvMap data, Key key, byte[] delta) {
         if (delta.length != Long.BYTES) {
             return KvCommands.refusal("an increment is a 64-bit integer of 8 bytes, not " + delta.length);
         }
@@ -148,7 +147,7 @@ public final class KvOps {
     }
 
     /** Reads a key. */
-    public static byte[] read(Map<Key, byte[]> data, byte[] key) {
+    public static byte[] read(KvMap data, byte[] key) {
         byte[] value = data.get(new Key(key));
         return value == null ? KvCommands.reply(KvStatus.NO_KEY, null) : KvCommands.reply(KvStatus.OK, value);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.shardkv.group.engine.MemoryEngine;
 import io.shardkv.kv.Key;
 import io.shardkv.raft.core.SnapshotBytes;
 import io.shardkv.rpc.ctrler.Config;
@@ -73,8 +74,8 @@ class GroupDurableFormatsTest {
             026b34000000040000000000000001000000026b34000000057468726565000000000001000000010000000000000002
             0000000100000001000467313a31""";
 
-    private final ShardGroupStateMachine one = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
-    private final ShardGroupStateMachine two = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+    private final ShardGroupStateMachine one = new ShardGroupStateMachine(1, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
+    private final ShardGroupStateMachine two = new ShardGroupStateMachine(2, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
     private final Config c1 = Config.initial(SHARDS).next(new int[] {1, 1, 1, 1}, groups(1));
     private final Config c2 = c1.next(new int[] {1, 2, 2, 1}, groups(1, 2));
     private final KvRequest put = new KvRequest(7, 1, 1, KvOp.PUT, bytes("k3"), bytes("one"), null);
@@ -181,8 +182,8 @@ class GroupDurableFormatsTest {
     @Test
     void pinnedImagesRestoreAndTheMigrationGoesOnFromThem() throws IOException {
         Map<String, GroupCommand> commands = reachPinnedStates();
-        ShardGroupStateMachine restoredOne = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
-        ShardGroupStateMachine restoredTwo = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+        ShardGroupStateMachine restoredOne = new ShardGroupStateMachine(1, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
+        ShardGroupStateMachine restoredTwo = new ShardGroupStateMachine(2, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
         restoredOne.restore(new ByteArrayInputStream(unhex(IMAGE_OF_GROUP_1)));
         restoredTwo.restore(new ByteArrayInputStream(unhex(IMAGE_OF_GROUP_2)));
         assertArrayEquals(unhex(IMAGE_OF_GROUP_1), SnapshotBytes.write(restoredOne.snapshot()));

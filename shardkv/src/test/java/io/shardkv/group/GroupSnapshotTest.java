@@ -3,6 +3,7 @@ package io.shardkv.group;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.shardkv.group.engine.MemoryEngine;
 import io.shardkv.raft.core.SnapshotBytes;
 import io.shardkv.rpc.codec.DataFormat;
 import io.shardkv.rpc.ctrler.Config;
@@ -24,7 +25,7 @@ class GroupSnapshotTest {
 
     /** The image of group 1 serving the only shard, with one key. */
     private byte[] image() {
-        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, 1, 3_600_000, 100);
+        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, 1, MemoryEngine.INSTANCE, 3_600_000, 100);
         sm.apply(1, 0, GroupCodec.encode(new GroupCommand.NextConfig(config)));
         sm.apply(2, 0, GroupCodec.encode(new GroupCommand.ClientWrite(
                 new KvRequest(7, 1, 1, KvOp.PUT, new byte[] {1}, new byte[] {2}, null))));
@@ -32,7 +33,7 @@ class GroupSnapshotTest {
     }
 
     private static IOException restoreFails(byte[] image) {
-        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, 1, 3_600_000, 100);
+        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, 1, MemoryEngine.INSTANCE, 3_600_000, 100);
         return assertThrows(IOException.class, () -> sm.restore(new ByteArrayInputStream(image)));
     }
 

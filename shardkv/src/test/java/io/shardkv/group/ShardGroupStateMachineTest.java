@@ -1,10 +1,5 @@
 package io.shardkv.group;
 
-import io.shardkv.raft.core.SnapshotBytes;
-import io.shardkv.raft.core.SnapshotImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,14 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.group.engine.MemoryEngine;
 import io.shardkv.kv.Key;
 import io.shardkv.kv.KvCommands;
+import io.shardkv.raft.core.SnapshotBytes;
+import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvRequest;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.Test;
 class ShardGroupStateMachineTest {
 
     private static final int SHARDS = 4;
-    private final ShardGroupStateMachine a = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
-    private final ShardGroupStateMachine b = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+    private final ShardGroupStateMachine a = new ShardGroupStateMachine(1, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
+    private final ShardGroupStateMachine b = new ShardGroupStateMachine(2, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
     private long index;
     private Config latest = Config.initial(SHARDS);
 
@@ -335,7 +336,7 @@ class ShardGroupStateMachineTest {
 
     @Test
     void aWriteTheShardsSessionTableRefusesSaysWhy() {
-        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 2);
+        ShardGroupStateMachine sm = new ShardGroupStateMachine(1, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 2);
         take(sm, config(1, 1, 1, 1));
         String key = keyIn(0);
         assertEquals(KvStatus.OK, append(sm, 7, 1, 1, key).status());
@@ -380,7 +381,7 @@ class ShardGroupStateMachineTest {
         PullAnswer.Chunk chunk = (PullAnswer.Chunk) a.pull(1, task.handoff(), null, 1000);
         apply(b, new GroupCommand.InstallChunk(2, 1, task.handoff(), null, chunk));
 
-        ShardGroupStateMachine restored = new ShardGroupStateMachine(2, SHARDS, 3_600_000, 100);
+        ShardGroupStateMachine restored = new ShardGroupStateMachine(2, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
         restored.restore(image(b));
         assertEquals(ShardState.PULLING, restored.state(1));
         assertEquals(b.pullTasks(), restored.pullTasks(), "the pull resumes where it stopped");
@@ -419,7 +420,7 @@ class ShardGroupStateMachineTest {
 
         byte[] written = SnapshotBytes.write(image);
         assertArrayEquals(atCapture, written);
-        ShardGroupStateMachine restored = new ShardGroupStateMachine(1, SHARDS, 3_600_000, 100);
+        ShardGroupStateMachine restored = new ShardGroupStateMachine(1, SHARDS, MemoryEngine.INSTANCE, 3_600_000, 100);
         restored.restore(new ByteArrayInputStream(written));
         assertEquals(ShardState.SERVING, restored.state(1));
         assertEquals("v5", new String(get(restored, keyIn(1, 5)).value(), StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.MemoryEngine;
 import io.shardkv.raft.node.Applier;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.rsm.RsmOptions;
@@ -28,7 +29,7 @@ final class SimShardGroupService implements SimService {
     private final MigrationDriver driver;
 
     SimShardGroupService(SimNode node, Settings s) {
-        this.machine = new ShardGroupStateMachine(s.gid(), s.numShards(), s.rsm().sessionTimeout().toMillis(),
+        this.machine = new ShardGroupStateMachine(s.gid(), s.numShards(), MemoryEngine.INSTANCE, s.rsm().sessionTimeout().toMillis(),
                 s.rsm().maxUnackedPerClient());
         this.host = new RsmHost(new ObservedStateMachine(machine, s.ledger()), node, s.rsm(), s.clockMillis());
         this.driver = new MigrationDriver(machine, host, new SimMigrationPeers(node, s.controllers()), s.driver(),

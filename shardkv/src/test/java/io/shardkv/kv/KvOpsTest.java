@@ -6,20 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkv.group.engine.MemoryShardData;
 import io.shardkv.rpc.kv.KvOp;
 import io.shardkv.rpc.kv.KvResponse;
 import io.shardkv.rpc.kv.KvStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The writes Redis commands are made of, on a map as a shard holds it. */
 class KvOpsTest {
 
-    private final Map<Key, byte[]> data = new TreeMap<>();
+    private final MemoryShardData data = new MemoryShardData();
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -57,7 +56,7 @@ class KvOpsTest {
     @Test
     void putIfPresentWritesOnlyOverAValue() {
         assertEquals(KvStatus.NO_KEY, write(KvOp.PUT_IF_PRESENT, "k", b("v")).status());
-        assertFalse(data.containsKey(new Key(b("k"))));
+        assertNull(data.get(new Key(b("k"))));
         write(KvOp.PUT, "k", b("old"));
         assertEquals(KvStatus.OK, write(KvOp.PUT_IF_PRESENT, "k", b("new")).status());
         assertEquals("new", value("k"));
@@ -86,7 +85,7 @@ class KvOpsTest {
         assertArrayEquals(b("2"), values.get(2));
         assertArrayEquals(b("2"), write(KvOp.MULTI_DELETE, "a", KvCommands.encodeList(List.of(b("a"), b("b"), b("c"))))
                 .value(), "two of the three existed");
-        assertTrue(data.isEmpty());
+        assertEquals(0, data.size());
     }
 
     @Test
