@@ -101,22 +101,19 @@ final class RedisCommands {
         return table;
     }
 
-    /** The command's name as its metrics label it: lower case if it exists, else "unknown". */
-    String metricName(byte[] name) {
-        String lower = new String(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        return table.containsKey(lower) ? lower : "unknown";
+    /** The command named {@code name} (any case), or null if there is none. */
+    Spec find(byte[] name) {
+        return table.get(new String(name, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
     }
 
-    /** Runs one command; the reply may come later. */
-    CompletableFuture<RespReply> run(RedisClient client, List<byte[]> args) {
-        String name = new String(args.get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        Spec spec = table.get(name);
+    /** Runs one command, {@code spec} as {@link #find} found it for {@code args}; the reply may come later. */
+    CompletableFuture<RespReply> run(RedisClient client, Spec spec, List<byte[]> args) {
         if (spec == null) {
             return done(RespReply.error("ERR unknown command '" + printable(args.get(0)) + "', with args beginning with: "
                     + argsBeginning(args)));
         }
         if (spec.arity() >= 0 ? args.size() != spec.arity() : args.size() < -spec.arity()) {
-            return done(wrongArity(name));
+            return done(wrongArity(spec.name()));
         }
         if (client.secured && spec.role() != null) {
             if (client.identity == null) {
@@ -124,7 +121,7 @@ final class RedisCommands {
             }
             Role role = client.identity.role();
             if (role == null || !role.includes(spec.role())) {
-                return done(RespReply.error("NOPERM this user has no permissions to run the '" + name + "' command: it"
+                return done(RespReply.error("NOPERM this user has no permissions to run the '" + spec.name() + "' command: it"
                         + " needs role " + spec.role().title() + "; " + client.identity.name() + " has role "
                         + (role == null ? "none" : role.title())));
             }

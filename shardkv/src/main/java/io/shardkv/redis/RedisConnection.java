@@ -54,14 +54,15 @@ final class RedisConnection extends ChannelInboundHandlerAdapter {
         }
         long start = System.nanoTime();
         List<byte[]> args = (List<byte[]>) msg;
+        RedisCommands.Spec spec = commands.find(args.get(0));
         CompletableFuture<RespReply> reply;
         try {
-            reply = commands.run(client, args);
+            reply = commands.run(client, spec, args);
         } catch (RuntimeException e) {
             LOG.error("RESP command failed on {}", ctx.channel(), e);
             reply = CompletableFuture.completedFuture(RespReply.error("ERR internal error: " + e));
         }
-        enqueue(ctx, new Pending(reply, client.protocol, commands.metricName(args.get(0)), start));
+        enqueue(ctx, new Pending(reply, client.protocol, spec == null ? "unknown" : spec.name(), start));
         if (pending.size() >= MAX_PENDING) {
             ctx.channel().config().setAutoRead(false);
         }

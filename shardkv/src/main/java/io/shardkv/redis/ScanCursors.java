@@ -35,6 +35,6 @@ final class ScanCursors {
     /** Where {@code id} left off, or null if it was never handed out here or is too old. */
     synchronized KeyPage.Position find(long id) {
         int slot = (int) Long.remainderUnsigned(id, CAPACITY);
-        return ids[slot] == id && id != 0 ? positions[slot] : null;
+        return ids[slot] == id ? positions[slot] : null;
     }
 }
