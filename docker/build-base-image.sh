@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds a minimal Java 17 runtime image without any registry: FROM scratch, a jlink-ed JRE with
 # the modules shardkv needs, and the host's glibc libraries it links against (Netty's native
-# epoll library also needs libdl, librt and libpthread, which ldd on the JRE cannot see); a static
+# epoll library also needs libdl, librt and libpthread, RocksDB's also libstdc++ and libgcc_s: ldd on the JRE
+# cannot see them); a static
 # busybox (Debian's busybox-static, installed if missing) only for the image's HEALTHCHECK
 # (`busybox wget` of /readyz: no JVM started per check); a user shardkv (10001) owning /data.
-# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17-3; bump the suffix when this changes)
+# Usage: docker/build-base-image.sh [TAG]   (default shardkv-base:17-4; bump the suffix when this changes)
 set -euo pipefail
-tag="${1:-shardkv-base:17-3}"
+tag="${1:-shardkv-base:17-4}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 root="$work/rootfs"
@@ -14,7 +15,7 @@ jlink --add-modules java.base,java.desktop,java.logging,java.management,java.nam
       --strip-debug --no-header-files --no-man-pages --compress=2 --output "$root/opt/java/openjdk"
 libs="$( { find "$root/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null || true; } \
         | grep -o '/[^ ]*\.so[^ ]*' | sort -u)"
-for lib in $libs /lib64/ld-linux-x86-64.so.2 $(ls /lib/x86_64-linux-gnu/{libdl,librt,libpthread}.so.* 2>/dev/null); do
+for lib in $libs /lib64/ld-linux-x86-64.so.2 $(ls /lib/x86_64-linux-gnu/{libdl,librt,libpthread,libstdc++,libgcc_s}.so.* 2>/dev/null); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
 done

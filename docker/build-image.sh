@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${1:-shardkv:latest}"
-base="shardkv-base:17-3"
+base="shardkv-base:17-4"
 if [[ ! -f "$root/dist/target/shardkv.jar" ]]; then
     (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests -pl dist -am package)
 fi

@@ -6,7 +6,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log="${SHARDKV_DOCKERD_LOG:-${TMPDIR:-/tmp}/shardkv-dockerd.log}"
-base="shardkv-base:17-3"
+base="shardkv-base:17-4"
 
 fail() {
     echo "docker: $*" >&2

@@ -117,6 +117,11 @@ final class LocalCommand {
         @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
         FsyncPolicy fsync;
 
+        @Option(names = "--engine", defaultValue = "memory", paramLabel = "ENGINE",
+                description = "Where each shard-group process started now keeps its shards' data: memory (the heap) or "
+                        + "rocksdb (on disk, in its data directory). Default: ${DEFAULT-VALUE}.")
+        Engine engine;
+
         @Option(names = "--tls", description = {"A new cluster runs with mutual TLS: a CA and a certificate per process are",
             "made in DIR/tls (role server; admin.pem, role admin, for the local commands). A cluster keeps what it",
             "was created with."})
@@ -124,7 +129,7 @@ final class LocalCommand {
 
         @Option(names = "--heap", defaultValue = "1g", paramLabel = "SIZE",
                 description = "Maximum heap of each process started now, as java -Xmx takes it (512m, 4g). "
-                        + "A group's replicas hold its whole state in memory. Default: ${DEFAULT-VALUE}.")
+                        + "With --engine memory, a group's replicas hold its whole state in it. Default: ${DEFAULT-VALUE}.")
         String heap;
 
         @Option(names = "--gc", defaultValue = "serial", paramLabel = "COLLECTOR",
@@ -146,7 +151,7 @@ final class LocalCommand {
 
         @Override
         public Integer call() throws Exception {
-            JvmOptions jvm = new JvmOptions(heap, gc, fsync);
+            ProcessOptions jvm = new ProcessOptions(heap, gc, fsync, engine);
             PrintWriter out = out();
             Path dir = local.dir();
             LocalLayout layout;
@@ -215,9 +220,12 @@ final class LocalCommand {
         return out;
     }
 
+    /** Where a shard-group process keeps its shards' data (its --engine). */
+    enum Engine { memory, rocksdb }
+
     /** How the processes started by one command run. */
-    record JvmOptions(String heap, Start.Collector gc, FsyncPolicy fsync) {
-        JvmOptions {
+    record ProcessOptions(String heap, Start.Collector gc, FsyncPolicy fsync, Engine engine) {
+        ProcessOptions {
             if (!heap.matches("[1-9][0-9]*[kKmMgG]?")) {
                 throw new IllegalArgumentException("--heap wants a size such as 512m or 4g, got \"" + heap + "\"");
             }
@@ -225,7 +233,7 @@ final class LocalCommand {
     }
 
     /** Starts process {@code p} in the background (logging to its log file); {@code join}: as a replica that joins its group. */
-    static void spawn(LocalLayout layout, LocalLayout.Process p, JvmOptions jvm, boolean join) throws IOException {
+    static void spawn(LocalLayout layout, LocalLayout.Process p, ProcessOptions jvm, boolean join) throws IOException {
         boolean redis = p.redisPort() != 0;
         for (int port : redis ? new int[] {p.port(), p.metricsPort(), p.redisPort()} : new int[] {p.port(), p.metricsPort()}) {
             if (portInUse(port)) {
@@ -253,6 +261,9 @@ final class LocalCommand {
         }
         if (redis) {
             cmd.addAll(List.of("--redis-port", Integer.toString(p.redisPort()), "--redis-address", "127.0.0.1"));
+        }
+        if (p.role().equals("server")) {
+            cmd.addAll(List.of("--engine", jvm.engine().name()));
         }
         if (join) {
             cmd.add("--join");
@@ -407,9 +418,14 @@ final class LocalCommand {
         @Option(names = "--fsync", defaultValue = "ALWAYS", description = "ALWAYS or NEVER (unsafe). Default: ${DEFAULT-VALUE}.")
         FsyncPolicy fsync;
 
+        @Option(names = "--engine", defaultValue = "memory", paramLabel = "ENGINE",
+                description = "Where the new process keeps its shards' data (a shard-group replica): memory or rocksdb. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        Engine engine;
+
         @Override
         public Integer call() throws Exception {
-            JvmOptions jvm = new JvmOptions(heap, gc, fsync);
+            ProcessOptions jvm = new ProcessOptions(heap, gc, fsync, engine);
             LocalLayout layout = layout();
             int raftGroup = group == null ? 0 : group;
             if (!layout.members().containsKey(raftGroup)) {

@@ -2,6 +2,7 @@ package io.shardkv.cli;
 
 import io.shardkv.group.MigrationDriver;
 import io.shardkv.group.ShardGroupServer;
+import io.shardkv.group.engine.EngineSettings;
 import io.shardkv.redis.RedisServer;
 import io.shardkv.redis.resp.RespLimits;
 import io.shardkv.rpc.EventLoops;
@@ -53,11 +54,27 @@ final class ServerCommand implements Callable<Integer> {
                 "connection that would pass it is answered a protocol error and closed. Default: ${DEFAULT-VALUE}."})
     ByteSize redisMaxIncompleteBytes;
 
+    @Option(names = "--engine", defaultValue = "memory", paramLabel = "ENGINE",
+            description = {"Where the replica keeps its shards' data: memory (the Java heap, bounded by -Xmx) or",
+                "rocksdb (RocksDB in DATA_DIR/engine, bounded by the disk). Either way the state is rebuilt from the",
+                "Raft snapshot and log at start. Default: ${DEFAULT-VALUE}."})
+    String engine;
+
+    @Option(names = "--engine-block-cache", defaultValue = "256m", paramLabel = "SIZE",
+            description = "rocksdb: native memory for cached table blocks, their indexes and filters. Default: ${DEFAULT-VALUE}.")
+    ByteSize engineBlockCache;
+
+    @Option(names = "--engine-write-buffer", defaultValue = "64m", paramLabel = "SIZE",
+            description = {"rocksdb: one memtable of writes not yet in table files; at most two are held (at least 1m).",
+                "Default: ${DEFAULT-VALUE}."})
+    ByteSize engineWriteBuffer;
+
     @Override
     public Integer call() throws Exception {
         var config = replica.replicaConfig();
         var settings = new ShardGroupServer.Settings(gid, replica.shards,
-                Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS);
+                Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS)
+                .withEngine(engineSettings());
         if (redisPort != 0) {
             settings = settings.withRedis(redis());
         }
@@ -72,6 +89,23 @@ final class ServerCommand implements Callable<Integer> {
             server.close();
             loops.close();
         });
+    }
+
+    private EngineSettings engineSettings() {
+        EngineSettings kind = switch (engine) {
+            case "memory" -> EngineSettings.MEMORY;
+            case "rocksdb" -> EngineSettings.ROCKSDB;
+            default -> throw new IllegalArgumentException("--engine must be memory or rocksdb, got \"" + engine + "\"");
+        };
+        if (engineBlockCache.bytes() < EngineSettings.MIN_BLOCK_CACHE_BYTES) {
+            throw new IllegalArgumentException("--engine-block-cache must be at least 1m, got " + engineBlockCache.bytes()
+                    + " bytes");
+        }
+        if (engineWriteBuffer.bytes() < EngineSettings.MIN_WRITE_BUFFER_BYTES) {
+            throw new IllegalArgumentException("--engine-write-buffer must be at least 1m, got " + engineWriteBuffer.bytes()
+                    + " bytes");
+        }
+        return kind.withMemory(engineBlockCache.bytes(), engineWriteBuffer.bytes());
     }
 
     private ShardGroupServer.Redis redis() {

@@ -13,6 +13,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.shardkv.group.ShardGroupServer;
 import io.shardkv.group.ShardGroupView;
+import io.shardkv.group.engine.RocksDbEngine;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.node.RaftNode;
@@ -68,6 +69,9 @@ final class ServerMetrics {
             if (group.redis() != null) {
                 redis(registry, process, group.redis());
             }
+            if (group.engine() instanceof RocksDbEngine rocks) {
+                engine(registry, process, rocks);
+            }
         }
         return registry;
     }
@@ -84,6 +88,15 @@ final class ServerMetrics {
         counter(registry, labels, "shardkv_redis_protocol_errors", "Redis connections closed for input that is not"
                 + " RESP, or past a limit (argument counts, sizes, the incomplete-command budget).",
                 () -> redis.stats().protocolErrors());
+    }
+
+    private static void engine(PrometheusRegistry registry, Labels labels, RocksDbEngine engine) {
+        gauge(registry, labels, "shardkv_engine_table_bytes", "Bytes of the RocksDB engine's table files on disk.",
+                engine::tableBytes);
+        gauge(registry, labels, "shardkv_engine_memtable_bytes", "Bytes of the RocksDB engine's memtables (at most"
+                + " twice --engine-write-buffer).", engine::memtableBytes);
+        gauge(registry, labels, "shardkv_engine_block_cache_bytes", "Bytes the RocksDB engine's block cache holds"
+                + " (at most --engine-block-cache).", engine::blockCacheBytes);
     }
 
     private static void raft(PrometheusRegistry registry, Labels labels, ReplicaServer replica) {

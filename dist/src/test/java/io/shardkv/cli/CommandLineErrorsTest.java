@@ -77,6 +77,14 @@ class CommandLineErrorsTest {
                 "--groups must be 1 to 9");
         assertOneLineError(Launch.run("local", "start", "--dir", dir.toString(), "--gc", "cms"), Main.USAGE,
                 "expected one of [serial, parallel, g1]");
+        assertOneLineError(Launch.run("local", "start", "--dir", dir.toString(), "--engine", "leveldb"), Main.USAGE,
+                "expected one of [memory, rocksdb]");
+        assertOneLineError(Launch.run("server", "--gid", "1", "--controllers", "127.0.0.1:1", "--id", "1", "--peers",
+                "1=127.0.0.1:1", "--data-dir", dir.toString(), "--engine", "leveldb"), Main.USAGE,
+                "--engine must be memory or rocksdb, got \"leveldb\"");
+        assertOneLineError(Launch.run("server", "--gid", "1", "--controllers", "127.0.0.1:1", "--id", "1", "--peers",
+                "1=127.0.0.1:1", "--data-dir", dir.toString(), "--engine", "rocksdb", "--engine-write-buffer", "4k"),
+                Main.USAGE, "--engine-write-buffer must be at least 1m, got 4096 bytes");
         Launch.Result lowPort = Launch.run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
         assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 63495 (room above it for 3 groups and"
                 + " their metrics and Redis ports, below 65536), got 80");
@@ -109,7 +117,7 @@ class CommandLineErrorsTest {
             "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format", "--max-connections",
             "--max-connections-per-address", "--max-incomplete-frame-bytes", "--max-requests-per-connection",
             "--client-idle-timeout", "--redis-port", "--redis-announce", "--redis-max-connections",
-            "--redis-max-incomplete-bytes"}) {
+            "--redis-max-incomplete-bytes", "--engine", "--engine-block-cache", "--engine-write-buffer"}) {
             assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("0 never. Default: 64m."), r.out());

@@ -91,9 +91,13 @@ final class ContainerCluster implements AutoCloseable {
     private final Set<ClusterNode> disconnected = ConcurrentHashMap.newKeySet();
     private final Set<ClusterNode> firewalled = ConcurrentHashMap.newKeySet();
     private final ClusterCertificates certificates;
+    /** What every shard-group replica is started with to choose its engine. */
+    private final List<String> engineFlags;
 
-    private ContainerCluster(String name, String networkId, String prefix, ClusterCertificates certificates) {
+    private ContainerCluster(String name, String networkId, String prefix, ClusterCertificates certificates,
+                             String engine) {
         this.name = name;
+        this.engineFlags = engineFlags(engine);
         this.certificates = certificates;
         this.networkId = networkId;
         this.prefix = prefix;
@@ -111,11 +115,11 @@ final class ContainerCluster implements AutoCloseable {
             List<ClusterNode> replicas = new ArrayList<>();
             String peers = peers(prefix, 10 + 10 * gid);
             for (int i = 1; i <= 3; i++) {
-                replicas.add(new ClusterNode("g" + gid + "-r" + i, gid, i, prefix + (10 + 10 * gid + i), List.of(
+                replicas.add(new ClusterNode("g" + gid + "-r" + i, gid, i, prefix + (10 + 10 * gid + i), concat(List.of(
                         "server", "--gid", Integer.toString(gid), "--id", Integer.toString(i), "--peers", peers,
                         "--controllers", ctrlAddresses, "--data-dir", "/data", "--shards", Integer.toString(SHARDS),
                         "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT,
-                        "--redis-port", Integer.toString(REDIS_PORT))));
+                        "--redis-port", Integer.toString(REDIS_PORT)), engineFlags)));
             }
             groups.put(gid, replicas);
         }
@@ -132,6 +136,21 @@ final class ContainerCluster implements AutoCloseable {
                 Duration.ofSeconds(60));
     }
 
+    /**
+     * {@code --engine} and, for RocksDB, memory limits that fit the container beside the heap: a
+     * block cache and two memtables of 16 MiB each.
+     */
+    private static List<String> engineFlags(String engine) {
+        return engine.equals("memory") ? List.of("--engine", engine)
+                : List.of("--engine", engine, "--engine-block-cache", "16m", "--engine-write-buffer", "16m");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static String peers(String prefix, int base) {
         return Stream.of(1, 2, 3).map(i -> i + "=" + prefix + (base + i) + ":" + PORT).collect(Collectors.joining(","));
     }
@@ -141,6 +160,11 @@ final class ContainerCluster implements AutoCloseable {
      * {@code name} names the containers' log directory.
      */
     static ContainerCluster start(String name) throws Exception {
+        return start(name, "memory");
+    }
+
+    /** As {@link #start(String)}, every shard-group replica keeping its shards' data in {@code engine} (its --engine). */
+    static ContainerCluster start(String name, String engine) throws Exception {
         DockerRequirement.ensure();
         String image = ServerImage.name();
         DockerClient docker = DockerClientFactory.instance().client();
@@ -165,7 +189,7 @@ final class ContainerCluster implements AutoCloseable {
             throw new IllegalStateException("cannot create the test network", last);
         }
         ClusterCertificates certificates = ClusterCertificates.create(Path.of("target", "it-tls", name));
-        ContainerCluster cluster = new ContainerCluster(name, networkId, prefix, certificates);
+        ContainerCluster cluster = new ContainerCluster(name, networkId, prefix, certificates, engine);
         try {
             for (ClusterNode n : cluster.nodes()) {
                 cluster.create(image, n);
@@ -612,8 +636,8 @@ final class ContainerCluster implements AutoCloseable {
         String peers = known.replicaId() + "=" + known.address() + "," + id + "=" + ip + ":" + PORT;
         List<String> command = new ArrayList<>(gid == 0
                 ? List.of("ctrler", "--id", Integer.toString(id))
-                : List.of("server", "--gid", Integer.toString(gid), "--id", Integer.toString(id),
-                "--controllers", ctrlOptions, "--redis-port", Integer.toString(REDIS_PORT)));
+                : concat(List.of("server", "--gid", Integer.toString(gid), "--id", Integer.toString(id),
+                "--controllers", ctrlOptions, "--redis-port", Integer.toString(REDIS_PORT)), engineFlags));
         command.addAll(List.of("--join", "--peers", peers, "--data-dir", "/data", "--shards",
                 Integer.toString(SHARDS), "--snapshot-bytes", SNAPSHOT_BYTES, "--metrics-port", OPS_PORT));
         ClusterNode fresh = new ClusterNode((gid == 0 ? "ctrl-" : "g" + gid + "-r") + id, gid, id, ip, command);

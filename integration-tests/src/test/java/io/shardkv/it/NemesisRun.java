@@ -43,6 +43,7 @@ final class NemesisRun {
     private final Random random;
     private boolean reconfigure;
     private boolean throughRedis;
+    private String engine = "memory";
 
     private final Map<String, Integer> faults = new TreeMap<>();
     private int reconfigurations;
@@ -77,6 +78,12 @@ final class NemesisRun {
         return this;
     }
 
+    /** Every shard-group replica keeps its shards' data in {@code engine} (memory or rocksdb). */
+    NemesisRun onEngine(String engine) {
+        this.engine = engine;
+        return this;
+    }
+
     /** One round, injecting each of {@code schedule} in turn. */
     void run(List<Nemesis> schedule) throws Exception {
         Iterator<Nemesis> it = schedule.iterator();
@@ -104,16 +111,16 @@ final class NemesisRun {
     private void execute(int rounds, Supplier<Nemesis> schedule) throws Exception {
         long started = System.nanoTime();
         log("seed " + seed + " (replay the fault choices with -Dit.seed=" + seed + ")");
-        try (ContainerCluster cluster = ContainerCluster.start(name)) {
+        try (ContainerCluster cluster = ContainerCluster.start(name, engine)) {
             log("cluster up in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             for (int round = 1; round <= rounds; round++) {
                 round(cluster, round, schedule);
             }
         }
-        System.out.printf("containers %s: seed %d, clients %s, %d round(s), %d faults %s, %d reconfigurations,"
+        System.out.printf("containers %s: seed %d, engine %s, clients %s, %d round(s), %d faults %s, %d reconfigurations,"
                         + " %d operations (%d completed, %d timed out), %d histories checked (all linearizable, slowest"
                         + " check %d ms), %d acknowledged appends all present exactly once, anomalies 0, %d s%n",
-                name, seed, throughRedis ? "Jedis on the Redis ports" : "the client library", rounds, faults.values().stream().mapToInt(Integer::intValue).sum(), faults,
+                name, seed, engine, throughRedis ? "Jedis on the Redis ports" : "the client library", rounds, faults.values().stream().mapToInt(Integer::intValue).sum(), faults,
                 reconfigurations, operations, completed, timedOut, histories, slowestCheckMillis, appendsChecked,
                 (System.nanoTime() - started) / 1_000_000_000L);
     }

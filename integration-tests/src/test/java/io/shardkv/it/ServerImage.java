@@ -14,7 +14,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 final class ServerImage {
 
-    static final String BASE_IMAGE = "shardkv-base:17-3";
+    static final String BASE_IMAGE = "shardkv-base:17-4";
     private static final String TAG = "shardkv-it:latest";
     private static String built;
 

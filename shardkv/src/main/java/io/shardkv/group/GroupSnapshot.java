@@ -75,16 +75,24 @@ final class GroupSnapshot {
             }
         });
         return stream -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
-            out.write(head);
-            for (int i = 0; i < state.numShards; i++) {
-                out.write(shardHeads.get(i));
-                if (shardData.get(i) != null) {
-                    GroupCodec.writeEntries(out, shardData.get(i));
+            try {
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
+                out.write(head);
+                for (int i = 0; i < state.numShards; i++) {
+                    out.write(shardHeads.get(i));
+                    if (shardData.get(i) != null) {
+                        GroupCodec.writeEntries(out, shardData.get(i));
+                    }
+                }
+                out.write(tail);
+                out.flush();
+            } finally {
+                for (ShardView view : shardData) {
+                    if (view != null) {
+                        view.release();
+                    }
                 }
             }
-            out.write(tail);
-            out.flush();
         };
     }
 
@@ -132,7 +140,10 @@ final class GroupSnapshot {
         for (int i = 0; i < state.numShards; i++) {
             state.holders[i] = in.readBoolean()
                     ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
-            state.shards[i] = null; // the replaced shard's data can go before the new one is read
+            if (state.shards[i] != null) {
+                state.shards[i].data.drop(); // the replaced shard's data can go before the new one is read
+                state.shards[i] = null;
+            }
             state.shards[i] = readShard(in, i, newSessions, engine);
         }
         state.deletions.clear();

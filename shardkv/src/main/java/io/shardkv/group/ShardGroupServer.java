@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
-import io.shardkv.group.engine.MemoryEngine;
+import io.shardkv.group.engine.EngineSettings;
+import io.shardkv.group.engine.GroupEngine;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmHost;
 import io.shardkv.raft.server.ReplicaConfig;
@@ -53,12 +54,13 @@ public final class ShardGroupServer implements AutoCloseable {
      * @param controllers the controller replicas' addresses
      * @param driver      migration settings
      * @param redis       where to serve Redis clients; null for no RESP port
+     * @param engine      which engine keeps the shards' data
      */
     public record Settings(int gid, int numShards, List<InetSocketAddress> controllers,
-                           MigrationDriver.Options driver, Redis redis) {
+                           MigrationDriver.Options driver, Redis redis, EngineSettings engine) {
 
         public Settings(int gid, int numShards, List<InetSocketAddress> controllers, MigrationDriver.Options driver) {
-            this(gid, numShards, controllers, driver, null);
+            this(gid, numShards, controllers, driver, null, EngineSettings.MEMORY);
         }
 
         public Settings {
@@ -73,11 +75,17 @@ public final class ShardGroupServer implements AutoCloseable {
             }
             controllers = List.copyOf(controllers);
             Objects.requireNonNull(driver, "driver");
+            Objects.requireNonNull(engine, "engine");
         }
 
         /** These settings with a RESP port. */
         public Settings withRedis(Redis redis) {
-            return new Settings(gid, numShards, controllers, driver, redis);
+            return new Settings(gid, numShards, controllers, driver, redis, engine);
+        }
+
+        /** These settings with the shards' data kept by {@code engine}. */
+        public Settings withEngine(EngineSettings engine) {
+            return new Settings(gid, numShards, controllers, driver, redis, engine);
         }
     }
 
@@ -96,6 +104,7 @@ public final class ShardGroupServer implements AutoCloseable {
         }
     }
 
+    private final GroupEngine engine;
     private final ShardGroupStateMachine machine;
     private final Transport outbound;
     private final NetMigrationPeers peers;
@@ -113,10 +122,21 @@ public final class ShardGroupServer implements AutoCloseable {
     private ShardGroupServer(ReplicaConfig config, Settings settings, EventLoops loops, ReplicaServer.LinkFilter links)
             throws IOException {
         GroupDataFormat.prepare(config.dataDir());
+        this.engine = settings.engine().open(config.dataDir());
         this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
-                MemoryEngine.INSTANCE, config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
-        this.outbound = Transport.create(config.transportSettings().build(), codec(), loops);
-        this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
+                engine, config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
+        Transport outbound = null;
+        try {
+            outbound = Transport.create(config.transportSettings().build(), codec(), loops);
+            this.peers = new NetMigrationPeers(outbound, settings.controllers(), this::onNode);
+        } catch (RuntimeException e) {
+            if (outbound != null) {
+                outbound.close();
+            }
+            engine.close();
+            throw e;
+        }
+        this.outbound = outbound;
         try {
             ReplicaConfig named = config.withService(Services.shardGroup(settings.gid()));
             this.replica = ReplicaServer.start(named, loops, codec(), machine, (host, addressOf) -> {
@@ -149,6 +169,7 @@ public final class ShardGroupServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             peers.close();
             outbound.close();
+            engine.close();
             throw e;
         }
         this.redisEndpoints = new RedisEndpoints(outbound, System::nanoTime);
@@ -164,6 +185,7 @@ public final class ShardGroupServer implements AutoCloseable {
             forwarder.close();
             peers.close();
             outbound.close();
+            engine.close();
             throw e;
         }
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -250,6 +272,11 @@ public final class ShardGroupServer implements AutoCloseable {
         return redis == null ? null : redisAddress;
     }
 
+    /** Where this replica keeps its shards' data. */
+    public GroupEngine engine() {
+        return engine;
+    }
+
     /** The RESP port, or null if this replica has none. */
     public RedisServer redis() {
         return redis;
@@ -257,7 +284,7 @@ public final class ShardGroupServer implements AutoCloseable {
 
     /**
      * Stops the driver, then serving: the RESP port and its connections close, then the cluster port
-     * and its connections, then the node and its storage.
+     * and its connections, then the node and its storage, then the engine.
      */
     @Override
     public void close() throws IOException {
@@ -272,6 +299,7 @@ public final class ShardGroupServer implements AutoCloseable {
             forwarder.close();
             peers.close();
             outbound.close();
+            engine.close();
         }
     }
 }

@@ -49,7 +49,7 @@ import java.util.TreeMap;
  * deletion: it tells the old owner, through the old owner's log, to delete its copy, and records
  * the confirmation in its own. The debt does not hold the new owner back — it may walk on, even
  * hand the shard on — while the old owner, whose copy is still frozen, waits for it. Deleted
- * shards are gone from memory and from the next snapshot.
+ * shards are dropped from the engine ({@link io.shardkv.group.engine.ShardData#drop}) and from the next snapshot.
  *
  * <p>Every command is checked against the state when applied, so duplicates, retries and proposals
  * of deposed leaders are no-ops. Deterministic: only ordered collections are iterated.
@@ -339,6 +339,7 @@ final class ShardGroupStateMachine implements StateMachine {
     private Reply delete(GroupCommand.DeleteShard d) {
         Shard s = state.shard(d.shard());
         if (s != null && s.state == ShardState.OUTGOING && s.handoff == d.handoff()) {
+            s.data.drop();
             state.shards[d.shard()] = null;
             return Reply.APPLIED;
         }

@@ -1,6 +1,7 @@
 package io.shardkv.group;
 
 import io.shardkv.ctrler.ControllerServer;
+import io.shardkv.group.engine.EngineSettings;
 import io.shardkv.raft.core.Role;
 import io.shardkv.raft.node.NodeStatus;
 import io.shardkv.raft.rsm.RsmOptions;
@@ -48,6 +49,7 @@ public final class ShardServerCluster implements AutoCloseable {
     private final int numShards;
     private final RsmOptions rsm;
     private final MigrationDriver.Options driver;
+    private final EngineSettings engine;
     private final EventLoops loops = EventLoops.create(TransportConfig.builder(CLUSTER).ioThreads(2).build());
     private final Transport clients = Transport.create(TransportConfig.builder(CLUSTER).build(),
             ShardGroupServer.codec(), loops);
@@ -75,7 +77,14 @@ public final class ShardServerCluster implements AutoCloseable {
     /** A cluster whose data directories {@code seeder} writes once the ports are chosen, before any replica starts. */
     public ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed,
                               Seeder seeder) throws IOException {
+        this(base, numShards, snapshotThresholdBytes, driver, seed, seeder, EngineSettings.MEMORY);
+    }
+
+    /** A cluster whose group replicas keep their shards' data in {@code engine}. */
+    public ShardServerCluster(Path base, int numShards, long snapshotThresholdBytes, MigrationDriver.Options driver, long seed,
+                              Seeder seeder, EngineSettings engine) throws IOException {
         this.base = base;
+        this.engine = engine;
         this.numShards = numShards;
         this.rsm = RsmOptions.DEFAULTS.withSnapshotThreshold(snapshotThresholdBytes);
         this.driver = driver;
@@ -155,7 +164,7 @@ public final class ShardServerCluster implements AutoCloseable {
                 null, new RedisServer.Options(1000, RedisServer.Options.DEFAULT_MAX_INCOMPLETE_BYTES, RespLimits.DEFAULTS,
                 "test"));
         servers[gi][id] = ShardGroupServer.start(config, new ShardGroupServer.Settings(GIDS[gi], numShards,
-                controllerAddresses(), driver, redis), loops);
+                controllerAddresses(), driver).withRedis(redis).withEngine(engine), loops);
     }
 
     /** The port where group {@code gi}'s replica {@code id} serves Redis clients (while it runs). */

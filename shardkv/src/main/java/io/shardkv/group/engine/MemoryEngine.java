@@ -12,4 +12,9 @@ public final class MemoryEngine implements GroupEngine {
     public ShardData newShard(int shard) {
         return new MemoryShardData();
     }
+
+    /** Nothing to let go: the shards' data is the heap's, and goes with the state machine. */
+    @Override
+    public void close() {
+    }
 }

@@ -43,6 +43,12 @@ public final class MemoryShardData implements ShardData {
     }
 
     @Override
+    public void drop() {
+        data = new TreeMap<>();
+        shared = false;
+    }
+
+    @Override
     public ShardView capture() {
         shared = true;
         TreeMap<Key, byte[]> frozen = data;

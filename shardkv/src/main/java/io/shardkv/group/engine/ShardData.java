@@ -13,4 +13,11 @@ public interface ShardData extends KvMap, ShardView {
      * snapshot writes while the node goes on.
      */
     ShardView capture();
+
+    /**
+     * The group lets the shard go (deleted after a hand-off, or replaced by a restore): the engine
+     * may free its space. Captures taken before keep reading what they captured; this object is
+     * not used again.
+     */
+    void drop();
 }

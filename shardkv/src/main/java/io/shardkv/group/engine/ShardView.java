@@ -13,4 +13,12 @@ public interface ShardView {
      * until it answers false or the entries end.
      */
     void scan(Key after, EntryVisitor visitor);
+
+    /**
+     * Done with a {@linkplain ShardData#capture capture}: the engine may free what keeps its
+     * instant readable. Not scanned again after. An engine must also free it if nobody calls this
+     * (a snapshot abandoned before it was written), so calling it is prompt, not required.
+     */
+    default void release() {
+    }
 }

@@ -3,7 +3,7 @@ package io.shardkv.group.engine;
 class MemoryShardDataTest extends ShardDataContract {
 
     @Override
-    protected ShardData newData() {
-        return MemoryEngine.INSTANCE.newShard(0);
+    protected GroupEngine engine() {
+        return MemoryEngine.INSTANCE;
     }
 }

@@ -19,8 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ShardDataContract {
 
+    /** The engine under test, new for each test. */
+    protected abstract GroupEngine engine();
+
     /** Empty data of one shard, from the engine under test. */
-    protected abstract ShardData newData();
+    private ShardData newData() {
+        return engine().newShard(0);
+    }
 
     private static Key k(int... bytes) {
         byte[] b = new byte[bytes.length];
@@ -92,6 +97,39 @@ abstract class ShardDataContract {
         d.remove(k(3));
         assertEquals(List.of("02", "03"), keys(after, null, 100));
         assertEquals(List.of("01", "02"), keys(before, null, 100), "an older capture is unchanged too");
+    }
+
+    @Test
+    void shardsAreSeparateAndADroppedShardComesBackEmpty() {
+        ShardData one = engine().newShard(1);
+        ShardData two = engine().newShard(2);
+        one.put(k(5), v("one"));
+        two.put(k(5), v("two"));
+        two.put(k(6), v("two"));
+        assertEquals(List.of("05"), keys(one, null, 100));
+        assertEquals(List.of("05", "06"), keys(two, null, 100));
+        assertArrayEquals(v("one"), one.get(k(5)));
+        one.drop();
+        ShardData again = engine().newShard(1);
+        assertNull(again.get(k(5)), "a shard made anew holds nothing of the dropped one");
+        assertEquals(0, again.size());
+        assertEquals(List.of(), keys(again, null, 100));
+        assertEquals(List.of("05", "06"), keys(two, null, 100), "the other shard is untouched");
+        assertEquals(2, two.size());
+    }
+
+    @Test
+    void aCaptureReadsOnAfterItsShardIsDroppedAndMadeAnew() {
+        ShardData d = engine().newShard(3);
+        d.put(k(1), v("old"));
+        ShardView captured = d.capture();
+        d.drop();
+        engine().newShard(3).put(k(2), v("new"));
+        List<byte[]> values = new ArrayList<>();
+        captured.scan(null, (key, value) -> values.add(value));
+        assertEquals(1, values.size());
+        assertArrayEquals(v("old"), values.get(0));
+        captured.release();
     }
 
     @Test
