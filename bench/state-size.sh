@@ -5,20 +5,22 @@
 #                                                   log recovery and snapshot restore as it logged them
 #   bench/state-size.sh memory KEYS VALUE_BYTES     load KEYS keys, then each replica's heap after a full GC,
 #                                                   against the same cluster empty: bytes per key
-# Servers get --heap (default 1g; SHARDKV_HEAP=4g for bigger states). Data in ~/.shardkv/state-size (wiped first).
+# Servers get --heap (default 1g; SHARDKV_HEAP=4g for bigger states) and --engine (default memory;
+# SHARDKV_ENGINE=rocksdb). Data in ~/.shardkv/state-size (wiped first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:?usage: bench/state-size.sh recovery|memory KEYS VALUE_BYTES}"
 keys="${2:?KEYS}"
 value="${3:?VALUE_BYTES}"
 heap="${SHARDKV_HEAP:-1g}"
+engine="${SHARDKV_ENGINE:-memory}"
 dir="$HOME/.shardkv/state-size"
 shardkv="$root/bin/shardkv"
 trap '"$shardkv" local stop --dir "$dir" >/dev/null 2>&1 || true' EXIT
 
 "$shardkv" local stop --dir "$dir" >/dev/null 2>&1 || true
 rm -rf "$dir"
-"$shardkv" local start --groups 1 --dir "$dir" --base-port 7600 --heap "$heap" | grep -E "ready in"
+"$shardkv" local start --groups 1 --dir "$dir" --base-port 7600 --heap "$heap" --engine "$engine" | grep -E "ready in"
 
 heap_after_gc() { # prints "replica heap_bytes" for each group replica
     for id in 1 2 3; do
@@ -39,7 +41,7 @@ case "$what" in
     recovery)
         du -sh "$dir"/data/server-100-1 | awk '{print "replica 1 on disk: " $1}'
         "$shardkv" local stop --dir "$dir" | tail -1
-        "$shardkv" local start --dir "$dir" --heap "$heap" | grep -E "ready in"
+        "$shardkv" local start --dir "$dir" --heap "$heap" --engine "$engine" | grep -E "ready in"
         grep -hE 'recovered term|restored|snapshot' "$dir"/logs/server-100-*.log | tail -6
         ;;
     memory)
