@@ -177,18 +177,21 @@ final class LocalCommand {
                 }
             }
             long start = System.nanoTime();
-            int started = 0;
+            List<LocalLayout.Process> started = new ArrayList<>();
             for (LocalLayout.Process p : layout.all()) {
                 if (running(layout, p).isEmpty()) {
                     spawn(layout, p, jvm, false);
-                    started++;
+                    started.add(p);
                 }
             }
-            out.printf("%d processes started, %d already running%n", started, layout.all().size() - started);
+            out.printf("%d processes started, %d already running%n", started.size(), layout.all().size() - started.size());
             out.flush();
             ClientConfig client = layout.clientConfig().withCallTimeout(READY_LIMIT);
-            Config config = joinMissingGroups(layout, client);
-            awaitEveryShardServed(layout, client);
+            Config config = StartupWatch.await(layout, started, () -> {
+                Config joined = joinMissingGroups(layout, client);
+                awaitEveryShardServed(layout, client);
+                return joined;
+            });
             out.printf("ready in %.1f s: %d shards served by %d groups (configuration %d)%n",
                     (System.nanoTime() - start) / 1e9, layout.shards(), layout.groups(), config.num());
             out.println("controllers: " + String.join(",", LocalLayout.addresses(layout.controllers())));

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * shard groups as real processes, a long-lived {@code cli} process in pipe mode reads and writes,
  * a shard-group server and a controller are killed with SIGKILL, and the same session keeps
  * serving every key; {@code local start} restarts the missing processes on their data, and
- * {@code local stop} ends them.
+ * {@code local stop} ends them — with the shards' data in RocksDB, so the killed server reopens its
+ * engine. A process that dies while the cluster starts fails {@code local start} with its reason.
  */
 class LocalClusterEndToEndTest {
 
@@ -104,7 +105,8 @@ class LocalClusterEndToEndTest {
         String base = Integer.toString(freeBasePort());
         String d = dir.toString();
         try {
-            String started = Launch.ok("local", "start", "--dir", d, "--groups", "2", "--shards", "10", "--base-port", base);
+            String started = Launch.ok("local", "start", "--dir", d, "--groups", "2", "--shards", "10", "--base-port", base,
+                    "--engine", "rocksdb");
             assertTrue(started.contains("ready in"), started);
             List<String> expected = new ArrayList<>();
             try (Pipe cli = new Pipe(dir)) {
@@ -132,7 +134,7 @@ class LocalClusterEndToEndTest {
             Launch.Result down = Launch.run("local", "status", "--dir", d);
             assertEquals(Main.FAILED, down.code(), "status fails while processes are down");
             assertTrue(down.out().contains("7 of 9 processes alive"), down.out());
-            String restarted = Launch.ok("local", "start", "--dir", d);
+            String restarted = Launch.ok("local", "start", "--dir", d, "--engine", "rocksdb");
             assertTrue(restarted.contains("2 processes started"), restarted);
             try (Socket redis = new Socket("127.0.0.1", Integer.parseInt(base) + 21 + LocalLayout.REDIS_OFFSET)) {
                 redis.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -145,7 +147,8 @@ class LocalClusterEndToEndTest {
                 "shardkv_raft_proposals_committed_total{", "shardkv_migrated_bytes_total{", "shardkv_shard_keys{",
                 "shardkv_rpc_failed_requests_total{", "shardkv_peer_round_trip_seconds_bucket{",
                 "shardkv_build_info{", "jvm_memory_used_bytes{", "shardkv_redis_connections{",
-                "shardkv_redis_incomplete_command_bytes{", "shardkv_redis_protocol_errors_total{"}) {
+                "shardkv_redis_incomplete_command_bytes{", "shardkv_redis_protocol_errors_total{",
+                "shardkv_engine_table_bytes{", "shardkv_engine_memtable_bytes{", "shardkv_engine_block_cache_bytes{"}) {
                 assertTrue(metrics.contains(name), name + " missing from:\n" + metrics);
             }
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("shardkv_redis_command_duration_seconds_count{")
@@ -167,6 +170,31 @@ class LocalClusterEndToEndTest {
             Launch.ok("local", "stop", "--dir", d);
         }
         assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
+    }
+
+    @Test
+    void aProcessThatDiesDuringStartFailsTheStartWithItsReason() throws Exception {
+        String base = Integer.toString(freeBasePort());
+        String d = dir.toString();
+        for (int id = 1; id <= 3; id++) {
+            // Group 100's data directories hold something that is not shardkv's: its replicas refuse them and exit.
+            Path data = dir.resolve("data").resolve("server-100-" + id);
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("engine"), "not a directory");
+        }
+        try {
+            long begun = System.nanoTime();
+            Launch.Result r = Launch.run("local", "start", "--dir", d, "--groups", "1", "--shards", "4", "--base-port",
+                    base, "--engine", "rocksdb");
+            assertEquals(Main.FAILED, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("server-100-") && r.err().contains("exited during start-up"), r.err());
+            assertTrue(r.err().contains(dir.resolve("logs").toString()), "names the log: " + r.err());
+            assertTrue(r.err().contains("shardkv: " + dir.resolve("data").resolve("server-100-")), "says why: " + r.err());
+            assertTrue(System.nanoTime() - begun < TimeUnit.SECONDS.toNanos(85),
+                    "fails when the process exits, not at the 90 s readiness limit");
+        } finally {
+            Launch.ok("local", "stop", "--dir", d);
+        }
     }
 
     @Test
