@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.EngineSettings;
 import io.shardkv.rpc.ctrler.Config;
 import io.shardkv.rpc.ctrler.Shards;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>mvn -q -pl shardkv test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.shardkv.group.MigrationBench [-Dbench.mb=100] [-Dbench.rounds=3] \
- *     [-Dbench.snapshotMb=64]</pre>
+ *     [-Dbench.snapshotMb=64] [-Dbench.engine=memory|rocksdb]</pre>
  */
 public final class MigrationBench {
 
@@ -39,9 +40,13 @@ public final class MigrationBench {
         int mb = Integer.getInteger("bench.mb", 100);
         int rounds = Integer.getInteger("bench.rounds", 3);
         long snapshotBytes = Long.getLong("bench.snapshotMb", 64) << 20;
+        EngineSettings engine = System.getProperty("bench.engine", "memory").equals("rocksdb") ? EngineSettings.ROCKSDB
+                : EngineSettings.MEMORY;
+        System.out.printf("engine %s%n", engine.kind());
         Path dir = Files.createTempDirectory("migration-bench");
         MigrationDriver.Options driver = MigrationDriver.Options.DEFAULTS;
-        try (ShardServerCluster c = new ShardServerCluster(dir, NSHARDS, snapshotBytes, driver, 7)) {
+        try (ShardServerCluster c = new ShardServerCluster(dir, NSHARDS, snapshotBytes, driver, 7, cluster -> { },
+                engine)) {
             Config config = c.join(0, 1);
             c.awaitSettled(config.num(), LIMIT);
             int gid0 = ShardServerCluster.GIDS[0];
