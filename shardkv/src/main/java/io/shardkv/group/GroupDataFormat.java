@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * Every key a group holds sits in the shard {@link Shards} gives it, in its log, its snapshots and
  * its backups, so a directory written under another key → shard function cannot be served: its
  * shards would hold keys that are not theirs. A new directory gets the file before anything else
- * is written; a directory that has data but no file was written before the layout was recorded
- * (when keys were placed by FNV-1a), and is refused with what to do.
+ * is written; a directory that has a replica's data but no file was written before the layout
+ * was recorded (when keys were placed by FNV-1a), and is refused with what to do; one holding
+ * anything a replica does not write is someone else's, and is refused as such, untouched.
  */
 public final class GroupDataFormat {
 
@@ -48,6 +49,11 @@ public final class GroupDataFormat {
             return;
         }
         Files.createDirectories(dataDir);
+        String foreign = foreignEntry(dataDir);
+        if (foreign != null) {
+            throw new CorruptStorageException(dataDir, 0, "this directory holds " + foreign + ", which is not a shardkv"
+                    + " replica's: give each replica an empty data directory of its own (nothing was changed here)");
+        }
         if (hasData(dataDir)) {
             throw new CorruptStorageException(dataDir, 0, "this shard group data directory was written by a shardkv"
                     + " older than 2026-12-03, which placed keys in shards by FNV-1a; this version places them by"
@@ -63,10 +69,32 @@ public final class GroupDataFormat {
         write(dataDir.resolve(FILE));
     }
 
+    /**
+     * The first entry (by name) of {@code dataDir} that no replica writes, or null: its log, hard
+     * state, snapshots, backup spool and engine are a replica's, and {@code lost+found} is the
+     * file system's (a volume mounted as the data directory); anything else means the directory is
+     * someone else's.
+     */
+    private static String foreignEntry(Path dataDir) throws IOException {
+        try (Stream<Path> entries = Files.list(dataDir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(name -> !replicaEntry(name)).sorted()
+                    .findFirst().map(name -> "'" + name + "'").orElse(null);
+        }
+    }
+
+    private static boolean replicaEntry(String name) {
+        return notData(name) || name.startsWith("hardstate") || name.startsWith("wal-") || name.startsWith("snapshot-")
+                || name.equals("backup") || name.equals("engine");
+    }
+
+    /** A file left by a crash while the layout was being recorded, or the file system's own directory. */
+    private static boolean notData(String name) {
+        return name.equals(FILE + TEMP_SUFFIX) || name.equals("lost+found");
+    }
+
     private static boolean hasData(Path dataDir) throws IOException {
         try (Stream<Path> entries = Files.list(dataDir)) {
-            // A file left by a crash while the layout was being recorded is not data.
-            return entries.anyMatch(p -> !p.getFileName().toString().equals(FILE + TEMP_SUFFIX));
+            return entries.anyMatch(p -> !notData(p.getFileName().toString()));
         }
     }
 
