@@ -138,11 +138,9 @@ public final class RocksDbEngine implements GroupEngine {
         return data;
     }
 
-    /** {@code data}, the shard's live object, lets its shard go. */
+    /** {@code data}, the shard's live object (it refuses a second drop itself), lets its shard go. */
     void dropped(RocksDbShardData data) {
-        if (!live.remove(data.shard(), data)) {
-            throw new IllegalStateException("shard " + data.shard() + " was dropped already");
-        }
+        live.remove(data.shard());
         byte[] start = RocksDbKeys.shardStart(data.shard());
         byte[] end = RocksDbKeys.shardStart(data.shard() + 1);
         guarded("delete shard " + data.shard(), () -> {

@@ -30,14 +30,4 @@ final class RocksDbKeys {
     static byte[] userKey(byte[] stored) {
         return Arrays.copyOfRange(stored, PREFIX, stored.length);
     }
-
-    /** The start of all shard data. */
-    static byte[] allDataStart() {
-        return new byte[] {DATA};
-    }
-
-    /** The end (exclusive) of all shard data. */
-    static byte[] allDataEnd() {
-        return new byte[] {DATA + 1};
-    }
 }

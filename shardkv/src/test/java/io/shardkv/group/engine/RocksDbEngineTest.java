@@ -45,6 +45,13 @@ class RocksDbEngineTest {
         return v;
     }
 
+    /** {@code n} keys of 1 KiB that does not compress: enough to flush 1 MiB memtables to table files. */
+    private static void fill(ShardData d, int n) {
+        for (int i = 0; i < n; i++) {
+            d.put(key(i), value(i));
+        }
+    }
+
     private static Key key(int i) {
         return new Key(ByteBuffer.allocate(4).putInt(i).array());
     }
@@ -69,9 +76,7 @@ class RocksDbEngineTest {
     @Test
     void droppingAShardFreesItsDisk() throws Exception {
         ShardData d = engine.newShard(7);
-        for (int i = 0; i < 4_000; i++) {
-            d.put(key(i), value(i));
-        }
+        fill(d, 4_000);
         engine.flush();
         long full = engine.tableBytes();
         assertTrue(full > 1_000_000, "4 MB of values on disk: " + full);
@@ -91,9 +96,7 @@ class RocksDbEngineTest {
     @Test
     void reopeningClearsWhatTheEngineHeld() throws Exception {
         ShardData d = engine.newShard(2);
-        for (int i = 0; i < 4_000; i++) {
-            d.put(key(i), value(i));
-        }
+        fill(d, 4_000);
         engine.close();
         engine = (RocksDbEngine) SMALL.open(dir);
         awaitTableBytesAtMost(100_000, "the earlier state is rebuilt from the Raft log, not kept");
