@@ -158,6 +158,24 @@ public final class RaftCore {
         return raftLog.applied();
     }
 
+    /**
+     * The state machine reopened its own durable state at entry ({@code index}, {@code term}):
+     * whether this core, as recovered, agrees that entry is in its log — then applying goes on
+     * after it, and the snapshot need not be restored. Called before the first Ready.
+     */
+    public boolean resumeApplied(long index, long term) {
+        boolean resumed = raftLog.resumeAppliedAt(index, term);
+        if (resumed) {
+            LOG.info("node {} term {}: the state machine resumes at its own durable entry {} (term {}); log=({}, {}]",
+                    id, this.term, index, term, raftLog.snapshotIndex(), raftLog.lastIndex());
+        } else {
+            LOG.info("node {} term {}: the state machine's durable entry {} (term {}) is not in the log ({}, {}] "
+                    + "at that term; its state is rebuilt from the snapshot and log", id, this.term, index, term,
+                    raftLog.snapshotIndex(), raftLog.lastIndex());
+        }
+        return resumed;
+    }
+
     public long firstLogIndex() {
         return raftLog.firstIndex();
     }

@@ -318,6 +318,23 @@ final class RaftLog {
         return slice(nextApplyIndex(), committed, maxBytes);
     }
 
+    /**
+     * The state machine kept its own state durably and reopened it at committed entry
+     * ({@code index}, {@code term}): applying resumes after it instead of at the snapshot. Refused
+     * (false, nothing changed) unless this log, just recovered, holds that very entry: at or after
+     * its snapshot, and with that term (an entry of another term there was never committed, so
+     * the state cannot be at it). Since the entry was committed, the commit index is raised to it.
+     */
+    boolean resumeAppliedAt(long index, long term) {
+        if (applied != snapshotIndex || unstableSnapshot != null || index < snapshotIndex || index > lastIndex()
+                || termAt(index) != term) {
+            return false;
+        }
+        committed = Math.max(committed, index);
+        applied = index;
+        return true;
+    }
+
     void appliedTo(long index) {
         if (index < applied || index > committed) {
             throw new IllegalStateException("applied index " + index + " outside [" + applied + ", " + committed + "]");

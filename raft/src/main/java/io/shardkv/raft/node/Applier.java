@@ -16,6 +16,22 @@ public interface Applier {
     /** Replaces the whole state with {@code snapshot}, received from the leader. */
     void restore(Snapshot snapshot);
 
+    /**
+     * For a state machine that keeps its own state durably: the entry that state was applied up to
+     * when it reopened, or null (nothing kept). Asked once, before anything is applied.
+     */
+    default DurablePoint durablyApplied() {
+        return null;
+    }
+
+    /**
+     * Whether the node took {@link #durablyApplied}: true, applying goes on after it; false, its
+     * entry is not in the log, so the state machine forgets what it kept and starts empty (the
+     * snapshot, if any, is restored next).
+     */
+    default void resumeDurable(boolean taken) {
+    }
+
     /** The node's term, role or known leader changed. */
     default void onSoftStateChange(SoftState state) {
     }

@@ -77,8 +77,9 @@ public final class NodeDriver implements ReplicatedLog {
 
     /**
      * Drives {@code core}, whose state machine {@code applierFactory} builds on this driver (a
-     * service host proposes through it). The state machine is restored from the core's snapshot,
-     * if it has one; {@code afterReady} runs after each Ready is advanced (status, checks).
+     * service host proposes through it). The state machine resumes from its own durable state if
+     * the core's log holds the entry that state is at, or else is restored from the core's
+     * snapshot, if it has one; {@code afterReady} runs after each Ready is advanced (status, checks).
      */
     public NodeDriver(RaftCore core, NodeStorage storage, RaftTransport transport, NodeInputs inputs,
                       Function<ReplicatedLog, Applier> applierFactory, Runnable afterReady) {
@@ -89,9 +90,15 @@ public final class NodeDriver implements ReplicatedLog {
         this.afterReady = Objects.requireNonNull(afterReady, "afterReady");
         this.appliedIndex = core.appliedIndex();
         this.applier = Objects.requireNonNull(applierFactory.apply(this), "applier");
-        Snapshot recovered = core.snapshot();
-        if (recovered != null) {
-            applier.restore(recovered);
+        DurablePoint durable = applier.durablyApplied();
+        boolean resumed = durable != null && core.resumeApplied(durable.index(), durable.term());
+        if (durable != null) {
+            applier.resumeDurable(resumed);
+        }
+        if (resumed) {
+            this.appliedIndex = durable.index();
+        } else if (core.snapshot() != null) {
+            applier.restore(core.snapshot());
         }
     }
 

@@ -74,8 +74,8 @@ public final class RaftNode implements ReplicatedLog, AutoCloseable {
     }
 
     /**
-     * Creates the node from what {@code storage} recovered; {@code applier} is first restored from
-     * the recovered snapshot, if any. Call {@link #start()} to run it.
+     * Creates the node from what {@code storage} recovered; {@code applier} first resumes from its own
+     * durable state or is restored from the recovered snapshot, if any ({@link NodeDriver}). Call {@link #start()} to run it.
      */
     public RaftNode(NodeOptions options, RaftStorage storage, RaftTransport transport, Applier applier) {
         this(options, storage, transport, log -> applier);

@@ -6,10 +6,12 @@ import io.shardkv.raft.core.Snapshot;
 import io.shardkv.raft.core.SnapshotImage;
 import io.shardkv.raft.core.SoftState;
 import io.shardkv.raft.node.Applier;
+import io.shardkv.raft.node.DurablePoint;
 import io.shardkv.raft.node.NodeStoppedException;
 import io.shardkv.raft.node.NotLeaderException;
 import io.shardkv.raft.node.ReplicatedLog;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,11 +58,13 @@ public final class RsmHost implements Applier {
     private final LongSupplier clockMillis;
     private final SessionTable sessions;
     private final Map<Long, PendingWrite> pending = new HashMap<>();
+    private final boolean durable;
 
     private long timeMillis;
     private long appliedIndex;
     private long bytesSinceSnapshot;
     private boolean snapshotInFlight;
+    private volatile long resumedAt;
     private volatile long commits;
     private volatile long lastSnapshotBytes;
     private volatile int pendingProposals;
@@ -74,6 +78,7 @@ public final class RsmHost implements Applier {
         this.options = Objects.requireNonNull(options, "options");
         this.clockMillis = Objects.requireNonNull(clockMillis, "clockMillis");
         this.sessions = new SessionTable(options.maxUnackedPerClient(), SessionTable.NewClients.FIRST_COMMAND_ONLY);
+        this.durable = service.durable();
     }
 
     public long appliedIndex() {
@@ -86,6 +91,14 @@ public final class RsmHost implements Applier {
      */
     public boolean isLeader() {
         return leader;
+    }
+
+    /**
+     * The entry this host resumed at when it started, from the service's own durable state; 0 if
+     * it started empty or from the snapshot. Any thread.
+     */
+    public long resumedAt() {
+        return resumedAt;
     }
 
     /** Counters for metrics; any thread. */
@@ -171,6 +184,9 @@ public final class RsmHost implements Applier {
         appliedIndex = entry.index();
         RsmOutcome outcome = entry.kind() == Entry.Kind.COMMAND ? applyCommand(entry) : null;
         bytesSinceSnapshot += entry.sizeBytes();
+        if (durable) {
+            service.applied(entry.index(), entry.term(), hostState());
+        }
         PendingWrite w = pending.remove(entry.index());
         if (w != null) {
             w.done().accept(w.term() == entry.term() && outcome != null ? outcome : new RsmOutcome.WrongLeader(leaderHint));
@@ -218,6 +234,11 @@ public final class RsmHost implements Applier {
             CountingOutputStream counted = new CountingOutputStream(out);
             captured.writeTo(counted);
             lastSnapshotBytes = counted.count();
+            if (durable) {
+                // The log is compacted up to index once this image is written: a durable state
+                // must not be left behind it, or a restart could not resume from that state.
+                service.persist();
+            }
         };
         long captureMicros = (System.nanoTime() - start) / 1000;
         bytesSinceSnapshot = 0;
@@ -242,9 +263,7 @@ public final class RsmHost implements Applier {
      * part is copied now (it is small); the service's is its own copy-on-write capture.
      */
     private SnapshotImage captureImage() {
-        ByteArrayWriter table = new ByteArrayWriter();
-        sessions.writeTo(table);
-        byte[] header = new RsmImageHeader(timeMillis, table.toByteArray()).toBytes();
+        byte[] header = hostState();
         SnapshotImage service = this.service.snapshot();
         return out -> {
             out.write(header);
@@ -294,6 +313,38 @@ public final class RsmHost implements Applier {
         });
     }
 
+    /** The host's own part of the state ({@link RsmImageHeader}): replicated time and the session table. */
+    private byte[] hostState() {
+        ByteArrayWriter table = new ByteArrayWriter();
+        sessions.writeTo(table);
+        return new RsmImageHeader(timeMillis, table.toByteArray()).toBytes();
+    }
+
+    @Override
+    public DurablePoint durablyApplied() {
+        StateMachine.Recovered r = durable ? service.recovered() : null;
+        return r == null ? null : new DurablePoint(r.index(), r.term());
+    }
+
+    @Override
+    public void resumeDurable(boolean taken) {
+        if (!taken) {
+            service.discardRecovered();
+            return;
+        }
+        StateMachine.Recovered r = service.recovered();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(r.hostState()))) {
+            RsmImageHeader header = RsmImageHeader.read(in, "the durable state at " + r.index());
+            timeMillis = header.timeMillis();
+            sessions.readFrom(ByteBuffer.wrap(header.sessions()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the durable state at " + r.index(), e);
+        }
+        appliedIndex = r.index();
+        resumedAt = r.index();
+        LOG.info("node {}: resumed at entry {} from the service's durable state", log.id(), r.index());
+    }
+
     @Override
     public void restore(Snapshot snapshot) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(snapshot.data().open(), 1 << 16))) {
@@ -306,6 +357,9 @@ public final class RsmHost implements Applier {
         }
         appliedIndex = snapshot.index();
         bytesSinceSnapshot = 0;
+        if (durable) {
+            service.applied(snapshot.index(), snapshot.term(), hostState());
+        }
         // What the snapshot covers can no longer be matched to our proposals one by one.
         failPending(index -> index <= snapshot.index());
     }

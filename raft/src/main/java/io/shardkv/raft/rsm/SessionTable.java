@@ -3,10 +3,13 @@ package io.shardkv.raft.rsm;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,9 +60,22 @@ public final class SessionTable {
     public record TooManyUnacked(int limit) implements Admission {
     }
 
+    /**
+     * Where a tracked table's changes go ({@link #trackChanges}): each session is a record named by
+     * its place in the activity order, which only grows; a session made active again moves to a new
+     * place, and its old record goes.
+     */
+    public interface ChangeSink {
+        void put(long place, byte[] session);
+
+        void delete(long place);
+    }
+
     /** One client's replies to commands it has not yet acknowledged. */
     public static final class Session {
         final long clientId;
+        /** Its place in the activity order: larger is more recent. */
+        long place;
         long lastActiveMillis;
         long lowestUnacked = 1;
         final TreeMap<Long, byte[]> replies = new TreeMap<>();
@@ -76,6 +92,10 @@ public final class SessionTable {
     private final LinkedHashMap<Long, Session> sessions = new LinkedHashMap<>();
     private final int maxUnacked;
     private final NewClients newClients;
+    private long nextPlace = 1;
+    /** Changed since the last {@link #drainChanges}, while tracked (null: not tracked). */
+    private Set<Session> changed;
+    private List<Long> removed;
 
     public SessionTable(int maxUnacked, NewClients newClients) {
         this.maxUnacked = maxUnacked;
@@ -95,6 +115,7 @@ public final class SessionTable {
             s = new Session(clientId);
         }
         sessions.put(clientId, s); // most recently active last
+        moved(s);
         s.lastActiveMillis = nowMillis;
         if (lowestUnacked > s.lowestUnacked) {
             s.lowestUnacked = lowestUnacked;
@@ -122,7 +143,81 @@ public final class SessionTable {
                 return;
             }
             it.remove();
+            if (changed != null) {
+                removed.add(s.place);
+                changed.remove(s);
+            }
         }
+    }
+
+    /** {@code s} is now the most recently active: its place is the next one. */
+    private void moved(Session s) {
+        if (changed != null) {
+            if (s.place != 0) {
+                removed.add(s.place);
+            }
+            changed.add(s);
+        }
+        s.place = nextPlace++;
+    }
+
+    /**
+     * From now on, remembers what changes, for a table kept durably record by record rather than
+     * as a whole: {@link #drainChanges} hands it on. Must be called while the table is empty.
+     */
+    public void trackChanges() {
+        if (!sessions.isEmpty()) {
+            throw new IllegalStateException("changes are tracked from an empty table, this one holds " + sessions.size());
+        }
+        changed = new LinkedHashSet<>();
+        removed = new ArrayList<>();
+    }
+
+    /**
+     * Gives {@code sink} what changed since the last call: the records of sessions gone or moved,
+     * then the sessions added or changed (whose replies may have been recorded since they were
+     * admitted). A table {@link #restoreSession restored} from these records is this one.
+     */
+    public void drainChanges(ChangeSink sink) {
+        if (changed == null) {
+            throw new IllegalStateException("this table does not track its changes");
+        }
+        for (long place : removed) {
+            sink.delete(place);
+        }
+        for (Session s : changed) {
+            ByteArrayWriter out = new ByteArrayWriter();
+            writeSession(out, s);
+            sink.put(s.place, out.toByteArray());
+        }
+        removed.clear();
+        changed.clear();
+    }
+
+    /**
+     * Appends a session from the record {@link #drainChanges} gave at {@code place}: a tracked
+     * table is rebuilt by restoring its records in place order.
+     *
+     * @throws IllegalArgumentException if the record is malformed or out of order; the table is then unchanged
+     */
+    public void restoreSession(long place, byte[] record) {
+        if (place < nextPlace) {
+            throw new IllegalArgumentException("session record " + place + " restored after record " + (nextPlace - 1));
+        }
+        ByteBuffer in = ByteBuffer.wrap(record);
+        Session s;
+        try {
+            s = readSession(in);
+        } catch (BufferUnderflowException | IllegalStateException e) {
+            throw new IllegalArgumentException("malformed session record " + place + " of " + record.length + " bytes: " + e, e);
+        }
+        if (in.hasRemaining() || sessions.containsKey(s.clientId)) {
+            throw new IllegalArgumentException("session record " + place + (in.hasRemaining()
+                    ? " has " + in.remaining() + " bytes after its end" : " repeats client " + s.clientId));
+        }
+        s.place = place;
+        nextPlace = place + 1;
+        sessions.put(s.clientId, s);
     }
 
     /** The table as bytes, for {@link #load}. */
@@ -165,11 +260,30 @@ public final class SessionTable {
     void writeTo(ByteArrayWriter out) {
         out.putInt(sessions.size());
         for (Session s : sessions.values()) {
-            out.putLong(s.clientId).putLong(s.lastActiveMillis).putLong(s.lowestUnacked).putInt(s.replies.size());
-            for (Map.Entry<Long, byte[]> r : s.replies.entrySet()) {
-                out.putLong(r.getKey()).putBytes(r.getValue());
-            }
+            writeSession(out, s);
         }
+    }
+
+    private static void writeSession(ByteArrayWriter out, Session s) {
+        out.putLong(s.clientId).putLong(s.lastActiveMillis).putLong(s.lowestUnacked).putInt(s.replies.size());
+        for (Map.Entry<Long, byte[]> r : s.replies.entrySet()) {
+            out.putLong(r.getKey()).putBytes(r.getValue());
+        }
+    }
+
+    private static Session readSession(ByteBuffer in) {
+        Session s = new Session(in.getLong());
+        s.lastActiveMillis = in.getLong();
+        s.lowestUnacked = in.getLong();
+        int replies = in.getInt();
+        if (replies < 0) {
+            throw new IllegalStateException("negative reply count " + replies);
+        }
+        for (int r = 0; r < replies; r++) {
+            long seq = in.getLong();
+            s.replies.put(seq, ByteArrayWriter.getBytes(in));
+        }
+        return s;
     }
 
     /** Replaces this table's content; if {@code in} ends too soon or is malformed, throws and leaves it unchanged. */
@@ -179,21 +293,24 @@ public final class SessionTable {
             throw new IllegalStateException("negative session count " + count);
         }
         List<Session> read = new ArrayList<>(Math.min(count, 1 << 16));
+        Set<Long> clients = new HashSet<>();
         for (int i = 0; i < count; i++) {
-            Session s = new Session(in.getLong());
-            s.lastActiveMillis = in.getLong();
-            s.lowestUnacked = in.getLong();
-            int replies = in.getInt();
-            if (replies < 0) {
-                throw new IllegalStateException("negative reply count " + replies);
-            }
-            for (int r = 0; r < replies; r++) {
-                long seq = in.getLong();
-                s.replies.put(seq, ByteArrayWriter.getBytes(in));
+            Session s = readSession(in);
+            if (!clients.add(s.clientId)) {
+                throw new IllegalStateException("client " + Long.toUnsignedString(s.clientId) + " has two sessions");
             }
             read.add(s);
         }
+        if (changed != null) {
+            for (Session s : sessions.values()) {
+                removed.add(s.place);
+            }
+            changed.clear();
+        }
         sessions.clear();
-        read.forEach(s -> sessions.put(s.clientId, s));
+        for (Session s : read) {
+            sessions.put(s.clientId, s);
+            moved(s);
+        }
     }
 }

@@ -35,6 +35,49 @@ public interface StateMachine {
      */
     void restore(InputStream image) throws IOException;
 
+    /** What a durable service reopened: its state is as of entry ({@code index}, {@code term}), with the host's part. */
+    record Recovered(long index, long term, byte[] hostState) {
+    }
+
+    /**
+     * Whether this service keeps its state durably itself (a storage engine), so that a restart
+     * resumes from it instead of restoring the snapshot and replaying the log from there. Then the
+     * methods below matter; a service that keeps its state in memory leaves them alone.
+     */
+    default boolean durable() {
+        return false;
+    }
+
+    /** The state this durable service reopened, or null if it found none. Asked before anything is applied. */
+    default Recovered recovered() {
+        return null;
+    }
+
+    /**
+     * The state {@link #recovered} found is not wanted (the log no longer holds its entry): the
+     * service forgets it and is empty, as new.
+     */
+    default void discardRecovered() {
+    }
+
+    /**
+     * A durable service has applied every entry up to ({@code index}, {@code term}) — called after
+     * each entry, commands or not, and after a {@link #restore} of the snapshot at that entry.
+     * Everything changed since the last call, with {@code hostState} (the host's own part, for
+     * {@link Recovered}), becomes one atomic step of its durable state, so a crash leaves it at
+     * some such step. Not necessarily synced: see {@link #persist}. {@link #restore} must forget
+     * the point it was at before it changes anything.
+     */
+    default void applied(long index, long term, byte[] hostState) {
+    }
+
+    /**
+     * Once this returns, every step {@link #applied} made survives a crash: the log is about to be
+     * compacted up to one of them. Called on a thread of the snapshot's, while apply goes on.
+     */
+    default void persist() {
+    }
+
     /**
      * Where the state now is in the service's own history — a configuration number, say — which a
      * backup records; never decreasing; 0 for a service without such a notion.

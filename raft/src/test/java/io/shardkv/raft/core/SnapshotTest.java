@@ -42,6 +42,47 @@ class SnapshotTest {
     }
 
     /**
+     * A state machine that kept its own state durably reopens at an entry of the log: applying
+     * goes on after it (the snapshot is not restored), and since that entry was applied it was
+     * committed, so a commit index recovered lower is raised to it. Only before anything is applied.
+     */
+    @Test
+    void restartResumesAtTheStateMachinesOwnDurableEntry() {
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
+        DurableState durable = new DurableState(new HardState(2, 1, 6), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
+        RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
+
+        assertTrue(node.resumeApplied(8, 2));
+
+        assertEquals(8, node.appliedIndex());
+        assertEquals(8, node.commitIndex());
+        Ready rd = node.ready();
+        assertTrue(rd.committedEntries().isEmpty(), "nothing up to 8 is delivered again: " + rd.committedEntries());
+        assertEquals(8, rd.hardState().commit(), "the raised commit index is persisted");
+        node.advance(rd);
+        assertFalse(node.resumeApplied(7, 2), "applied already");
+    }
+
+    /**
+     * The durable entry is refused where the log cannot vouch for it: before the snapshot (the
+     * log was compacted past it), beyond the log (the disk lost the tail the entry was in), or
+     * at another term (the entry there was never committed).
+     */
+    @Test
+    void resumeIsRefusedUnlessTheLogHoldsThatEntry() {
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
+        DurableState durable = new DurableState(new HardState(2, 1, 8), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
+        RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
+
+        assertFalse(node.resumeApplied(4, 1), "compacted away");
+        assertFalse(node.resumeApplied(11, 2), "beyond the log");
+        assertFalse(node.resumeApplied(7, 3), "another term");
+        assertEquals(5, node.appliedIndex(), "nothing changed");
+        assertEquals(8, node.commitIndex());
+        assertTrue(node.resumeApplied(5, 1), "the snapshot's own entry");
+    }
+
+    /**
      * §7 / Figure 13: a node restarting from a snapshot and the log after it resumes with the
      * snapshot as applied state and re-delivers the committed entries that follow it.
      */
