@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,8 @@ import java.util.function.Supplier;
 final class GroupSnapshot {
 
     static final int VERSION = 3;
+    /** Entries restored per engine commit. */
+    private static final int COMMIT_EVERY = 4096;
 
     private GroupSnapshot() {
     }
@@ -55,13 +58,12 @@ final class GroupSnapshot {
             GroupState.Holder h = state.holders[i];
             Shard s = state.shards[i];
             shardHeads.add(DataFormat.write(out -> {
-                out.writeBoolean(h != null);
-                if (h != null) {
-                    out.writeInt(h.gid());
-                    ConfigCodec.writeServers(out, h.servers());
-                    out.writeLong(h.handoff());
+                writeHolder(out, h);
+                out.writeBoolean(s != null);
+                if (s != null) {
+                    writePosition(out, s);
+                    DataFormat.writeBytes(out, s.sessions.toBytes());
                 }
-                writeShardHead(out, s);
             }));
             shardData.add(s == null ? null : s.data.capture());
         }
@@ -96,12 +98,22 @@ final class GroupSnapshot {
         };
     }
 
-    /** A shard's state, position and sessions: all but its data, which follows it in the image. */
-    private static void writeShardHead(DataOutputStream out, Shard s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s == null) {
-            return;
+    /** Who holds a shard's data, if anybody: has holder (1) | gid (4) | servers | handoff (8). */
+    static void writeHolder(DataOutputStream out, GroupState.Holder h) throws IOException {
+        out.writeBoolean(h != null);
+        if (h != null) {
+            out.writeInt(h.gid());
+            ConfigCodec.writeServers(out, h.servers());
+            out.writeLong(h.handoff());
         }
+    }
+
+    static GroupState.Holder readHolder(DataInputStream in) throws IOException {
+        return in.readBoolean() ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
+    }
+
+    /** Where a held shard stands: state (1) | handoff (8) | peer (4) | peer servers | has cursor (1) | cursor bytes?. */
+    static void writePosition(DataOutputStream out, Shard s) throws IOException {
         out.writeByte(s.state.ordinal());
         out.writeLong(s.handoff);
         out.writeInt(s.peer);
@@ -110,7 +122,16 @@ final class GroupSnapshot {
         if (s.pullCursor != null) {
             DataFormat.writeBytes(out, s.pullCursor.bytes());
         }
-        DataFormat.writeBytes(out, s.sessions.toBytes());
+    }
+
+    /** Reads what {@link #writePosition} wrote into the shard {@code make} makes in the state read. */
+    static Shard readPosition(DataInputStream in, int shard, Function<ShardState, Shard> make) throws IOException {
+        Shard s = make.apply(DataFormat.readEnum(in, ShardState.values(), "shard " + shard + "'s state"));
+        s.handoff = in.readLong();
+        s.peer = in.readInt();
+        s.peerServers = ConfigCodec.readServers(in);
+        s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
+        return s;
     }
 
     /**
@@ -138,8 +159,7 @@ final class GroupSnapshot {
         }
         state.config = ConfigCodec.read(in);
         for (int i = 0; i < state.numShards; i++) {
-            state.holders[i] = in.readBoolean()
-                    ? new GroupState.Holder(in.readInt(), ConfigCodec.readServers(in), in.readLong()) : null;
+            state.holders[i] = readHolder(in);
             if (state.shards[i] != null) {
                 state.shards[i].data.drop(); // the replaced shard's data can go before the new one is read
                 state.shards[i] = null;
@@ -158,14 +178,16 @@ final class GroupSnapshot {
         if (!in.readBoolean()) {
             return null;
         }
-        ShardState state = DataFormat.readEnum(in, ShardState.values(), "shard " + shard + "'s state");
-        Shard s = new Shard(state, newSessions.get(), engine.newShard(shard));
-        s.handoff = in.readLong();
-        s.peer = in.readInt();
-        s.peerServers = ConfigCodec.readServers(in);
-        s.pullCursor = in.readBoolean() ? new Key(DataFormat.readBytes(in)) : null;
+        Shard s = readPosition(in, shard, state -> new Shard(state, newSessions.get(), engine.newShard(shard)));
         s.sessions.load(DataFormat.readBytes(in));
-        GroupCodec.readEntries(in, s.data::put);
+        int[] read = {0};
+        GroupCodec.readEntries(in, (key, value) -> {
+            s.data.put(key, value);
+            if (++read[0] % COMMIT_EVERY == 0) {
+                engine.commit(); // a durable engine's restore is many steps, or it would gather the whole image
+            }
+        });
+        engine.commit();
         return s;
     }
 }

@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.DurableEngine;
 import io.shardkv.group.engine.EngineSettings;
 import io.shardkv.group.engine.GroupEngine;
 import io.shardkv.raft.node.NodeStatus;
@@ -277,6 +278,11 @@ public final class ShardGroupServer implements AutoCloseable {
         return engine;
     }
 
+    /** The entry this replica resumed at from its engine when it started (0: it rebuilt its state); see {@link RsmHost#resumedAt}. */
+    public long resumedAt() {
+        return host.resumedAt();
+    }
+
     /** The RESP port, or null if this replica has none. */
     public RedisServer redis() {
         return redis;
@@ -284,7 +290,8 @@ public final class ShardGroupServer implements AutoCloseable {
 
     /**
      * Stops the driver, then serving: the RESP port and its connections close, then the cluster port
-     * and its connections, then the node and its storage, then the engine.
+     * and its connections, then the node and its storage, then the engine — persisted first if it
+     * is durable, so that a stopped replica starts again where it stopped, with nothing to replay.
      */
     @Override
     public void close() throws IOException {
@@ -294,6 +301,9 @@ public final class ShardGroupServer implements AutoCloseable {
                 redis.close();
             }
             replica.close();
+            if (engine instanceof DurableEngine durable) {
+                durable.persist();
+            }
         } finally {
             redisEndpoints.close();
             forwarder.close();

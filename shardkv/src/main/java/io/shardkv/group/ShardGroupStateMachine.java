@@ -1,5 +1,6 @@
 package io.shardkv.group;
 
+import io.shardkv.group.engine.DurableEngine;
 import io.shardkv.group.engine.GroupEngine;
 import io.shardkv.group.engine.ShardView;
 import io.shardkv.kv.Key;
@@ -72,6 +73,9 @@ final class ShardGroupStateMachine implements StateMachine {
     private final long sessionTimeoutMillis;
     private final int maxUnacked;
     private final ChunkValidator chunks;
+    /** Where the group's state is kept beside its data, on a durable engine (null: the data is all it keeps). */
+    private final GroupJournal journal;
+    private StateMachine.Recovered recovered;
 
     /**
      * @param engine               where the shards' data is kept
@@ -90,6 +94,8 @@ final class ShardGroupStateMachine implements StateMachine {
         this.sessionTimeoutMillis = sessionTimeoutMillis;
         this.maxUnacked = maxUnacked;
         this.chunks = new ChunkValidator(numShards, this::newSessions);
+        this.journal = engine instanceof DurableEngine d ? new GroupJournal(state, d) : null;
+        this.recovered = journal == null ? null : journal.load(this::newSessions);
     }
 
     int gid() {
@@ -179,7 +185,13 @@ final class ShardGroupStateMachine implements StateMachine {
     public byte[] apply(long index, long timeMillis, byte[] command) {
         GroupCommand c = GroupCodec.decode(command);
         if (c instanceof GroupCommand.ClientWrite w) {
+            if (journal != null) {
+                journal.shardChanged(Shards.shardOf(w.request().key(), state.numShards));
+            }
             return write(w.request(), timeMillis);
+        }
+        if (journal != null) {
+            journal.groupChanged();
         }
         if (c instanceof GroupCommand.NextConfig n) {
             return GroupCodec.encodeReply(takeConfig(n.config(), timeMillis));
@@ -304,7 +316,11 @@ final class ShardGroupStateMachine implements StateMachine {
     }
 
     private SessionTable newSessions() {
-        return new SessionTable(maxUnacked, SessionTable.NewClients.ANY);
+        SessionTable table = new SessionTable(maxUnacked, SessionTable.NewClients.ANY);
+        if (journal != null) {
+            table.trackChanges();
+        }
+        return table;
     }
 
     private Reply install(GroupCommand.InstallChunk i, long now) {
@@ -452,6 +468,49 @@ final class ShardGroupStateMachine implements StateMachine {
 
     @Override
     public void restore(InputStream image) throws IOException {
+        if (journal != null) {
+            journal.forgetPoint();
+            journal.groupChanged();
+        }
         GroupSnapshot.restore(image, state, this::newSessions, engine);
+    }
+
+    // ------------------------------------------------------------------ durability (a durable engine)
+
+    @Override
+    public boolean durable() {
+        return journal != null;
+    }
+
+    @Override
+    public StateMachine.Recovered recovered() {
+        return recovered;
+    }
+
+    @Override
+    public void discardRecovered() {
+        for (int i = 0; i < state.numShards; i++) {
+            if (state.shards[i] != null) {
+                state.shards[i].data.drop();
+                state.shards[i] = null;
+            }
+            state.holders[i] = null;
+        }
+        state.config = Config.initial(state.numShards);
+        state.deletions.clear();
+        journal.reset();
+        // For good: a crash now must not bring back a state the node refused.
+        ((DurableEngine) engine).persist();
+        recovered = null;
+    }
+
+    @Override
+    public void applied(long index, long term, byte[] hostState) {
+        journal.applied(index, term, hostState);
+    }
+
+    @Override
+    public void persist() {
+        ((DurableEngine) engine).persist();
     }
 }

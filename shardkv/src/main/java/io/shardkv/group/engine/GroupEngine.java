@@ -14,6 +14,13 @@ public interface GroupEngine extends AutoCloseable {
      */
     ShardData newShard(int shard);
 
+    /**
+     * The writes made since the last commit are one step of the group's state (an applied entry,
+     * or a part of a restore). Engines that keep nothing beyond the process have nothing to do.
+     */
+    default void commit() {
+    }
+
     /** Lets go of what the engine holds open; captures still being read end with an error. */
     @Override
     void close();

@@ -6,14 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiPredicate;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompactRangeOptions;
@@ -27,15 +30,21 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replica's shard data in one RocksDB ({@link RocksDbKeys} lays the shards out as ranges of one
- * key space). RocksDB's own write-ahead log is off: the Raft log already holds every change, and
- * the state is rebuilt from the Raft snapshot and log when the replica starts, so what this engine
- * held before it was opened is destroyed at open (and memtables are not flushed at close).
+ * A replica's whole group state in one RocksDB ({@link RocksDbKeys} lays the shards out as ranges
+ * of one key space, the group's records after them). RocksDB's own write-ahead log is off: the
+ * Raft log already holds every change, so a commit ({@link DurableEngine}) is one unsynced write
+ * batch, and what a crash loses of the memtables is replayed from the Raft log. RocksDB installs
+ * flushed memtables in the order they were written, so what survives is a prefix of the commits.
+ * Memtables are not flushed at close either: a stop is a crash as far as the engine is concerned.
+ *
+ * <p>A database RocksDB cannot open (torn or corrupt files) is destroyed and made anew, with a
+ * WARN: the replica then rebuilds its state from the Raft snapshot and log, which always can.
  *
  * <p>Threads: the node's thread reads and writes the shards; captures are read on others (a
  * snapshot being written), each at a RocksDB snapshot; dropped shards are compacted away on a
@@ -44,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * close, on any thread, is an {@link EngineException}, never a call on a freed handle (which would
  * crash the JVM). Scans check between entries, so a capture being read ends at its next entry.
  */
-public final class RocksDbEngine implements GroupEngine {
+public final class RocksDbEngine implements DurableEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RocksDbEngine.class);
 
@@ -58,6 +67,9 @@ public final class RocksDbEngine implements GroupEngine {
         T run() throws RocksDBException;
     }
 
+    /** What {@link #gathered} holds for a key deleted since the last commit. */
+    private static final byte[] DELETED = new byte[0];
+
     private final Path dir;
     private final LRUCache cache;
     private final BloomFilter bloom;
@@ -69,6 +81,12 @@ public final class RocksDbEngine implements GroupEngine {
     private volatile boolean closing;
     /** The data object of each shard held (node thread): at most one per shard writes its range. */
     private final Map<Integer, RocksDbShardData> live = new HashMap<>();
+    /** The writes gathered since the last commit (node thread), and the same as a map for reading them back. */
+    private final WriteBatch batch = new WriteBatch();
+    private final TreeMap<byte[], byte[]> gathered = new TreeMap<>(Arrays::compareUnsigned);
+    private boolean rangesGathered;
+    /** Shards dropped since the last commit: their ranges are compacted away once the drop is committed. */
+    private final Set<Integer> droppedSinceCommit = new HashSet<>();
     private final Set<CapturePoint> points = ConcurrentHashMap.newKeySet();
     /** The latest capture point and the write count when it was taken: captures with no write between share it. */
     private CapturePoint latest;
@@ -102,12 +120,11 @@ public final class RocksDbEngine implements GroupEngine {
                 .setKeepLogFileNum(3)
                 .setMaxLogFileSize(16L << 20);
         try {
-            // DestroyDB takes the database's lock first: a directory another process has open is refused, not destroyed.
-            RocksDB.destroyDB(dir.toString(), options);
-            this.db = RocksDB.open(options, dir.toString());
+            this.db = openOrRemake(dir, options);
         } catch (RocksDBException e) {
             closeOptions();
             compaction.close();
+            batch.close();
             throw new IOException("cannot open the RocksDB engine in " + dir + ": " + e.getMessage(), e);
         }
         this.writes = new WriteOptions().setDisableWAL(true);
@@ -120,22 +137,50 @@ public final class RocksDbEngine implements GroupEngine {
     }
 
     /**
-     * Creates the engine in {@code dir} afresh, destroying what an earlier run left there: the
-     * replica rebuilds its state from the Raft snapshot and log. Fails if another process has it open.
+     * Opens the engine in {@code dir} with what an earlier run left there (a new one if none).
+     * Fails if another process has it open.
      */
     static RocksDbEngine open(Path dir, EngineSettings settings) throws IOException {
         return new RocksDbEngine(dir, settings);
     }
 
+    private static RocksDB openOrRemake(Path dir, Options options) throws RocksDBException {
+        try {
+            return RocksDB.open(options, dir.toString());
+        } catch (RocksDBException e) {
+            // DestroyDB takes the database's lock first: a directory another process has open is
+            // refused here, not destroyed.
+            RocksDB.destroyDB(dir.toString(), options);
+            LOG.warn("engine {}: could not be opened ({}); made anew, the replica rebuilds its state from its "
+                    + "Raft snapshot and log", dir, e.getMessage());
+            return RocksDB.open(options, dir.toString());
+        }
+    }
+
     @Override
     public ShardData newShard(int shard) {
+        checkFree(shard);
+        if (droppedSinceCommit.contains(shard)) {
+            // Reads of the new shard must not see the old one's data, whose deletion is only gathered.
+            commit();
+        }
+        RocksDbShardData data = new RocksDbShardData(this, shard, 0);
+        live.put(shard, data);
+        return data;
+    }
+
+    @Override
+    public ShardData reopenShard(int shard, long size) {
+        checkFree(shard);
+        RocksDbShardData data = new RocksDbShardData(this, shard, size);
+        live.put(shard, data);
+        return data;
+    }
+
+    private void checkFree(int shard) {
         if (live.containsKey(shard)) {
             throw new IllegalStateException("shard " + shard + " is already held: drop it before making it anew");
         }
-        // Its range is empty: the engine started empty, and a dropped shard's range was deleted.
-        RocksDbShardData data = new RocksDbShardData(this, shard);
-        live.put(shard, data);
-        return data;
     }
 
     /** {@code data}, the shard's live object (it refuses a second drop itself), lets its shard go. */
@@ -143,12 +188,36 @@ public final class RocksDbEngine implements GroupEngine {
         live.remove(data.shard());
         byte[] start = RocksDbKeys.shardStart(data.shard());
         byte[] end = RocksDbKeys.shardStart(data.shard() + 1);
-        guarded("delete shard " + data.shard(), () -> {
-            db.deleteRange(writes, start, end);
+        gatherRange(start, end, "delete shard " + data.shard());
+        droppedSinceCommit.add(data.shard());
+    }
+
+    private void gatherRange(byte[] start, byte[] end, String what) {
+        guarded(what, () -> {
+            batch.deleteRange(start, end);
             return null;
         });
+        gathered.subMap(start, end).clear();
+        rangesGathered = true;
+    }
+
+    @Override
+    public void commit() {
+        if (gathered.isEmpty() && !rangesGathered) {
+            return;
+        }
+        guarded("commit", () -> {
+            db.write(writes, batch);
+            batch.clear();
+            return null;
+        });
+        gathered.clear();
+        rangesGathered = false;
         writeCount++;
-        compactAway(start, end);
+        for (int shard : droppedSinceCommit) {
+            compactAway(RocksDbKeys.shardStart(shard), RocksDbKeys.shardStart(shard + 1));
+        }
+        droppedSinceCommit.clear();
     }
 
     /**
@@ -190,23 +259,84 @@ public final class RocksDbEngine implements GroupEngine {
     }
 
     byte[] get(byte[] key) {
+        checkOpen();
+        byte[] value = gathered.get(key);
+        if (value != null) {
+            return value == DELETED ? null : value;
+        }
         return guarded("read", () -> db.get(reads, key));
     }
 
     void put(byte[] key, byte[] value) {
         guarded("write", () -> {
-            db.put(writes, key, value);
+            batch.put(key, value);
             return null;
         });
-        writeCount++;
+        gathered.put(key, value);
     }
 
     void delete(byte[] key) {
         guarded("delete", () -> {
-            db.delete(writes, key);
+            batch.delete(key);
             return null;
         });
-        writeCount++;
+        gathered.put(key, DELETED);
+    }
+
+    @Override
+    public byte[] record(byte[] key) {
+        return get(RocksDbKeys.recordKey(key));
+    }
+
+    @Override
+    public void putRecord(byte[] key, byte[] value) {
+        put(RocksDbKeys.recordKey(key), value);
+    }
+
+    @Override
+    public void deleteRecord(byte[] key) {
+        delete(RocksDbKeys.recordKey(key));
+    }
+
+    @Override
+    public void deleteRecords(byte[] start, byte[] end) {
+        gatherRange(RocksDbKeys.recordKey(start), RocksDbKeys.recordKey(end), "delete records");
+    }
+
+    @Override
+    public void scanRecords(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        commit();
+        byte[] start = RocksDbKeys.recordKey(prefix);
+        byte[] after = RocksDbKeys.after(start);
+        guarded("scan records", () -> {
+            try (Slice end = new Slice(after);
+                 ReadOptions ro = new ReadOptions().setIterateUpperBound(end);
+                 RocksIterator it = db.newIterator(ro)) {
+                for (it.seek(start); it.isValid(); it.next()) {
+                    checkOpen();
+                    if (!visitor.test(RocksDbKeys.recordName(it.key()), it.value())) {
+                        return null;
+                    }
+                }
+                it.status();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void persist() {
+        flush();
+    }
+
+    @Override
+    public void clear() {
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("the engine is cleared with shards " + live.keySet() + " still held");
+        }
+        gatherRange(RocksDbKeys.FIRST, RocksDbKeys.LAST, "clear");
+        commit();
+        compactAway(RocksDbKeys.FIRST, RocksDbKeys.LAST);
     }
 
     /** Runs {@code call} unless the engine is closing, with RocksDB's errors as {@link EngineException}s. */
@@ -234,6 +364,9 @@ public final class RocksDbEngine implements GroupEngine {
      * (null: now), in key order, until it answers false.
      */
     void scan(int shard, Key after, EntryVisitor visitor, CapturePoint point) {
+        if (point == null) {
+            commit();
+        }
         byte[] start = after == null ? RocksDbKeys.shardStart(shard) : RocksDbKeys.dataKey(shard, after.bytes());
         guarded("scan shard " + shard, () -> {
             try (Slice end = new Slice(RocksDbKeys.shardStart(shard + 1));
@@ -257,6 +390,7 @@ public final class RocksDbEngine implements GroupEngine {
 
     /** A capture of {@code shard}, which holds {@code size} entries now. */
     ShardView capture(int shard, long size) {
+        commit();
         CapturePoint point = latest != null && writeCountAtLatest == writeCount && latest.retain() ? latest : null;
         if (point == null) {
             point = new CapturePoint(guarded("capture", db::getSnapshot));
@@ -332,7 +466,7 @@ public final class RocksDbEngine implements GroupEngine {
         }
     }
 
-    /** Flushes the memtables to table files (tests: to see what is on disk). */
+    /** Flushes the memtables to table files: what was written survives a crash. */
     void flush() {
         guarded("flush", () -> {
             try (FlushOptions wait = new FlushOptions().setWaitForFlush(true)) {
@@ -363,6 +497,7 @@ public final class RocksDbEngine implements GroupEngine {
                 db.releaseSnapshot(p.snapshot);
             }
             points.clear();
+            batch.close();
             writes.close();
             reads.close();
             db.close();

@@ -14,9 +14,10 @@ final class RocksDbShardData implements ShardData {
     private long size;
     private boolean dropped;
 
-    RocksDbShardData(RocksDbEngine engine, int shard) {
+    RocksDbShardData(RocksDbEngine engine, int shard, long size) {
         this.engine = engine;
         this.shard = shard;
+        this.size = size;
     }
 
     int shard() {
