@@ -6,7 +6,8 @@
 #   bench/state-size.sh memory KEYS VALUE_BYTES     load KEYS keys, then each replica's heap after a full GC,
 #                                                   against the same cluster empty: bytes per key
 # Servers get --heap (default 1g; SHARDKV_HEAP=4g for bigger states) and --engine (default memory;
-# SHARDKV_ENGINE=rocksdb). Data in ~/.shardkv/state-size (wiped first).
+# SHARDKV_ENGINE=rocksdb). recovery stops the processes gracefully, or with SHARDKV_STOP=kill by
+# kill -9 of every process. Data in ~/.shardkv/state-size (wiped first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 what="${1:?usage: bench/state-size.sh recovery|memory KEYS VALUE_BYTES}"
@@ -14,6 +15,7 @@ keys="${2:?KEYS}"
 value="${3:?VALUE_BYTES}"
 heap="${SHARDKV_HEAP:-1g}"
 engine="${SHARDKV_ENGINE:-memory}"
+stop="${SHARDKV_STOP:-graceful}"
 dir="$HOME/.shardkv/state-size"
 shardkv="$root/bin/shardkv"
 trap '"$shardkv" local stop --dir "$dir" >/dev/null 2>&1 || true' EXIT
@@ -40,9 +42,21 @@ fi
 case "$what" in
     recovery)
         du -sh "$dir"/data/server-100-1 | awk '{print "replica 1 on disk: " $1}'
-        "$shardkv" local stop --dir "$dir" | tail -1
+        if [[ "$stop" == kill ]]; then
+            pids="$(for f in "$dir"/run/*.pid; do cat "$f"; echo; done)"
+            kill -9 $pids
+            for _ in $(seq 300); do # until reaped: a zombie still counts as running
+                alive=0
+                for pid in $pids; do [[ -e /proc/$pid ]] && alive=1; done
+                [[ $alive == 0 ]] && break
+                sleep 0.1
+            done
+            echo "every process killed (kill -9)"
+        else
+            "$shardkv" local stop --dir "$dir" | tail -1
+        fi
         "$shardkv" local start --dir "$dir" --heap "$heap" --engine "$engine" | grep -E "ready in"
-        grep -hE 'recovered term|restored|snapshot' "$dir"/logs/server-100-*.log | tail -6
+        grep -hE 'recovered term|restored|snapshot at|resumed at|rebuilt from' "$dir"/logs/server-100-*.log | tail -9
         ;;
     memory)
         heap_after_gc > "$dir/loaded.txt"

@@ -152,19 +152,26 @@ final class GroupJournal {
      * another format — in which case the engine is emptied: the replica rebuilds its state.
      *
      * @throws IllegalStateException if the records are of another group or shard count, or malformed
+     *                               (a malformed session record: {@link IllegalArgumentException})
      */
     StateMachine.Recovered load(Supplier<SessionTable> newSessions) {
         byte[] format = engine.record(FORMAT_KEY);
         byte[] point = engine.record(POINT_KEY);
-        if (format == null || ByteBuffer.wrap(format).getInt() != FORMAT || point == null) {
-            if (format != null && ByteBuffer.wrap(format).getInt() != FORMAT) {
+        int found = format == null || format.length != 4 ? -1 : ByteBuffer.wrap(format).getInt();
+        if (found != FORMAT || point == null) {
+            if (format != null && found != FORMAT) {
                 LOG.warn("group {}: its engine holds format {}, this version writes {}; it is emptied and the state "
-                        + "rebuilt from the Raft snapshot and log", state.gid, ByteBuffer.wrap(format).getInt(), FORMAT);
+                        + "rebuilt from the Raft snapshot and log", state.gid, found, FORMAT);
             }
             reset();
             return null;
         }
-        DataFormat.read(engine.record(GROUP_KEY), "group record", in -> {
+        byte[] group = engine.record(GROUP_KEY);
+        if (group == null || point.length < 16) {
+            throw new IllegalStateException("the engine's records are malformed: " + (group == null
+                    ? "an applied entry but no group record" : "an applied-entry record of " + point.length + " bytes"));
+        }
+        DataFormat.read(group, "group record", in -> {
             int gid = in.readInt();
             int shards = in.readInt();
             if (gid != state.gid || shards != state.numShards) {
@@ -211,7 +218,7 @@ final class GroupJournal {
         Arrays.fill(heads, null);
         Arrays.fill(journaled, null);
         changed.clear();
-        groupChanged = false;
+        groupChanged = true; // the first entry applied writes the group and every head, whatever it is
         engine.putRecord(FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT).array());
         engine.commit();
     }

@@ -34,8 +34,8 @@ import java.util.function.Supplier;
 final class GroupSnapshot {
 
     static final int VERSION = 3;
-    /** Entries restored per engine commit. */
-    private static final int COMMIT_EVERY = 4096;
+    /** Bytes of entries restored per engine commit. */
+    private static final int COMMIT_BYTES = 4 << 20;
 
     private GroupSnapshot() {
     }
@@ -180,11 +180,13 @@ final class GroupSnapshot {
         }
         Shard s = readPosition(in, shard, state -> new Shard(state, newSessions.get(), engine.newShard(shard)));
         s.sessions.load(DataFormat.readBytes(in));
-        int[] read = {0};
+        long[] gathered = {0};
         GroupCodec.readEntries(in, (key, value) -> {
             s.data.put(key, value);
-            if (++read[0] % COMMIT_EVERY == 0) {
+            gathered[0] += key.bytes().length + value.length;
+            if (gathered[0] >= COMMIT_BYTES) {
                 engine.commit(); // a durable engine's restore is many steps, or it would gather the whole image
+                gathered[0] = 0;
             }
         });
         engine.commit();

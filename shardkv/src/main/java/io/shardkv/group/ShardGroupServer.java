@@ -124,8 +124,15 @@ public final class ShardGroupServer implements AutoCloseable {
             throws IOException {
         GroupDataFormat.prepare(config.dataDir());
         this.engine = settings.engine().open(config.dataDir());
-        this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
-                engine, config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
+        try {
+            this.machine = new ShardGroupStateMachine(settings.gid(), settings.numShards(),
+                    engine, config.rsm().sessionTimeout().toMillis(), config.rsm().maxUnackedPerClient());
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new IOException("cannot reopen the group state kept by the engine in " + config.dataDir() + ": "
+                    + e.getMessage() + " (removing its 'engine' directory makes the replica rebuild that state from "
+                    + "its Raft snapshot and log)", e);
+        }
         Transport outbound = null;
         try {
             outbound = Transport.create(config.transportSettings().build(), codec(), loops);

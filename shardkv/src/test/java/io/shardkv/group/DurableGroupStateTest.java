@@ -305,6 +305,21 @@ class DurableGroupStateTest {
         assertNull(durable.recovered(), "discarded for good");
     }
 
+    /** A group not yet given any shard applies only its leaders' no-op entries: it reopens at them all the same. */
+    @Test
+    void onlyNoOpEntriesReopenAsTheEmptyState() throws IOException {
+        reset();
+        open();
+        byte[] host = new byte[] {1, 2, 3};
+        durable.applied(1, 1, host);
+        durable.applied(2, 2, host);
+        durable.persist();
+        engine.close();
+        open();
+        assertEquals(2, durable.recovered().index());
+        assertArrayEquals(image(machine(1, MemoryEngine.INSTANCE)), image(durable));
+    }
+
     @Test
     void anotherGroupsEngineIsRefused() throws IOException {
         reset();

@@ -359,6 +359,8 @@ public final class RsmHost implements Applier {
         bytesSinceSnapshot = 0;
         if (durable) {
             service.applied(snapshot.index(), snapshot.term(), hostState());
+            // The log now begins after the snapshot: an engine left behind it could only be rebuilt.
+            service.persist();
         }
         // What the snapshot covers can no longer be matched to our proposals one by one.
         failPending(index -> index <= snapshot.index());

@@ -243,14 +243,16 @@ public final class SessionTable {
      */
     public void load(byte[] bytes, long activeAtLeastMillis) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
+        List<Session> read;
         try {
-            readFrom(in);
+            read = parse(in);
         } catch (BufferUnderflowException | IllegalStateException e) {
             throw new IllegalArgumentException("malformed session table of " + bytes.length + " bytes: " + e, e);
         }
         if (in.hasRemaining()) {
             throw new IllegalArgumentException("malformed session table: " + in.remaining() + " bytes after its end");
         }
+        replaceWith(read);
         for (Session s : sessions.values()) {
             s.lastActiveMillis = Math.max(s.lastActiveMillis, activeAtLeastMillis);
         }
@@ -288,6 +290,10 @@ public final class SessionTable {
 
     /** Replaces this table's content; if {@code in} ends too soon or is malformed, throws and leaves it unchanged. */
     void readFrom(ByteBuffer in) {
+        replaceWith(parse(in));
+    }
+
+    private static List<Session> parse(ByteBuffer in) {
         int count = in.getInt();
         if (count < 0) {
             throw new IllegalStateException("negative session count " + count);
@@ -301,6 +307,10 @@ public final class SessionTable {
             }
             read.add(s);
         }
+        return read;
+    }
+
+    private void replaceWith(List<Session> read) {
         if (changed != null) {
             for (Session s : sessions.values()) {
                 removed.add(s.place);

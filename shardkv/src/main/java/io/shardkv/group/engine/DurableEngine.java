@@ -10,8 +10,8 @@ import java.util.function.BiPredicate;
  * <p>Writes, to data and records alike, gather until {@link #commit}, which makes them one atomic
  * step: a crash leaves the engine at some commit, whole. Commits are not synced one by one (the
  * Raft log is the write-ahead log); {@link #persist} makes every commit so far survive a crash.
- * Reads on the node's thread see every write, committed or not; a scan or a capture commits what
- * is gathered first.
+ * Point reads on the node's thread see every write, committed or not, range deletes included; a
+ * scan or a capture commits what is gathered first.
  */
 public interface DurableEngine extends GroupEngine {
 

@@ -4,10 +4,13 @@ import io.shardkv.kv.Key;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +33,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * Raft log already holds every change, so a commit ({@link DurableEngine}) is one unsynced write
  * batch, and what a crash loses of the memtables is replayed from the Raft log. RocksDB installs
  * flushed memtables in the order they were written, so what survives is a prefix of the commits.
- * Memtables are not flushed at close either: a stop is a crash as far as the engine is concerned.
+ * Memtables are not flushed at close: a replica that stops gracefully {@link #persist}s first.
  *
  * <p>A database RocksDB cannot open (torn or corrupt files) is destroyed and made anew, with a
  * WARN: the replica then rebuilds its state from the Raft snapshot and log, which always can.
@@ -84,7 +88,8 @@ public final class RocksDbEngine implements DurableEngine {
     /** The writes gathered since the last commit (node thread), and the same as a map for reading them back. */
     private final WriteBatch batch = new WriteBatch();
     private final TreeMap<byte[], byte[]> gathered = new TreeMap<>(Arrays::compareUnsigned);
-    private boolean rangesGathered;
+    /** The ranges deleted since the last commit, as {start, end} pairs: what they held reads as absent. */
+    private final List<byte[][]> rangesGathered = new ArrayList<>();
     /** Shards dropped since the last commit: their ranges are compacted away once the drop is committed. */
     private final Set<Integer> droppedSinceCommit = new HashSet<>();
     private final Set<CapturePoint> points = ConcurrentHashMap.newKeySet();
@@ -148,6 +153,9 @@ public final class RocksDbEngine implements DurableEngine {
         try {
             return RocksDB.open(options, dir.toString());
         } catch (RocksDBException e) {
+            if (e.getStatus() == null || e.getStatus().getCode() != Status.Code.Corruption) {
+                throw e; // not its files: a lock held elsewhere, permissions, no space — the operator's to fix
+            }
             // DestroyDB takes the database's lock first: a directory another process has open is
             // refused here, not destroyed.
             RocksDB.destroyDB(dir.toString(), options);
@@ -198,12 +206,12 @@ public final class RocksDbEngine implements DurableEngine {
             return null;
         });
         gathered.subMap(start, end).clear();
-        rangesGathered = true;
+        rangesGathered.add(new byte[][] {start, end});
     }
 
     @Override
     public void commit() {
-        if (gathered.isEmpty() && !rangesGathered) {
+        if (gathered.isEmpty() && rangesGathered.isEmpty()) {
             return;
         }
         guarded("commit", () -> {
@@ -212,7 +220,7 @@ public final class RocksDbEngine implements DurableEngine {
             return null;
         });
         gathered.clear();
-        rangesGathered = false;
+        rangesGathered.clear();
         writeCount++;
         for (int shard : droppedSinceCommit) {
             compactAway(RocksDbKeys.shardStart(shard), RocksDbKeys.shardStart(shard + 1));
@@ -264,6 +272,11 @@ public final class RocksDbEngine implements DurableEngine {
         if (value != null) {
             return value == DELETED ? null : value;
         }
+        for (byte[][] range : rangesGathered) {
+            if (Arrays.compareUnsigned(key, range[0]) >= 0 && Arrays.compareUnsigned(key, range[1]) < 0) {
+                return null;
+            }
+        }
         return guarded("read", () -> db.get(reads, key));
     }
 
@@ -307,7 +320,7 @@ public final class RocksDbEngine implements DurableEngine {
     public void scanRecords(byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
         commit();
         byte[] start = RocksDbKeys.recordKey(prefix);
-        byte[] after = RocksDbKeys.after(start);
+        byte[] after = Objects.requireNonNull(RocksDbKeys.after(start), "records come before the end of the key space");
         guarded("scan records", () -> {
             try (Slice end = new Slice(after);
                  ReadOptions ro = new ReadOptions().setIterateUpperBound(end);

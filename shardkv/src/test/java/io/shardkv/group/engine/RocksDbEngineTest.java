@@ -136,6 +136,20 @@ class RocksDbEngineTest {
     }
 
     @Test
+    void recordsDeletedByRangeReadAsAbsentBeforeTheCommit() {
+        engine.putRecord(new byte[] {'s', 1}, new byte[] {1});
+        engine.putRecord(new byte[] {'s', 3}, new byte[] {3});
+        engine.commit();
+        engine.deleteRecords(new byte[] {'s', 0}, new byte[] {'s', 2});
+        assertNull(engine.record(new byte[] {'s', 1}));
+        assertArrayEquals(new byte[] {3}, engine.record(new byte[] {'s', 3}));
+        engine.putRecord(new byte[] {'s', 1}, new byte[] {9});
+        assertArrayEquals(new byte[] {9}, engine.record(new byte[] {'s', 1}), "written after the range delete");
+        engine.commit();
+        assertArrayEquals(new byte[] {9}, engine.record(new byte[] {'s', 1}));
+    }
+
+    @Test
     void aShardDroppedAndMadeAnewInOneStepStartsEmpty() {
         ShardData d = engine.newShard(5);
         d.put(key(1), value(1));
