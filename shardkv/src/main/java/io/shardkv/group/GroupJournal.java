@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A shard group's state kept in a {@link DurableEngine} record by record, beside the shards' data,
- * so that a replica reopens it instead of rebuilding it from the Raft snapshot and log. After each
- * applied entry, what the entry changed and the entry's place in the log are one engine commit;
+ * so that a replica reopens it instead of rebuilding it from the Raft snapshot and log. What a
+ * batch of applied entries changed, and the last one's place in the log, are one engine commit;
  * so the engine always holds the state as of one applied entry, which {@link #load} reads back.
  *
  * <p>Records (big-endian; "servers" as {@link ConfigCodec#writeServers}):
@@ -49,6 +49,11 @@ final class GroupJournal {
     private final byte[][] heads;
     /** By shard, the shard whose sessions its session records are (null: none). */
     private final Shard[] journaled;
+    /** Each held shard's entry count as its head was last written. */
+    private final long[] counts;
+    /** The last applied entry's point record, until it is committed (null: none pending). */
+    private byte[] point;
+    private boolean entryOpen;
     private final BitSet changed = new BitSet();
     private boolean groupChanged;
 
@@ -57,6 +62,24 @@ final class GroupJournal {
         this.engine = engine;
         this.heads = new byte[state.numShards][];
         this.journaled = new Shard[state.numShards];
+        this.counts = new long[state.numShards];
+        engine.beforeCommit(this::writePoint);
+    }
+
+    /** An entry is being applied: until {@link #applied}, nothing may be committed. */
+    void entryBegins() {
+        entryOpen = true;
+    }
+
+    /** Whatever asked for the commit, it is at an entry's end: the point the records are at goes with it. */
+    private void writePoint() {
+        if (entryOpen) {
+            throw new IllegalStateException("the engine was asked to commit in the middle of an entry");
+        }
+        if (point != null) {
+            engine.putRecord(POINT_KEY, point);
+            point = null;
+        }
     }
 
     /** A client write to {@code shard} is being applied. */
@@ -69,35 +92,49 @@ final class GroupJournal {
         groupChanged = true;
     }
 
-    /** Entry ({@code index}, {@code term}) is applied: what it changed and the point are one commit. */
+    /** Entry ({@code index}, {@code term}) is applied: what it changed is written (gathered until {@link #commit}). */
     void applied(long index, long term, byte[] hostState) {
-        if (groupChanged) {
+        entryOpen = false;
+        boolean all = groupChanged;
+        if (all) {
             engine.putRecord(GROUP_KEY, encodeGroup());
             changed.set(0, state.numShards);
             groupChanged = false;
         }
         for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
-            writeShard(i);
+            writeShard(i, all);
         }
         changed.clear();
-        engine.putRecord(POINT_KEY, ByteBuffer.allocate(16 + hostState.length).putLong(index).putLong(term)
-                .put(hostState).array());
+        point = ByteBuffer.allocate(16 + hostState.length).putLong(index).putLong(term).put(hostState).array();
+    }
+
+    /** The entries applied since the last commit, and the last one's point, become one engine commit. */
+    void commit() {
         engine.commit();
     }
 
     /** The state is about to be replaced (a restore): until the next {@link #applied}, it is at no entry. */
     void forgetPoint() {
+        point = null;
         engine.deleteRecord(POINT_KEY);
         engine.commit();
     }
 
-    private void writeShard(int i) {
-        byte[] head = encodeHead(i);
-        if (!Arrays.equals(head, heads[i])) {
-            engine.putRecord(headKey(i), head);
-            heads[i] = head;
-        }
+    /**
+     * Writes what changed of shard {@code i}: its head if it differs from the one written (a
+     * client write can change only the entry count, so {@code all} false skips even encoding it
+     * while the count is as written), and its sessions.
+     */
+    private void writeShard(int i, boolean all) {
         Shard s = state.shards[i];
+        if (all || s == null || s != journaled[i] || s.data.size() != counts[i]) {
+            byte[] head = encodeHead(i);
+            if (!Arrays.equals(head, heads[i])) {
+                engine.putRecord(headKey(i), head);
+                heads[i] = head;
+            }
+            counts[i] = s == null ? -1 : s.data.size();
+        }
         if (journaled[i] != s) {
             if (journaled[i] != null) {
                 engine.deleteRecords(sessionKey(i, 0), sessionKey(i + 1, 0));
@@ -198,6 +235,7 @@ final class GroupJournal {
             });
             heads[i] = head;
             journaled[i] = state.shards[i];
+            counts[i] = state.shards[i] == null ? -1 : state.shards[i].data.size();
             return true;
         });
         engine.scanRecords(new byte[] {SESSION}, (key, session) -> {
@@ -217,6 +255,9 @@ final class GroupJournal {
         engine.clear();
         Arrays.fill(heads, null);
         Arrays.fill(journaled, null);
+        Arrays.fill(counts, -1);
+        point = null;
+        entryOpen = false;
         changed.clear();
         groupChanged = true; // the first entry applied writes the group and every head, whatever it is
         engine.putRecord(FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT).array());

@@ -184,6 +184,9 @@ final class ShardGroupStateMachine implements StateMachine {
     @Override
     public byte[] apply(long index, long timeMillis, byte[] command) {
         GroupCommand c = GroupCodec.decode(command);
+        if (journal != null) {
+            journal.entryBegins();
+        }
         if (c instanceof GroupCommand.ClientWrite w) {
             if (journal != null) {
                 journal.shardChanged(Shards.shardOf(w.request().key(), state.numShards));
@@ -507,6 +510,11 @@ final class ShardGroupStateMachine implements StateMachine {
     @Override
     public void applied(long index, long term, byte[] hostState) {
         journal.applied(index, term, hostState);
+    }
+
+    @Override
+    public void commitApplied() {
+        journal.commit();
     }
 
     @Override

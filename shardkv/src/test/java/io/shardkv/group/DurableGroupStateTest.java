@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableGroupStateTest {
 
     private static final int SHARDS = 8;
+    private static final int SEEDS = 10;
     private static final long SESSION_TIMEOUT = 400;
     private static final EngineSettings ENGINE = EngineSettings.ROCKSDB.withMemory(8 << 20, 1 << 20);
 
@@ -70,6 +71,7 @@ class DurableGroupStateTest {
     private int restores;
     private Config latest;
     private final Map<Long, Long> seqs = new HashMap<>();
+    private Random batchEnds = new Random(0);
 
     private record Applied(long timeMillis, byte[] command, byte[] hostState) {
     }
@@ -99,21 +101,22 @@ class DurableGroupStateTest {
 
     @Test
     void crashesAtRandomPointsLoseNothingAndApplyNothingTwice() throws IOException {
-        for (long seed = 1; seed <= 4; seed++) {
+        for (long seed = 1; seed <= SEEDS; seed++) {
             if (engine != null) {
                 engine.close();
                 engine = null;
             }
             run(seed);
         }
-        System.out.printf("crash consistency (durable group state): 4 seeds, %d crashes: %d reopened at the entry "
+        System.out.printf("crash consistency (durable group state): %d seeds, %d crashes: %d reopened at the entry "
                 + "last persisted, %d after it (flushed on its own), %d with nothing to reopen; %d restores%n",
-                atPersisted + afterPersisted + empty, atPersisted, afterPersisted, empty, restores);
+                SEEDS, atPersisted + afterPersisted + empty, atPersisted, afterPersisted, empty, restores);
         assertTrue(afterPersisted > 0, "no crash found the engine past its last persist: memtables never flushed on their own");
     }
 
     private void run(long seed) throws IOException {
         Random random = new Random(seed);
+        batchEnds = new Random(-seed);
         replica = dir.resolve("seed-" + seed);
         reset();
         open();
@@ -132,6 +135,7 @@ class DurableGroupStateTest {
                 }
                 takeConfig(owners);
             } else if (r < 90) {
+                durable.commitApplied();
                 durable.persist();
                 persistedAt = index;
                 restoredSincePersist = false;
@@ -232,12 +236,16 @@ class DurableGroupStateTest {
         twinImages.put(index, image(twin));
         assertArrayEquals(expected, durable.apply(index, now, command), "reply at " + index);
         durable.applied(index, 7, host);
+        if (batchEnds.nextInt(3) == 0) {
+            durable.commitApplied(); // the node's batches of entries end at random points
+        }
     }
 
     /** As a snapshot installed from the leader: the state is replaced by the twin's image of now. */
     private void restoreFromTwin() throws IOException {
         durable.restore(new ByteArrayInputStream(image(twin)));
         durable.applied(index, 7, log.get(index).hostState());
+        durable.commitApplied();
         restoredAt = index;
         restoredSincePersist = true;
         restores++;
@@ -260,6 +268,7 @@ class DurableGroupStateTest {
             if (from > 0) {
                 durable.restore(new ByteArrayInputStream(twinImages.get(from)));
                 durable.applied(from, 7, log.get(from).hostState());
+                durable.commitApplied();
             }
             replayAfter(from);
             return;
@@ -282,6 +291,7 @@ class DurableGroupStateTest {
             durable.apply(e.getKey(), e.getValue().timeMillis(), e.getValue().command());
             durable.applied(e.getKey(), 7, e.getValue().hostState());
         }
+        durable.commitApplied();
         assertArrayEquals(twinImages.get(index), image(durable), "the state replayed from " + from + " up to " + index);
     }
 
@@ -293,6 +303,7 @@ class DurableGroupStateTest {
         Arrays.fill(owners, 1);
         takeConfig(owners);
         clientWrite(new Random(3));
+        durable.commitApplied();
         durable.persist();
         engine.close();
         open();
@@ -313,6 +324,7 @@ class DurableGroupStateTest {
         byte[] host = new byte[] {1, 2, 3};
         durable.applied(1, 1, host);
         durable.applied(2, 2, host);
+        durable.commitApplied();
         durable.persist();
         engine.close();
         open();
@@ -325,6 +337,7 @@ class DurableGroupStateTest {
         reset();
         open();
         applyToGroup1(GroupCodec.encode(new GroupCommand.GcDone(0, 1)));
+        durable.commitApplied();
         durable.persist();
         engine.close();
         engine = ENGINE.open(replica);

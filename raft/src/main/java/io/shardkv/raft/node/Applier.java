@@ -13,6 +13,13 @@ public interface Applier {
     /** Applies one committed entry (no-op entries included, so indexes are contiguous). */
     void apply(Entry entry);
 
+    /**
+     * The entries {@link #apply} was given since the last call are one batch, which a state
+     * machine that keeps its own state durably may make one write.
+     */
+    default void appliedBatch() {
+    }
+
     /** Replaces the whole state with {@code snapshot}, received from the leader. */
     void restore(Snapshot snapshot);
 

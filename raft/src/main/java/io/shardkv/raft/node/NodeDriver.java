@@ -419,6 +419,9 @@ public final class NodeDriver implements ReplicatedLog {
                 settleConfChange(e);
             }
         }
+        if (!rd.committedEntries().isEmpty()) {
+            applier.appliedBatch();
+        }
         for (ReadState rs : rd.readStates()) {
             CompletableFuture<Long> f = readsAwaitingQuorum.remove(rs.context());
             if (f != null) {

@@ -222,10 +222,20 @@ public final class RsmHost implements Applier {
                 + " was already acknowledged");
     }
 
+    @Override
+    public void appliedBatch() {
+        if (durable) {
+            service.commitApplied();
+        }
+    }
+
     private void maybeSnapshot() {
         long threshold = options.snapshotThresholdBytes();
         if (threshold == 0 || snapshotInFlight || bytesSinceSnapshot < threshold) {
             return;
+        }
+        if (durable) {
+            service.commitApplied(); // the persist before compaction must find every applied entry committed
         }
         long index = appliedIndex;
         long start = System.nanoTime();
@@ -359,6 +369,7 @@ public final class RsmHost implements Applier {
         bytesSinceSnapshot = 0;
         if (durable) {
             service.applied(snapshot.index(), snapshot.term(), hostState());
+            service.commitApplied();
             // The log now begins after the snapshot: an engine left behind it could only be rebuilt.
             service.persist();
         }

@@ -62,13 +62,20 @@ public interface StateMachine {
 
     /**
      * A durable service has applied every entry up to ({@code index}, {@code term}) — called after
-     * each entry, commands or not, and after a {@link #restore} of the snapshot at that entry.
-     * Everything changed since the last call, with {@code hostState} (the host's own part, for
-     * {@link Recovered}), becomes one atomic step of its durable state, so a crash leaves it at
-     * some such step. Not necessarily synced: see {@link #persist}. {@link #restore} must forget
-     * the point it was at before it changes anything.
+     * each entry, commands or not, and after a {@link #restore} of the snapshot at that entry —
+     * and {@code hostState} is the host's own part then, for {@link Recovered}.
+     * {@link #restore} must forget the point it was at before it changes anything.
      */
     default void applied(long index, long term, byte[] hostState) {
+    }
+
+    /**
+     * Everything changed up to the last {@link #applied} becomes one atomic step of the durable
+     * state, at that entry: a crash leaves the state at some such step. Called after each batch of
+     * entries the node applies, before a snapshot is captured and after a restore. Not
+     * necessarily synced: see {@link #persist}.
+     */
+    default void commitApplied() {
     }
 
     /**

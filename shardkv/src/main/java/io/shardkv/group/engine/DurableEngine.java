@@ -34,6 +34,12 @@ public interface DurableEngine extends GroupEngine {
      */
     void scanRecords(byte[] prefix, BiPredicate<byte[], byte[]> visitor);
 
+    /**
+     * Runs {@code hook} at the start of every commit, whoever asks for it (a scan, a capture): the
+     * group writes the point its records are at, so no commit leaves them without it.
+     */
+    void beforeCommit(Runnable hook);
+
     /** Every commit so far survives a crash once this returns; any thread. */
     void persist();
 

@@ -92,6 +92,7 @@ public final class RocksDbEngine implements DurableEngine {
     private final List<byte[][]> rangesGathered = new ArrayList<>();
     /** Shards dropped since the last commit: their ranges are compacted away once the drop is committed. */
     private final Set<Integer> droppedSinceCommit = new HashSet<>();
+    private Runnable beforeCommit = () -> { };
     private final Set<CapturePoint> points = ConcurrentHashMap.newKeySet();
     /** The latest capture point and the write count when it was taken: captures with no write between share it. */
     private CapturePoint latest;
@@ -168,10 +169,7 @@ public final class RocksDbEngine implements DurableEngine {
     @Override
     public ShardData newShard(int shard) {
         checkFree(shard);
-        if (droppedSinceCommit.contains(shard)) {
-            // Reads of the new shard must not see the old one's data, whose deletion is only gathered.
-            commit();
-        }
+        // A range deleted since the last commit reads as absent: the new shard does not see the old one's data.
         RocksDbShardData data = new RocksDbShardData(this, shard, 0);
         live.put(shard, data);
         return data;
@@ -210,7 +208,13 @@ public final class RocksDbEngine implements DurableEngine {
     }
 
     @Override
+    public void beforeCommit(Runnable hook) {
+        beforeCommit = hook;
+    }
+
+    @Override
     public void commit() {
+        beforeCommit.run();
         if (gathered.isEmpty() && rangesGathered.isEmpty()) {
             return;
         }
