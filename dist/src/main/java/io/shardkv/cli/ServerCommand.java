@@ -69,11 +69,18 @@ final class ServerCommand implements Callable<Integer> {
                 "Default: ${DEFAULT-VALUE}."})
     ByteSize engineWriteBuffer;
 
+    @Option(names = "--migration-rate", defaultValue = "32m", paramLabel = "SIZE",
+            description = {"Bytes per second this replica pulls at most, while it leads, of shards it gains from other",
+                "groups (all shards together), so that shards that do not move keep their latency; 0 for no limit.",
+                "Default: ${DEFAULT-VALUE}."})
+    ByteSize migrationRate;
+
     @Override
     public Integer call() throws Exception {
         var config = replica.replicaConfig();
         var settings = new ShardGroupServer.Settings(gid, replica.shards,
-                Peers.list(controllers).stream().map(HostPort::parse).toList(), MigrationDriver.Options.DEFAULTS)
+                Peers.list(controllers).stream().map(HostPort::parse).toList(),
+                MigrationDriver.Options.DEFAULTS.withRate(migrationRate.bytes()))
                 .withEngine(engineSettings());
         if (redisPort != 0) {
             settings = settings.withRedis(redis());

@@ -85,6 +85,9 @@ class CommandLineErrorsTest {
         assertOneLineError(Launch.run("server", "--gid", "1", "--controllers", "127.0.0.1:1", "--id", "1", "--peers",
                 "1=127.0.0.1:1", "--data-dir", dir.toString(), "--engine", "rocksdb", "--engine-write-buffer", "4k"),
                 Main.USAGE, "--engine-write-buffer must be at least 1m, got 4096 bytes");
+        assertOneLineError(Launch.run("server", "--gid", "1", "--controllers", "127.0.0.1:1", "--id", "1", "--peers",
+                "1=127.0.0.1:1", "--data-dir", dir.toString(), "--migration-rate", "-5m"), Main.USAGE,
+                "\"-5m\" is not a size");
         Launch.Result lowPort = Launch.run("local", "start", "--dir", dir.toString(), "--groups", "3", "--base-port", "80");
         assertOneLineError(lowPort, Main.USAGE, "--base-port must be 1024 to 63495 (room above it for 3 groups and"
                 + " their metrics and Redis ports, below 65536), got 80");
@@ -117,7 +120,8 @@ class CommandLineErrorsTest {
             "--shards", "--snapshot-bytes", "--fsync", "--metrics-port", "--log-format", "--max-connections",
             "--max-connections-per-address", "--max-incomplete-frame-bytes", "--max-requests-per-connection",
             "--client-idle-timeout", "--redis-port", "--redis-announce", "--redis-max-connections",
-            "--redis-max-incomplete-bytes", "--engine", "--engine-block-cache", "--engine-write-buffer"}) {
+            "--redis-max-incomplete-bytes", "--engine", "--engine-block-cache", "--engine-write-buffer",
+            "--migration-rate"}) {
             assertTrue(r.out().contains(flag), flag + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("0 never. Default: 64m."), r.out());

@@ -43,9 +43,14 @@ public final class MigrationDriver {
      * @param chunkBytes   about how many bytes of a shard one pull brings (one log entry each)
      * @param pollInterval how often a settled leader asks the controller for the next configuration
      * @param stallTimeout a step with no outcome after this long is started again
+     * @param rateBytesPerSecond how many bytes a leader pulls per second at most, all shards
+     *                           together ({@link MigrationPacer}); 0 for no limit
      */
-    public record Options(int chunkBytes, Duration pollInterval, Duration stallTimeout) {
-        public static final Options DEFAULTS = new Options(1 << 20, Duration.ofMillis(100), Duration.ofSeconds(30));
+    public record Options(int chunkBytes, Duration pollInterval, Duration stallTimeout, long rateBytesPerSecond) {
+        /** The pace a server migrates at unless told otherwise: see docs/performance.md item 4. */
+        public static final long DEFAULT_RATE_BYTES_PER_SECOND = 32L << 20;
+        public static final Options DEFAULTS = new Options(1 << 20, Duration.ofMillis(100), Duration.ofSeconds(30),
+                DEFAULT_RATE_BYTES_PER_SECOND);
 
         public Options {
             if (chunkBytes < 1) {
@@ -53,6 +58,20 @@ public final class MigrationDriver {
             }
             requirePositive("pollInterval", pollInterval);
             requirePositive("stallTimeout", stallTimeout);
+            if (rateBytesPerSecond < 0) {
+                throw new IllegalArgumentException("the migration rate must be >= 0 bytes per second (0: no limit), was "
+                        + rateBytesPerSecond);
+            }
+        }
+
+        /** Unpaced. */
+        public Options(int chunkBytes, Duration pollInterval, Duration stallTimeout) {
+            this(chunkBytes, pollInterval, stallTimeout, 0);
+        }
+
+        /** These options pulling at most {@code bytesPerSecond} (0: no limit). */
+        public Options withRate(long bytesPerSecond) {
+            return new Options(chunkBytes, pollInterval, stallTimeout, bytesPerSecond);
         }
 
         private static void requirePositive(String name, Duration d) {
@@ -74,6 +93,7 @@ public final class MigrationDriver {
     private final MigrationPeers peers;
     private final Options options;
     private final LongSupplier clockMillis;
+    private final MigrationPacer pacer;
 
     /** Steps in flight: pulls and deletes by shard, and the next configuration's query and proposal. */
     private final Map<Integer, Step> pulls = new HashMap<>();
@@ -95,6 +115,7 @@ public final class MigrationDriver {
         this.peers = peers;
         this.options = options;
         this.clockMillis = clockMillis;
+        this.pacer = new MigrationPacer(options.rateBytesPerSecond(), clockMillis.getAsLong());
     }
 
     /** Called periodically on the node's thread: starts whatever step is due and not in flight. */
@@ -126,6 +147,9 @@ public final class MigrationDriver {
     private void startDueSteps(long now) {
         for (ShardGroupStateMachine.PullTask t : machine.pullTasks()) {
             if (!pulls.containsKey(t.shard())) {
+                if (!pacer.mayPull(now)) {
+                    break; // the next tick, or the next chunk applied, looks again
+                }
                 pull(t);
             }
         }
@@ -232,6 +256,11 @@ public final class MigrationDriver {
                 pauseAfterRefusal(pulls, task.shard());
                 return;
             }
+            long bytes = 0;
+            for (int i = 0; i < response.keys().size(); i++) {
+                bytes += response.keys().get(i).length + response.values().get(i).length;
+            }
+            pacer.pulled(bytes, clockMillis.getAsLong());
             install(task, step, response);
         });
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>mvn -q -pl shardkv test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.shardkv.group.MigrationBench [-Dbench.mb=100] [-Dbench.rounds=3] \
- *     [-Dbench.snapshotMb=64] [-Dbench.engine=memory|rocksdb]</pre>
+ *     [-Dbench.snapshotMb=64] [-Dbench.engine=memory|rocksdb] [-Dbench.rateMb=32 (0: unlimited)]</pre>
  */
 public final class MigrationBench {
 
@@ -44,7 +44,10 @@ public final class MigrationBench {
                 : EngineSettings.MEMORY;
         System.out.printf("engine %s%n", engine.kind());
         Path dir = Files.createTempDirectory("migration-bench");
-        MigrationDriver.Options driver = MigrationDriver.Options.DEFAULTS;
+        MigrationDriver.Options driver = MigrationDriver.Options.DEFAULTS.withRate(Long.getLong("bench.rateMb",
+                MigrationDriver.Options.DEFAULT_RATE_BYTES_PER_SECOND >> 20) << 20);
+        System.out.printf("migration rate %s%n", driver.rateBytesPerSecond() == 0 ? "unlimited"
+                : (driver.rateBytesPerSecond() >> 20) + " MiB/s");
         try (ShardServerCluster c = new ShardServerCluster(dir, NSHARDS, snapshotBytes, driver, 7, cluster -> { },
                 engine)) {
             Config config = c.join(0, 1);
