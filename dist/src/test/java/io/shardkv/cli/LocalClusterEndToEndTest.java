@@ -170,6 +170,17 @@ class LocalClusterEndToEndTest {
             Launch.ok("local", "stop", "--dir", d);
         }
         assertTrue(Files.exists(dir.resolve("data")), "stop keeps the data");
+        // A graceful stop persists each replica's engine: started again, every replica resumes from it.
+        try {
+            Launch.ok("local", "start", "--dir", d, "--engine", "rocksdb");
+            assertEquals("value-0and more", Launch.ok("cli", "--dir", d, "get", "key-0").trim());
+            for (String replica : new String[] {"server-100-2", "server-101-3"}) {
+                String log = Files.readString(dir.resolve("logs").resolve(replica + ".log"));
+                assertTrue(log.contains("resumed at entry"), replica + " did not resume from its engine:\n" + log);
+            }
+        } finally {
+            Launch.ok("local", "stop", "--dir", d);
+        }
     }
 
     @Test
