@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *   "v"                        format (4) = 1
  *   "a"                        applied index (8) | term (8) | host state (the rest)
  *   "g"                        gid (4) | shards (4) | config (ConfigCodec) |
- *                              deletions (4) | (shard (4) | handoff (8) | source gid (4) | source servers)*
+ *                              deletions owed ({@link GroupSnapshot#writeDeletions})
  *   "h" | shard (2)            holder ({@link GroupSnapshot#writeHolder}) | holds shard (1) |
  *                              entries (8) | position ({@link GroupSnapshot#writePosition})    (if it holds it)
  *   "s" | shard (2) | place (8)  one session of the shard's table ({@link SessionTable#drainChanges})
@@ -51,8 +51,10 @@ final class GroupJournal {
     private final Shard[] journaled;
     /** Each held shard's entry count as its head was last written. */
     private final long[] counts;
-    /** The last applied entry's point record, until it is committed (null: none pending). */
-    private byte[] point;
+    /** The last applied entry and the host's state then, until committed (null: none pending). */
+    private Supplier<byte[]> pointHostState;
+    private long pointIndex;
+    private long pointTerm;
     private boolean entryOpen;
     private final BitSet changed = new BitSet();
     private boolean groupChanged;
@@ -76,9 +78,11 @@ final class GroupJournal {
         if (entryOpen) {
             throw new IllegalStateException("the engine was asked to commit in the middle of an entry");
         }
-        if (point != null) {
-            engine.putRecord(POINT_KEY, point);
-            point = null;
+        if (pointHostState != null) {
+            byte[] host = pointHostState.get();
+            engine.putRecord(POINT_KEY, ByteBuffer.allocate(16 + host.length).putLong(pointIndex).putLong(pointTerm)
+                    .put(host).array());
+            pointHostState = null;
         }
     }
 
@@ -92,8 +96,11 @@ final class GroupJournal {
         groupChanged = true;
     }
 
-    /** Entry ({@code index}, {@code term}) is applied: what it changed is written (gathered until {@link #commit}). */
-    void applied(long index, long term, byte[] hostState) {
+    /**
+     * Entry ({@code index}, {@code term}) is applied: what it changed is written (gathered until
+     * {@link #commit}); {@code hostState} is asked for at the commit, once for the batch.
+     */
+    void applied(long index, long term, Supplier<byte[]> hostState) {
         entryOpen = false;
         boolean all = groupChanged;
         if (all) {
@@ -105,7 +112,9 @@ final class GroupJournal {
             writeShard(i, all);
         }
         changed.clear();
-        point = ByteBuffer.allocate(16 + hostState.length).putLong(index).putLong(term).put(hostState).array();
+        pointIndex = index;
+        pointTerm = term;
+        pointHostState = hostState;
     }
 
     /** The entries applied since the last commit, and the last one's point, become one engine commit. */
@@ -113,9 +122,14 @@ final class GroupJournal {
         engine.commit();
     }
 
+    /** Every commit so far survives a crash once this returns; any thread. */
+    void persist() {
+        engine.persist();
+    }
+
     /** The state is about to be replaced (a restore): until the next {@link #applied}, it is at no entry. */
     void forgetPoint() {
-        point = null;
+        pointHostState = null;
         engine.deleteRecord(POINT_KEY);
         engine.commit();
     }
@@ -161,13 +175,7 @@ final class GroupJournal {
             out.writeInt(state.gid);
             out.writeInt(state.numShards);
             ConfigCodec.write(out, state.config);
-            out.writeInt(state.deletions.size());
-            for (ShardGroupStateMachine.GcTask d : state.deletions) {
-                out.writeInt(d.shard());
-                out.writeLong(d.handoff());
-                out.writeInt(d.sourceGid());
-                ConfigCodec.writeServers(out, d.sourceServers());
-            }
+            GroupSnapshot.writeDeletions(out, state.deletions);
         });
     }
 
@@ -216,10 +224,7 @@ final class GroupJournal {
                         + " shards, this replica is of group " + state.gid + " with " + state.numShards);
             }
             state.config = ConfigCodec.read(in);
-            for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
-                state.deletions.add(new ShardGroupStateMachine.GcTask(in.readInt(), in.readLong(), in.readInt(),
-                        ConfigCodec.readServers(in)));
-            }
+            GroupSnapshot.readDeletions(in, state.deletions);
             return null;
         });
         engine.scanRecords(new byte[] {HEAD}, (key, head) -> {
@@ -256,7 +261,7 @@ final class GroupJournal {
         Arrays.fill(heads, null);
         Arrays.fill(journaled, null);
         Arrays.fill(counts, -1);
-        point = null;
+        pointHostState = null;
         entryOpen = false;
         changed.clear();
         groupChanged = true; // the first entry applied writes the group and every head, whatever it is

@@ -67,15 +67,7 @@ final class GroupSnapshot {
             }));
             shardData.add(s == null ? null : s.data.capture());
         }
-        byte[] tail = DataFormat.write(out -> {
-            out.writeInt(state.deletions.size());
-            for (ShardGroupStateMachine.GcTask d : state.deletions) {
-                out.writeInt(d.shard());
-                out.writeLong(d.handoff());
-                out.writeInt(d.sourceGid());
-                ConfigCodec.writeServers(out, d.sourceServers());
-            }
-        });
+        byte[] tail = DataFormat.write(out -> writeDeletions(out, state.deletions));
         return stream -> {
             try {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
@@ -96,6 +88,25 @@ final class GroupSnapshot {
                 }
             }
         };
+    }
+
+    /** The deletions a group owes: count (4) | (shard (4) | handoff (8) | source gid (4) | source servers)*. */
+    static void writeDeletions(DataOutputStream out, List<ShardGroupStateMachine.GcTask> deletions) throws IOException {
+        out.writeInt(deletions.size());
+        for (ShardGroupStateMachine.GcTask d : deletions) {
+            out.writeInt(d.shard());
+            out.writeLong(d.handoff());
+            out.writeInt(d.sourceGid());
+            ConfigCodec.writeServers(out, d.sourceServers());
+        }
+    }
+
+    /** Appends what {@link #writeDeletions} wrote to {@code deletions}. */
+    static void readDeletions(DataInputStream in, List<ShardGroupStateMachine.GcTask> deletions) throws IOException {
+        for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
+            deletions.add(new ShardGroupStateMachine.GcTask(in.readInt(), in.readLong(), in.readInt(),
+                    ConfigCodec.readServers(in)));
+        }
     }
 
     /** Who holds a shard's data, if anybody: has holder (1) | gid (4) | servers | handoff (8). */
@@ -167,10 +178,7 @@ final class GroupSnapshot {
             state.shards[i] = readShard(in, i, newSessions, engine);
         }
         state.deletions.clear();
-        for (int n = DataFormat.readCount(in, "deletions owed"); n > 0; n--) {
-            state.deletions.add(new ShardGroupStateMachine.GcTask(in.readInt(), in.readLong(), in.readInt(),
-                    ConfigCodec.readServers(in)));
-        }
+        readDeletions(in, state.deletions);
     }
 
     private static Shard readShard(DataInputStream in, int shard, Supplier<SessionTable> newSessions,

@@ -261,11 +261,12 @@ public final class MigrationDriver {
                 bytes += response.keys().get(i).length + response.values().get(i).length;
             }
             pacer.pulled(bytes, clockMillis.getAsLong());
-            install(task, step, response);
+            install(task, step, response, bytes);
         });
     }
 
-    private void install(ShardGroupStateMachine.PullTask task, Step step, PullShardResponse response) {
+    /** Installs {@code response}, a chunk of {@code bytes} key and value bytes, through the log. */
+    private void install(ShardGroupStateMachine.PullTask task, Step step, PullShardResponse response, long bytes) {
         List<Map.Entry<Key, byte[]>> entries = new ArrayList<>(response.keys().size());
         for (int i = 0; i < response.keys().size(); i++) {
             entries.add(Map.entry(new Key(response.keys().get(i)), response.values().get(i)));
@@ -286,9 +287,7 @@ public final class MigrationDriver {
             }
             pulls.remove(task.shard());
             if (reply(outcome) == ShardGroupStateMachine.Reply.APPLIED) {
-                for (Map.Entry<Key, byte[]> e : chunk.entries()) {
-                    installedBytes += e.getKey().bytes().length + e.getValue().length;
-                }
+                installedBytes += bytes;
                 if (response.last()) {
                     LOG.info("group {}: shard {} installed from group {} ({} keys)", machine.gid(), task.shard(),
                             task.sourceGid(), machine.keys(task.shard()));

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The rules by which a shard group's replicated state ({@link GroupState}) changes (DESIGN §8):
@@ -503,12 +504,12 @@ final class ShardGroupStateMachine implements StateMachine {
         state.deletions.clear();
         journal.reset();
         // For good: a crash now must not bring back a state the node refused.
-        ((DurableEngine) engine).persist();
+        journal.persist();
         recovered = null;
     }
 
     @Override
-    public void applied(long index, long term, byte[] hostState) {
+    public void applied(long index, long term, Supplier<byte[]> hostState) {
         journal.applied(index, term, hostState);
     }
 
@@ -519,6 +520,6 @@ final class ShardGroupStateMachine implements StateMachine {
 
     @Override
     public void persist() {
-        ((DurableEngine) engine).persist();
+        journal.persist();
     }
 }

@@ -235,7 +235,7 @@ class DurableGroupStateTest {
         byte[] expected = twin.apply(index, now, command);
         twinImages.put(index, image(twin));
         assertArrayEquals(expected, durable.apply(index, now, command), "reply at " + index);
-        durable.applied(index, 7, host);
+        durable.applied(index, 7, () -> host);
         if (batchEnds.nextInt(3) == 0) {
             durable.commitApplied(); // the node's batches of entries end at random points
         }
@@ -244,7 +244,7 @@ class DurableGroupStateTest {
     /** As a snapshot installed from the leader: the state is replaced by the twin's image of now. */
     private void restoreFromTwin() throws IOException {
         durable.restore(new ByteArrayInputStream(image(twin)));
-        durable.applied(index, 7, log.get(index).hostState());
+        durable.applied(index, 7, log.get(index)::hostState);
         durable.commitApplied();
         restoredAt = index;
         restoredSincePersist = true;
@@ -267,7 +267,7 @@ class DurableGroupStateTest {
             empty++;
             if (from > 0) {
                 durable.restore(new ByteArrayInputStream(twinImages.get(from)));
-                durable.applied(from, 7, log.get(from).hostState());
+                durable.applied(from, 7, log.get(from)::hostState);
                 durable.commitApplied();
             }
             replayAfter(from);
@@ -289,7 +289,7 @@ class DurableGroupStateTest {
     private void replayAfter(long from) {
         for (Map.Entry<Long, Applied> e : log.tailMap(from, false).entrySet()) {
             durable.apply(e.getKey(), e.getValue().timeMillis(), e.getValue().command());
-            durable.applied(e.getKey(), 7, e.getValue().hostState());
+            durable.applied(e.getKey(), 7, e.getValue()::hostState);
         }
         durable.commitApplied();
         assertArrayEquals(twinImages.get(index), image(durable), "the state replayed from " + from + " up to " + index);
@@ -322,8 +322,8 @@ class DurableGroupStateTest {
         reset();
         open();
         byte[] host = new byte[] {1, 2, 3};
-        durable.applied(1, 1, host);
-        durable.applied(2, 2, host);
+        durable.applied(1, 1, () -> host);
+        durable.applied(2, 2, () -> host);
         durable.commitApplied();
         durable.persist();
         engine.close();

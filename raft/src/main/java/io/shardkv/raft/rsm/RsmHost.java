@@ -185,7 +185,7 @@ public final class RsmHost implements Applier {
         RsmOutcome outcome = entry.kind() == Entry.Kind.COMMAND ? applyCommand(entry) : null;
         bytesSinceSnapshot += entry.sizeBytes();
         if (durable) {
-            service.applied(entry.index(), entry.term(), hostState());
+            service.applied(entry.index(), entry.term(), this::hostState);
         }
         PendingWrite w = pending.remove(entry.index());
         if (w != null) {
@@ -368,7 +368,7 @@ public final class RsmHost implements Applier {
         appliedIndex = snapshot.index();
         bytesSinceSnapshot = 0;
         if (durable) {
-            service.applied(snapshot.index(), snapshot.term(), hostState());
+            service.applied(snapshot.index(), snapshot.term(), this::hostState);
             service.commitApplied();
             // The log now begins after the snapshot: an engine left behind it could only be rebuilt.
             service.persist();

@@ -3,6 +3,7 @@ package io.shardkv.raft.rsm;
 import io.shardkv.raft.core.SnapshotImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 /**
  * A replicated service's state, driven by an {@link RsmHost}. Every method is called on the
@@ -63,10 +64,11 @@ public interface StateMachine {
     /**
      * A durable service has applied every entry up to ({@code index}, {@code term}) — called after
      * each entry, commands or not, and after a {@link #restore} of the snapshot at that entry —
-     * and {@code hostState} is the host's own part then, for {@link Recovered}.
+     * and {@code hostState} gives the host's own part, for {@link Recovered}: as it is until the
+     * next entry is applied, so it is asked for only when a commit needs it, not per entry.
      * {@link #restore} must forget the point it was at before it changes anything.
      */
-    default void applied(long index, long term, byte[] hostState) {
+    default void applied(long index, long term, Supplier<byte[]> hostState) {
     }
 
     /**

@@ -48,9 +48,7 @@ class SnapshotTest {
      */
     @Test
     void restartResumesAtTheStateMachinesOwnDurableEntry() {
-        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
-        DurableState durable = new DurableState(new HardState(2, 1, 6), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
-        RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
+        RaftCore node = restartedAfterSnapshotAt5(6);
 
         assertTrue(node.resumeApplied(8, 2));
 
@@ -70,9 +68,7 @@ class SnapshotTest {
      */
     @Test
     void resumeIsRefusedUnlessTheLogHoldsThatEntry() {
-        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
-        DurableState durable = new DurableState(new HardState(2, 1, 8), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
-        RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
+        RaftCore node = restartedAfterSnapshotAt5(8);
 
         assertFalse(node.resumeApplied(4, 1), "compacted away");
         assertFalse(node.resumeApplied(11, 2), "beyond the log");
@@ -82,16 +78,20 @@ class SnapshotTest {
         assertTrue(node.resumeApplied(5, 1), "the snapshot's own entry");
     }
 
+    /** A node restarted from a snapshot at 5 (term 1) and entries 6..10 of term 2, commit recovered as {@code commit}. */
+    private static RaftCore restartedAfterSnapshotAt5(long commit) {
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
+        DurableState durable = new DurableState(new HardState(2, 1, commit), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
+        return Cores.core(1, 3, durable, Cores.DEFAULTS);
+    }
+
     /**
      * §7 / Figure 13: a node restarting from a snapshot and the log after it resumes with the
      * snapshot as applied state and re-delivers the committed entries that follow it.
      */
     @Test
     void restartFromSnapshotAndTailRedeliversCommittedEntriesAfterSnapshot() {
-        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Cores.voters(3)), MemorySnapshots.of(Cores.bytes("image@5")));
-        DurableState durable = new DurableState(new HardState(2, 1, 8), snapshot, Cores.entries(6, 2, 2, 2, 2, 2));
-
-        RaftCore node = Cores.core(1, 3, durable, Cores.DEFAULTS);
+        RaftCore node = restartedAfterSnapshotAt5(8);
 
         assertEquals(5, node.appliedIndex());
         assertEquals(8, node.commitIndex());
